@@ -1,0 +1,87 @@
+import { cdk8s, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-istio',
+  packageName: 'cdk8s-istio',
+  description: 'Typed cdk8s constructs for Istio: traffic management, security, egress and telemetry, validated at synth the way Istio would.',
+  keywords: ['cdk8s', 'istio', 'kubernetes', 'service-mesh', 'virtualservice', 'gateway', 'cdk'],
+  author: 'cdk8s-istio developers',
+  authorAddress: 'cdk8s-istio@example.com',
+  repositoryUrl: 'https://example.invalid/cdk8s-istio.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+
+  // Peer ranges are what users may bring; the dev copies are the versions we build and test with.
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.0.0',
+  peerDependencyOptions: { pinnedDevDependency: false },
+
+  // No GitHub, release or upgrade machinery: this repository is built by .ci/run.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+
+  // Non-jsii runtime dependencies are bundled into the package.
+  bundledDeps: ['yaml@2.9.1', '@bufbuild/cel@0.6.1'],
+  devDeps: [
+    'cdk8s@2.70.106',
+    'constructs@10.8.1',
+    'cdk8s-cli@2.207.60',
+    'cdk8s-plus-28@2.5.6',
+    'cdk8s-plus-33@2.5.57',
+    'fast-check@^4',
+    '@types/node@^20',
+    'typescript@~6.0.3',
+  ],
+
+  bin: { 'cdk8s-istio': 'bin/cdk8s-istio' },
+
+  jestOptions: {
+    // Snapshots are reviewed output: `test` never writes them, `test:update` does.
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverage: false,
+      testTimeout: 60_000,
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
+  },
+  gitignore: ['/examples/*/dist/', '/.tmp/'],
+});
+
+// jest 30 / eslint's resolver pull unrs-resolver@1.13.0, whose optional platform bindings are missing from
+// the registry this project is built against; 1.12.2 is complete, and `npm ci` fails without the pin.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+for (const p of ['/examples/', '/bench/', '/scripts/', '/imports/', '/.ci/', '/API.md']) project.npmignore?.exclude(p);
+
+// The generated L1 bindings are committed and never hand-edited, so eslint --fix must not touch them.
+project.eslint?.addIgnorePattern('src/imports/');
+
+project.addTask('import:istio', {
+  description: 'Regenerate the L1 bindings in src/imports/ from the pinned CRDs in imports/istio-crds.yaml (offline)',
+  steps: [
+    { exec: 'cdk8s import istio:=imports/istio-crds.yaml --language typescript --output src/imports --no-check-upgrade' },
+  ],
+});
+
+project.addTask('examples', {
+  description: 'Synthesize every example into examples/<name>/dist with cdk8s-cli',
+  steps: [{ exec: 'bash scripts/synth-examples.sh' }],
+});
+
+project.addTask('conformance', {
+  description: 'Run the conformance scripts against ../shared/istio (prints counts; skips with a message when ../shared is absent)',
+  steps: [{ exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/conformance.ts' }],
+});
+
+project.synth();

@@ -1,0 +1,168 @@
+// The analysis engine: one pass over plain manifests. Per-object rules (schema + CEL of the pinned CRDs, then
+// the istiod webhook rules) and cross-resource analyzers all report through the same Reporter, so the
+// command line, the cdk8s plugin and synth print the same findings.
+import { formatProblem, joinPath } from '../core/errors';
+import { Diagnostic, DiagnosticLevel } from './diagnostic';
+import { AnalysisOptions } from './options';
+
+export type { AnalysisOptions };
+
+/** A manifest plus where it came from. @internal */
+export interface ManifestEntry {
+  readonly object: any;
+  readonly constructPath?: string;
+  readonly source?: string;
+}
+
+/** Report problems about one object. `field` is a path below the object, e.g. `spec.servers[0]`. @internal */
+export interface Reporter {
+  error(code: string, field: string, problem: string, got?: unknown, allowed?: string): void;
+  warning(code: string, field: string, problem: string, got?: unknown, allowed?: string): void;
+  info(code: string, field: string, problem: string, got?: unknown, allowed?: string): void;
+}
+
+/** A check of one object of the given kinds (`group/Kind`, e.g. `networking.istio.io/Gateway`). @internal */
+export interface ObjectRule {
+  readonly kinds: string[];
+  check(obj: any, report: Reporter, ctx: RunContext): void;
+}
+
+/** A check across objects. @internal */
+export interface CrossRule {
+  readonly name: string;
+  check(ctx: RunContext): void;
+}
+
+/** What rules see of a run. @internal */
+export interface RunContext {
+  readonly options: AnalysisOptions;
+  /** Every input object, in input order. */
+  readonly objects: readonly any[];
+  /** The objects of one `group/Kind`. */
+  ofKind(groupKind: string): readonly any[];
+  /** The namespace of an object, with the default applied. */
+  namespaceOf(obj: any): string;
+  /** A reporter for an object. */
+  reporterFor(obj: any): Reporter;
+}
+
+/** The group of an apiVersion (`networking.istio.io/v1` -> `networking.istio.io`; `v1` -> ``). @internal */
+export function groupOf(apiVersion: string | undefined): string {
+  if (typeof apiVersion !== 'string') return '';
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** `group/Kind` of an object; core objects are `/Kind`. @internal */
+export function groupKindOf(obj: any): string {
+  return `${groupOf(obj?.apiVersion)}/${obj?.kind}`;
+}
+
+/** The API groups whose objects istiod validates. @internal */
+export const ISTIO_GROUPS = new Set(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io']);
+
+/** Istio's per-object suppression annotation: a comma-separated list of codes, or `*`. */
+const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
+
+/**
+ * Run `objectRules` and `crossRules` over `entries`. Webhook rules only see objects that passed the schema
+ * rule (the API server rejects the others first), so they may trust field types.
+ * @internal
+ */
+export function runAnalysis(
+  entries: readonly ManifestEntry[],
+  options: AnalysisOptions,
+  schemaRule: ObjectRule,
+  objectRules: readonly ObjectRule[],
+  crossRules: readonly CrossRule[],
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const origin = new Map<any, ManifestEntry>();
+  const byKind = new Map<string, any[]>();
+  const objects: any[] = [];
+  for (const e of entries) {
+    if (!e.object || typeof e.object !== 'object') continue;
+    origin.set(e.object, e);
+    objects.push(e.object);
+    const gk = groupKindOf(e.object);
+    let list = byKind.get(gk);
+    if (!list) byKind.set(gk, (list = []));
+    list.push(e.object);
+  }
+  const suppressed = new Set(options.suppress ?? []);
+  const defaultNamespace = options.defaultNamespace ?? 'default';
+  const reporters = new Map<any, Reporter>();
+
+  const reporterFor = (obj: any): Reporter => {
+    let r = reporters.get(obj);
+    if (r) return r;
+    const e = origin.get(obj);
+    const annotation: string | undefined = obj?.metadata?.annotations?.[SUPPRESS_ANNOTATION];
+    const objSuppressed = new Set((annotation ?? '').split(',').map(s => s.trim()).filter(Boolean));
+    const push = (level: DiagnosticLevel) => (code: string, field: string, problem: string, got?: unknown, allowed?: string) => {
+      if (suppressed.has(code) || objSuppressed.has(code) || objSuppressed.has('*')) return;
+      diagnostics.push({
+        code,
+        level,
+        message: formatProblem({ kind: String(obj?.kind ?? 'object'), field, problem, got, allowed }),
+        apiVersion: String(obj?.apiVersion ?? ''),
+        kind: String(obj?.kind ?? ''),
+        name: String(obj?.metadata?.name ?? ''),
+        namespace: obj?.metadata?.namespace,
+        field: field || undefined,
+        constructPath: e?.constructPath,
+        source: e?.source,
+      });
+    };
+    r = { error: push(DiagnosticLevel.ERROR), warning: push(DiagnosticLevel.WARNING), info: push(DiagnosticLevel.INFO) };
+    reporters.set(obj, r);
+    return r;
+  };
+
+  const ctx: RunContext = {
+    options,
+    objects,
+    ofKind: gk => byKind.get(gk) ?? [],
+    namespaceOf: obj => obj?.metadata?.namespace ?? defaultNamespace,
+    reporterFor,
+  };
+
+  const rulesByKind = new Map<string, ObjectRule[]>();
+  for (const rule of objectRules) {
+    for (const k of rule.kinds) {
+      let list = rulesByKind.get(k);
+      if (!list) rulesByKind.set(k, (list = []));
+      list.push(rule);
+    }
+  }
+
+  for (const obj of objects) {
+    const gk = groupKindOf(obj);
+    const report = reporterFor(obj);
+    if (ISTIO_GROUPS.has(groupOf(obj.apiVersion))) {
+      const before = diagnostics.length;
+      schemaRule.check(obj, report, ctx);
+      const schemaFailed = diagnostics.slice(before).some(d => d.level === DiagnosticLevel.ERROR) || hasSchemaErrorSuppressed(obj, schemaRule, ctx);
+      if (schemaFailed) continue;
+    }
+    for (const rule of rulesByKind.get(gk) ?? []) rule.check(obj, report, ctx);
+  }
+  for (const rule of crossRules) rule.check(ctx);
+  return diagnostics;
+}
+
+/** A schema error that the user suppressed must still keep webhook rules from seeing an ill-typed object. */
+function hasSchemaErrorSuppressed(obj: any, schemaRule: ObjectRule, ctx: RunContext): boolean {
+  let failed = false;
+  const silent: Reporter = {
+    error: () => { failed = true; },
+    warning: () => undefined,
+    info: () => undefined,
+  };
+  const annotation = obj?.metadata?.annotations?.[SUPPRESS_ANNOTATION];
+  if (!annotation && !(ctx.options.suppress ?? []).length) return false;
+  schemaRule.check(obj, silent, ctx);
+  return failed;
+}
+
+export { joinPath };

@@ -1,0 +1,149 @@
+// Analysis at synth: once per App, over every ApiObject of every chart (ours, cdk8s-plus, Include'd YAML).
+// Errors become validation errors of the construct that owns the object, so cdk8s prints them with its path.
+import { ApiObject, App } from 'cdk8s';
+import { Construct, IConstruct, IValidation } from 'constructs';
+import { resourceHooks } from '../core/resource';
+import { Diagnostic, DiagnosticLevel } from './diagnostic';
+import { ManifestEntry, runAnalysis } from './engine';
+import { AnalysisOptions } from './options';
+import { formatReport } from './report';
+import { CROSS_RULES, OBJECT_RULES } from './rules';
+import { schemaRule } from './schema';
+
+const ID = 'IstioAnalysis';
+
+/**
+ * The Istio analysis of a cdk8s app: runs at synth over every object of every chart, fails synth on errors
+ * and prints warnings. Configure it with `IstioAnalysis.of(app)`.
+ */
+export class IstioAnalysis extends Construct {
+  /**
+   * Analyze plain manifests (any Kubernetes objects; Istio ones are checked, others give context such as
+   * Services, Namespaces and workloads).
+   */
+  public static analyze(manifests: any[], options: AnalysisOptions = {}): Diagnostic[] {
+    return runAnalysis(manifests.map(object => ({ object })), options, schemaRule, OBJECT_RULES, CROSS_RULES);
+  }
+
+  /** The analysis of the app that `scope` belongs to (created on first use). */
+  public static of(scope: IConstruct): IstioAnalysis {
+    const app = scope.node.root;
+    const existing = app.node.tryFindChild(ID);
+    if (existing instanceof IstioAnalysis) return existing;
+    return new IstioAnalysis(app as Construct);
+  }
+
+  private readonly suppressed = new Set<string>();
+  private readonly namespaces = new Set<string>();
+  private readonly hosts = new Set<string>();
+  private failOnWarning = false;
+  private enabled = true;
+  private lastRun: Diagnostic[] = [];
+  private readonly ownerErrors = new Map<IConstruct, string[]>();
+  private readonly hooked = new WeakSet<IConstruct>();
+
+  private constructor(app: Construct) {
+    super(app, ID);
+    // The root is validated first, so the run below is fresh when each owner's validation reads it.
+    app.node.addValidation({ validate: () => this.run() });
+  }
+
+  /** Never report these codes (e.g. `IST0134` when the mesh allocates ServiceEntry addresses). */
+  public suppress(...codes: string[]): IstioAnalysis {
+    codes.forEach(c => this.suppressed.add(c));
+    return this;
+  }
+
+  /** Treat warnings as errors: synth fails on any warning. */
+  public failOnWarnings(): IstioAnalysis {
+    this.failOnWarning = true;
+    return this;
+  }
+
+  /** Namespaces that exist in the cluster although this app does not define them. */
+  public declareNamespaces(...namespaces: string[]): IstioAnalysis {
+    namespaces.forEach(n => this.namespaces.add(n));
+    return this;
+  }
+
+  /** Hosts and gateways (`ns/name`) that exist in the cluster although this app does not define them. */
+  public declareHosts(...hosts: string[]): IstioAnalysis {
+    hosts.forEach(h => this.hosts.add(h));
+    return this;
+  }
+
+  /** Turn the analysis off for this app (construct-level checks still run). */
+  public disable(): IstioAnalysis {
+    this.enabled = false;
+    return this;
+  }
+
+  /** The findings of the last synth. */
+  public get diagnostics(): Diagnostic[] {
+    return [...this.lastRun];
+  }
+
+  private options(): AnalysisOptions {
+    return {
+      suppress: [...this.suppressed],
+      knownNamespaces: [...this.namespaces],
+      knownHosts: [...this.hosts],
+    };
+  }
+
+  private run(): string[] {
+    this.ownerErrors.clear();
+    if (!this.enabled) {
+      this.lastRun = [];
+      return [];
+    }
+    const entries: ManifestEntry[] = [];
+    const owners = new Map<string, IConstruct>();
+    for (const c of this.node.root.node.findAll()) {
+      if (!ApiObject.isApiObject(c)) continue;
+      const object = c.toJson();
+      const owner = ownerConstruct(c);
+      owners.set(owner.node.path, owner);
+      entries.push({ object, constructPath: owner.node.path });
+    }
+    const diagnostics = runAnalysis(entries, this.options(), schemaRule, OBJECT_RULES, CROSS_RULES);
+    this.lastRun = diagnostics;
+    const printable: Diagnostic[] = [];
+    for (const d of diagnostics) {
+      const failing = d.level === DiagnosticLevel.ERROR || (this.failOnWarning && d.level === DiagnosticLevel.WARNING);
+      if (!failing) {
+        if (d.level === DiagnosticLevel.WARNING) printable.push(d);
+        continue;
+      }
+      const owner = d.constructPath !== undefined ? owners.get(d.constructPath) : undefined;
+      if (!owner) continue;
+      this.hook(owner);
+      const list = this.ownerErrors.get(owner) ?? [];
+      list.push(`${d.code} ${d.message}`);
+      this.ownerErrors.set(owner, list);
+    }
+    if (printable.length > 0 && process.env.CDK8S_ISTIO_QUIET !== '1') {
+      process.stderr.write(formatReport(printable, { title: 'cdk8s-istio analysis warnings' }) + '\n');
+    }
+    return [];
+  }
+
+  private hook(owner: IConstruct) {
+    if (this.hooked.has(owner)) return;
+    this.hooked.add(owner);
+    const validation: IValidation = { validate: () => this.ownerErrors.get(owner) ?? [] };
+    owner.node.addValidation(validation);
+  }
+}
+
+/** The construct a user thinks of as the object: the cdk8s-plus or Istio construct whose default child it is. */
+function ownerConstruct(obj: ApiObject): IConstruct {
+  const scope = obj.node.scope;
+  if (scope && scope.node.defaultChild === obj && !(scope instanceof App)) return scope;
+  return obj;
+}
+
+// Every Istio construct joins the analysis of its app on creation.
+resourceHooks.onCreate = (r: Construct) => {
+  IstioAnalysis.of(r);
+};

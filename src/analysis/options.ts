@@ -1,0 +1,33 @@
+// Options that say what the analysis may assume about the cluster beyond its input.
+
+/**
+ * Options of an analysis run.
+ */
+export interface AnalysisOptions {
+  /**
+   * Codes never to report (Istio's `IST0134`, or our own).
+   * @default - none
+   */
+  readonly suppress?: string[];
+  /**
+   * Namespace assumed for objects that name none.
+   * @default 'default'
+   */
+  readonly defaultNamespace?: string;
+  /**
+   * The mesh root namespace (mesh-wide policies live here).
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
+  /**
+   * Namespaces that exist in the cluster although this input does not define them.
+   * @default - none
+   */
+  readonly knownNamespaces?: string[];
+  /**
+   * Hosts (Services, ServiceEntries, Gateways as `ns/name`) that exist although this input does not define them.
+   * @default - none
+   */
+  readonly knownHosts?: string[];
+}
+

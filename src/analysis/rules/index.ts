@@ -1,0 +1,8 @@
+// Every rule the engine runs, in one list per phase. A new rule module is added here and nowhere else.
+import { CrossRule, ObjectRule } from '../engine';
+
+/** Per-object webhook rules (istiod's validation), run after the schema check passes. @internal */
+export const OBJECT_RULES: readonly ObjectRule[] = [];
+
+/** Cross-resource analyzers (`istioctl analyze`). @internal */
+export const CROSS_RULES: readonly CrossRule[] = [];

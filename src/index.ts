@@ -7,3 +7,6 @@ export * from './core/resource';
 export * from './analysis/diagnostic';
 export * from './analysis/options';
 export * from './analysis/istio-analysis';
+export * from './networking/protocol';
+export * from './networking/tls';
+export * from './networking/gateway';

@@ -41,6 +41,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   ],
 
   bin: { 'cdk8s-istio': 'bin/cdk8s-istio' },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', 'bench', 'projenrc'] },
 
   jestOptions: {
     // Snapshots are reviewed output: `test` never writes them, `test:update` does.

@@ -1,9 +1,9 @@
 // The analysis engine: one pass over plain manifests. Per-object rules (schema + CEL of the pinned CRDs, then
 // the istiod webhook rules) and cross-resource analyzers all report through the same Reporter, so the
 // command line, the cdk8s plugin and synth print the same findings.
-import { formatProblem, joinPath } from '../core/errors';
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { AnalysisOptions } from './options';
+import { formatProblem, joinPath } from '../core/errors';
 
 export type { AnalysisOptions };
 

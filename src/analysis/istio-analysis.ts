@@ -2,13 +2,13 @@
 // Errors become validation errors of the construct that owns the object, so cdk8s prints them with its path.
 import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct, IValidation } from 'constructs';
-import { resourceHooks } from '../core/resource';
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
 import { AnalysisOptions } from './options';
 import { formatReport } from './report';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
 import { schemaRule } from './schema';
+import { resourceHooks } from '../core/resource';
 
 const ID = 'IstioAnalysis';
 

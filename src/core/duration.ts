@@ -9,7 +9,7 @@ import { invalidValue } from './errors';
  * @internal
  */
 export function renderDuration(d: Duration, kind: string, field: string, opts: { wholeSeconds?: boolean } = {}): string {
-  const ms = d.toMilliseconds();
+  const ms = d.toMilliseconds({ integral: false });
   if (!Number.isFinite(ms) || ms < 1 || !Number.isInteger(ms)) {
     throw invalidValue({
       kind,

@@ -1,8 +1,8 @@
 // The generated L1 classes, by kind and API generation. Internal: users see the L2 constructs only.
+import { IstioApiVersion } from './api-version';
 import * as net from '../imports/istio-networking.istio.io';
 import * as sec from '../imports/istio-security.istio.io';
 import * as tel from '../imports/istio-telemetry.istio.io';
-import { IstioApiVersion } from './api-version';
 
 type L1Class = new (scope: any, id: string, props: any) => any;
 

@@ -1,11 +1,11 @@
 // Gateway: the load balancer at the edge of the mesh (ingress, egress, east-west), its servers and TLS.
 import { Construct } from 'constructs';
+import { Protocol } from './protocol';
+import { ServerCertificate, ServerTlsMode, TlsProtocolVersion } from './tls';
 import { formatProblem, invalidValue } from '../core/errors';
 import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/selector';
-import { Protocol } from './protocol';
-import { ServerCertificate, ServerTlsMode, TlsProtocolVersion } from './tls';
 
 /**
  * A Gateway that VirtualServices can bind to: one defined here, one defined elsewhere, or the mesh itself.
@@ -34,18 +34,13 @@ class GatewayRef implements IGateway {
   }
 }
 
-/** Options common to every Gateway server. */
-export interface GatewayServerOptions {
+/** Options common to every Gateway server, whatever its port rules. */
+export interface GatewayServerBaseOptions {
   /**
    * Hosts this server exposes: `shop.example.com`, `*.example.com`, `*`, optionally prefixed with the
    * namespace whose VirtualServices may bind (`shop/shop.example.com`, `./`, `*`/).
    */
   readonly hosts: string[];
-  /**
-   * Port number the gateway listens on.
-   * @default - 80 for HTTP, 443 for HTTPS and TLS; required for the other protocols
-   */
-  readonly port?: number;
   /**
    * Name of the port; must be unique across the servers of a Gateway.
    * @default - `<protocol>-<port>`, e.g. `https-443`
@@ -61,6 +56,15 @@ export interface GatewayServerOptions {
    * @default - all addresses of the gateway pods
    */
   readonly bind?: string;
+}
+
+/** Options of a server whose protocol has a well-known port. */
+export interface GatewayServerOptions extends GatewayServerBaseOptions {
+  /**
+   * Port number the gateway listens on.
+   * @default - 80 for HTTP, 443 for HTTPS and TLS, 15443 for AUTO_PASSTHROUGH
+   */
+  readonly port?: number;
 }
 
 /** TLS settings of a terminating server (HTTPS, or TLS with SIMPLE/MUTUAL/...). */
@@ -125,7 +129,7 @@ export interface HttpServerOptions extends GatewayServerOptions {
 export interface TlsServerOptions extends GatewayServerOptions, ServerTlsOptions {}
 
 /** Options of a server on a port with no TLS of its own (TCP, gRPC, Mongo, ...). */
-export interface PlainServerOptions extends GatewayServerOptions {
+export interface PlainServerOptions extends GatewayServerBaseOptions {
   /** Port number; these protocols have no default port. */
   readonly port: number;
 }
@@ -179,7 +183,12 @@ export class GatewayServer {
   /** The hosts the server exposes. */
   public readonly hosts: string[];
 
-  private constructor(protocol: Protocol, port: number, private readonly options: GatewayServerOptions, private readonly tls?: { [key: string]: unknown }) {
+  private constructor(
+    protocol: Protocol,
+    port: number,
+    private readonly options: GatewayServerBaseOptions,
+    private readonly tls?: { [key: string]: unknown },
+  ) {
     if (!Array.isArray(options.hosts) || options.hosts.length === 0) {
       throw invalidValue({ kind: 'GatewayServer', field: 'hosts', problem: 'a server must expose at least one host', got: options.hosts, allowed: 'e.g. ["shop.example.com"] or ["*"]' });
     }

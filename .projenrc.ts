@@ -28,7 +28,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   pullRequestTemplate: false,
 
   // Non-jsii runtime dependencies are bundled into the package.
-  bundledDeps: ['yaml@2.9.1', '@bufbuild/cel@0.6.1'],
+  // @bufbuild/protobuf is a peer dependency of @bufbuild/cel, so it must be bundled explicitly.
+  bundledDeps: ['yaml@2.9.1', '@bufbuild/cel@0.6.1', '@bufbuild/protobuf@2.17.0'],
   devDeps: [
     'cdk8s@2.70.106',
     'constructs@10.8.1',
@@ -41,6 +42,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   ],
 
   bin: { 'cdk8s-istio': 'bin/cdk8s-istio' },
+  // Targets for jsii-pacmak; nothing is published from here (CI only proves the API translates).
+  publishToPypi: { distName: 'cdk8s-istio', module: 'cdk8s_istio' },
+  publishToMaven: { javaPackage: 'io.github.cdk8s_istio', mavenGroupId: 'io.github.cdk8s-istio', mavenArtifactId: 'cdk8s-istio' },
+  publishToGo: { moduleName: 'github.com/cdk8s-istio/cdk8s-istio-go' },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', 'bench', 'projenrc'] },
 
   jestOptions: {

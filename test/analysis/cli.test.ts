@@ -1,0 +1,66 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../src/analysis/cli';
+
+function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = main(args, s => { out += s; }, s => { err += s; });
+  return { code, out, err };
+}
+
+function tmpdir(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const GATEWAY = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: public, namespace: shop}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: [shop.example.com]
+`;
+
+describe('cdk8s-istio analyze', () => {
+  test('usage errors exit 2, --help exits 0', () => {
+    expect(run([]).code).toBe(2);
+    expect(run(['analyze', '--bogus', 'x']).err).toContain('unknown option --bogus');
+    const help = run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('usage: cdk8s-istio analyze');
+  });
+
+  test('reads directories recursively, multi-document files and Lists, and reports a table', () => {
+    const dir = tmpdir({
+      'a.yaml': `${GATEWAY}---\n---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Namespace, metadata: {name: shop}}\n`,
+      'sub/b.yml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {ports: [{name: http, port: 80}]}\n',
+      'notes.txt': 'not yaml',
+    });
+    const r = run(['analyze', dir]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Analyzed 3 object(s):');
+  });
+
+  test('--json prints the diagnostics as JSON', () => {
+    const dir = tmpdir({ 'a.yaml': GATEWAY });
+    const r = run(['analyze', '--json', path.join(dir, 'a.yaml')]);
+    expect(r.code).toBe(0);
+    expect(Array.isArray(JSON.parse(r.out))).toBe(true);
+  });
+
+  test('unreadable input exits 2 with the file name', () => {
+    const dir = tmpdir({ 'broken.yaml': 'a: [unclosed' });
+    const r = run(['analyze', dir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`cdk8s-istio analyze: ${path.join(dir, 'broken.yaml')}:`);
+    expect(run(['analyze', path.join(dir, 'missing.yaml')]).code).toBe(2);
+  });
+});

@@ -5,17 +5,17 @@
  */
 export interface HeaderOperations {
   /**
-   * HttpHeaders to set, replacing any value they had.
+   * Headers to set, replacing any value they had.
    * @default - none
    */
   readonly set?: { [name: string]: string };
   /**
-   * HttpHeaders to append a value to.
+   * Headers to append a value to.
    * @default - none
    */
   readonly add?: { [name: string]: string };
   /**
-   * HttpHeaders to remove.
+   * Headers to remove.
    * @default - none
    */
   readonly remove?: string[];

@@ -1,8 +1,10 @@
 // Every rule the engine runs, in one list per phase. A new rule module is added here and nowhere else.
+import { destinationRuleRule } from './destination-rule';
+import { virtualServiceRule } from './virtual-service';
 import { CrossRule, ObjectRule } from '../engine';
 
 /** Per-object webhook rules (istiod's validation), run after the schema check passes. @internal */
-export const OBJECT_RULES: readonly ObjectRule[] = [];
+export const OBJECT_RULES: readonly ObjectRule[] = [virtualServiceRule, destinationRuleRule];
 
 /** Cross-resource analyzers (`istioctl analyze`). @internal */
 export const CROSS_RULES: readonly CrossRule[] = [];

@@ -1,0 +1,279 @@
+// istiod's webhook rules for DestinationRule (pkg/config/validation/validation.go), over plain manifests:
+// IST0106 for what the webhook rejects, IST0133 for its warnings. See VALIDATION-RULES.md section 4.
+import { checkDuration, checkExportTo, checkLabelMap } from './traffic-shared';
+import { checkDns1123Label, checkFqdn, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
+import { ObjectRule, Reporter, RunContext } from '../engine';
+
+const E = 'IST0106';
+const W = 'IST0133';
+
+const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+const has = (o: any, k: string) => isObj(o) && o[k] !== undefined && o[k] !== null;
+
+const TOPOLOGY_LABELS = new Set(['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone']);
+
+function duration(report: Reporter, value: unknown, field: string, opts: { allowZero?: boolean } = {}): void {
+  if (value === undefined) return;
+  const err = checkDuration(value, opts);
+  if (err) report.error(E, field, `a duration ${err}`, value, opts.allowZero ? '"0s" (disabled) or e.g. "250ms", "5s"' : 'e.g. "250ms" or "5s"');
+}
+
+function nonNegative(report: Reporter, o: Record<string, any>, keys: string[], field: string): void {
+  for (const k of keys) {
+    if (typeof o[k] === 'number' && o[k] < 0) report.error(E, `${field}.${k}`, `${k} must not be negative`, o[k]);
+  }
+}
+
+function percent(report: Reporter, value: unknown, field: string): void {
+  if (typeof value === 'number' && (value < 0 || value > 100)) report.error(E, field, 'a percentage must be between 0 and 100', value);
+}
+
+function isPrime(n: number): boolean {
+  if (!Number.isInteger(n) || n < 2) return false;
+  for (let i = 2; i * i <= n; i++) if (n % i === 0) return false;
+  return true;
+}
+
+function checkLocality(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return 'a locality must not be empty';
+  const parts = value.split('/');
+  if (parts.length > 3) return 'a locality is region[/zone[/subzone]]';
+  if (parts.some(p => p === '')) return 'a locality must not have empty segments';
+  const star = value.indexOf('*');
+  if (star >= 0 && (star !== value.length - 1 || value.indexOf('*') !== value.lastIndexOf('*'))) return 'a locality may hold one "*", only at the end';
+  return undefined;
+}
+
+function localityCovers(a: string, b: string): boolean {
+  if (a === b) return true;
+  return a.endsWith('*') && b.startsWith(a.slice(0, -1));
+}
+
+function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutlier: boolean): void {
+  if (!isObj(lb)) return;
+  const ch = lb.consistentHash;
+  if (isObj(ch)) {
+    const f = `${field}.consistentHash`;
+    if (has(ch, 'httpCookie')) {
+      const c = ch.httpCookie;
+      if (!c.name) report.error(E, `${f}.httpCookie.name`, 'a hash cookie needs a name', c.name);
+      const names = new Set<string>();
+      arr(c.attributes).forEach((a, i) => {
+        if (!isObj(a) || !a.name) report.error(E, `${f}.httpCookie.attributes[${i}].name`, 'a cookie attribute needs a name', a);
+        else if (names.has(a.name)) report.error(E, `${f}.httpCookie.attributes[${i}].name`, 'duplicate cookie attribute', a.name);
+        else names.add(a.name);
+      });
+    }
+    if (ch.minimumRingSize !== undefined) {
+      report.warning(W, `${f}.minimumRingSize`, 'consistentHash.minimumRingSize is deprecated', ch.minimumRingSize, 'use ringHash.minimumRingSize');
+      if (has(ch, 'ringHash') || has(ch, 'maglev')) report.error(E, `${f}.minimumRingSize`, 'the deprecated minimumRingSize cannot be combined with ringHash or maglev', ch.minimumRingSize);
+    }
+    if (has(ch, 'maglev')) {
+      const t = ch.maglev.tableSize;
+      if (!t) report.error(E, `${f}.maglev.tableSize`, 'maglev needs a tableSize', t ?? 0, 'a prime below 5000011, e.g. 65537');
+      else if (typeof t === 'number' && (!isPrime(t) || t >= 5000011)) report.error(E, `${f}.maglev.tableSize`, 'the maglev table size must be a prime below 5000011', t, 'e.g. 65537');
+    }
+  }
+  const loc = lb.localityLbSetting;
+  if (isObj(loc)) {
+    const f = `${field}.localityLbSetting`;
+    const distribute = arr(loc.distribute);
+    const failover = arr(loc.failover);
+    if (distribute.length && failover.length) report.error(E, f, 'give either distribute or failover, not both', loc);
+    if (failover.length && arr(loc.failoverPriority).some(l => TOPOLOGY_LABELS.has(l))) {
+      report.error(E, `${f}.failoverPriority`, 'failover cannot be combined with a failoverPriority on region, zone or subzone labels', loc.failoverPriority);
+    }
+    const froms: string[] = [];
+    distribute.forEach((d, i) => {
+      if (!isObj(d)) return;
+      const df = `${f}.distribute[${i}]`;
+      const err = checkLocality(d.from);
+      if (err) report.error(E, `${df}.from`, err, d.from);
+      else {
+        const prev = froms.findIndex(p => localityCovers(p, d.from));
+        if (prev >= 0) report.error(E, `${df}.from`, `overlaps distribute[${prev}].from ${JSON.stringify(froms[prev])}`, d.from);
+        froms.push(d.from);
+      }
+      let sum = 0;
+      for (const [to, w] of Object.entries(isObj(d.to) ? d.to : {})) {
+        const le = checkLocality(to);
+        if (le) report.error(E, `${df}.to.${to}`, le, to);
+        if (typeof w !== 'number' || w < 1 || w > 100) report.error(E, `${df}.to.${to}`, 'a locality weight must be between 1 and 100', w);
+        else sum += w;
+      }
+      if (sum !== 100) report.error(E, `${df}.to`, 'the weights of a distribute entry must add up to 100', sum, 'weights that sum to exactly 100');
+    });
+    failover.forEach((fo, i) => {
+      if (!isObj(fo)) return;
+      const ff = `${f}.failover[${i}]`;
+      if (fo.from === fo.to) report.error(E, ff, 'failover from and to must differ', fo.from);
+      for (const k of ['from', 'to'] as const) {
+        if (typeof fo[k] === 'string' && (fo[k].includes('/') || fo[k].includes('*') || fo[k] === '')) {
+          report.error(E, `${ff}.${k}`, 'failover regions must be a region only, without "/" or "*"', fo[k]);
+        }
+      }
+    });
+    if ((failover.length || arr(loc.failoverPriority).length) && !hasOutlier) {
+      report.warning(W, f, 'locality failover takes effect only with outlierDetection', loc, 'add outlierDetection to the traffic policy');
+    }
+  }
+  const wu = lb.warmup;
+  if (isObj(wu)) {
+    if (wu.duration === undefined) report.error(E, `${field}.warmup.duration`, 'warmup needs a duration', wu);
+    else duration(report, wu.duration, `${field}.warmup.duration`);
+    percent(report, wu.minimumPercent, `${field}.warmup.minimumPercent`);
+    if (typeof wu.aggression === 'number' && wu.aggression <= 0) report.error(E, `${field}.warmup.aggression`, 'aggression must be above 0', wu.aggression, '1 for linear');
+  }
+}
+
+function checkConnectionPool(report: Reporter, cp: unknown, field: string): void {
+  if (!isObj(cp)) return;
+  if (!has(cp, 'tcp') && !has(cp, 'http')) report.error(E, field, 'a connection pool needs tcp and/or http settings', cp);
+  const http = cp.http;
+  if (isObj(http)) {
+    const f = `${field}.http`;
+    nonNegative(report, http, ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection', 'maxRetries', 'maxConcurrentStreams'], f);
+    if (http.h2UpgradePolicy === 'UPGRADE' && http.useClientProtocol === true) {
+      report.error(E, f, 'h2UpgradePolicy UPGRADE cannot be combined with useClientProtocol', http, 'one of the two');
+    }
+    duration(report, http.idleTimeout, `${f}.idleTimeout`);
+    if (isObj(http.http2KeepAlive)) {
+      const ka = http.http2KeepAlive;
+      if (ka.interval === undefined || ka.timeout === undefined) report.error(E, `${f}.http2KeepAlive`, 'http2KeepAlive needs both interval and timeout', ka);
+      duration(report, ka.interval, `${f}.http2KeepAlive.interval`);
+      duration(report, ka.timeout, `${f}.http2KeepAlive.timeout`);
+    }
+  }
+  const tcp = cp.tcp;
+  if (isObj(tcp)) {
+    const f = `${field}.tcp`;
+    nonNegative(report, tcp, ['maxConnections'], f);
+    duration(report, tcp.connectTimeout, `${f}.connectTimeout`);
+    duration(report, tcp.maxConnectionDuration, `${f}.maxConnectionDuration`);
+    duration(report, tcp.idleTimeout, `${f}.idleTimeout`, { allowZero: true });
+    if (isObj(tcp.tcpKeepalive)) {
+      duration(report, tcp.tcpKeepalive.time, `${f}.tcpKeepalive.time`);
+      duration(report, tcp.tcpKeepalive.interval, `${f}.tcpKeepalive.interval`);
+    }
+  }
+}
+
+function checkOutlier(report: Reporter, od: unknown, field: string): void {
+  if (!isObj(od)) return;
+  duration(report, od.interval, `${field}.interval`);
+  duration(report, od.baseEjectionTime, `${field}.baseEjectionTime`);
+  percent(report, od.maxEjectionPercent, `${field}.maxEjectionPercent`);
+  percent(report, od.minHealthPercent, `${field}.minHealthPercent`);
+  if (typeof od.consecutiveLocalOriginFailures === 'number' && od.consecutiveLocalOriginFailures > 0 && od.splitExternalLocalOriginErrors !== true) {
+    report.error(E, `${field}.consecutiveLocalOriginFailures`, 'consecutiveLocalOriginFailures needs splitExternalLocalOriginErrors: true', od.consecutiveLocalOriginFailures);
+  }
+  if (od.consecutiveErrors !== undefined) report.warning(W, `${field}.consecutiveErrors`, 'consecutiveErrors is deprecated', od.consecutiveErrors, 'use consecutive5xxErrors');
+}
+
+function checkTls(report: Reporter, tls: unknown, field: string, ownNamespace: string): void {
+  if (!isObj(tls)) return;
+  const mode = tls.mode;
+  if (typeof tls.credentialName === 'string' && tls.credentialName.startsWith('configmap://')) {
+    const rest = tls.credentialName.slice('configmap://'.length);
+    if (rest.includes('/') && rest.split('/')[0] !== ownNamespace) {
+      report.error(E, `${field}.credentialName`, 'a configmap:// credential must be in the DestinationRule\'s own namespace', tls.credentialName);
+    }
+  }
+  if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return;
+  if (tls.insecureSkipVerify === true) {
+    const forbidden = mode === 'SIMPLE' ? ['caCertificates', 'credentialName', 'subjectAltNames'] : ['caCertificates', 'subjectAltNames'];
+    const set = forbidden.filter(k => tls[k] !== undefined);
+    if (set.length) report.error(E, `${field}.insecureSkipVerify`, `insecureSkipVerify cannot be combined with ${set.join(', ')}`, set, 'verification settings, or insecureSkipVerify alone');
+  }
+  if (tls.credentialName !== undefined) {
+    const set = ['clientCertificate', 'privateKey', 'caCertificates', 'caCrl'].filter(k => tls[k] !== undefined);
+    if (set.length) report.error(E, `${field}.credentialName`, `credentialName cannot be combined with ${set.join(', ')}`, set, 'the secret holds them');
+  } else if (mode === 'MUTUAL' && (!tls.clientCertificate || !tls.privateKey)) {
+    report.error(E, field, 'MUTUAL TLS needs clientCertificate and privateKey, or a credentialName', tls);
+  }
+}
+
+function checkPolicy(report: Reporter, tp: unknown, field: string, ownNamespace: string): void {
+  if (!isObj(tp)) return;
+  const parts = ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls', 'portLevelSettings', 'tunnel', 'proxyProtocol', 'retryBudget'];
+  if (!parts.some(k => has(tp, k) && !(Array.isArray(tp[k]) && tp[k].length === 0))) {
+    report.error(E, field, 'a traffic policy must set something', tp, parts.join(', '));
+  }
+  if (has(tp, 'tunnel') && has(tp, 'proxyProtocol')) report.error(E, field, 'tunnel and proxyProtocol cannot be combined', ['tunnel', 'proxyProtocol']);
+  const hasOutlier = has(tp, 'outlierDetection');
+  checkLoadBalancer(report, tp.loadBalancer, `${field}.loadBalancer`, hasOutlier);
+  checkConnectionPool(report, tp.connectionPool, `${field}.connectionPool`);
+  checkOutlier(report, tp.outlierDetection, `${field}.outlierDetection`);
+  checkTls(report, tp.tls, `${field}.tls`, ownNamespace);
+  arr(tp.portLevelSettings).forEach((p, i) => {
+    const f = `${field}.portLevelSettings[${i}]`;
+    if (!isObj(p)) return;
+    if (!isObj(p.port) || p.port.number === undefined) report.error(E, `${f}.port`, 'a port-level setting needs a port', p.port);
+    if (!['outlierDetection', 'connectionPool', 'loadBalancer', 'tls'].some(k => has(p, k))) {
+      report.error(E, f, 'a port-level setting must set outlierDetection, connectionPool, loadBalancer or tls', p);
+    }
+    checkLoadBalancer(report, p.loadBalancer, `${f}.loadBalancer`, has(p, 'outlierDetection') || hasOutlier);
+    checkConnectionPool(report, p.connectionPool, `${f}.connectionPool`);
+    checkOutlier(report, p.outlierDetection, `${f}.outlierDetection`);
+    checkTls(report, p.tls, `${f}.tls`, ownNamespace);
+  });
+  const tun = tp.tunnel;
+  if (isObj(tun)) {
+    if (tun.protocol !== undefined && tun.protocol !== '' && tun.protocol !== 'CONNECT' && tun.protocol !== 'POST') {
+      report.error(E, `${field}.tunnel.protocol`, 'unknown tunnel protocol', tun.protocol, 'CONNECT or POST');
+    }
+    if (typeof tun.targetHost === 'string' && !isIP(tun.targetHost)) {
+      const err = checkFqdn(tun.targetHost);
+      if (err) report.error(E, `${field}.tunnel.targetHost`, err, tun.targetHost, 'an FQDN or IP address');
+    }
+    if (tun.targetPort !== undefined) {
+      const err = checkPort(tun.targetPort);
+      if (err) report.error(E, `${field}.tunnel.targetPort`, err, tun.targetPort);
+    }
+  }
+  if (isObj(tp.proxyProtocol) && tp.proxyProtocol.version !== undefined && !['V1', 'V2'].includes(tp.proxyProtocol.version)) {
+    report.error(E, `${field}.proxyProtocol.version`, 'unknown PROXY protocol version', tp.proxyProtocol.version, 'V1 or V2');
+  }
+}
+
+/** The DestinationRule webhook rules. @internal */
+export const destinationRuleRule: ObjectRule = {
+  kinds: ['networking.istio.io/DestinationRule'],
+  check(obj: any, report: Reporter, ctx: RunContext): void {
+    const spec = obj?.spec;
+    if (!isObj(spec)) return;
+    const ns = ctx.namespaceOf(obj);
+    if (typeof spec.host === 'string') {
+      const err = isIP(spec.host) ? 'the host must be a hostname, not an IP address' : checkWildcardDomain(spec.host);
+      if (err) report.error(E, 'spec.host', err, spec.host, 'a short name, an FQDN or a wildcard domain');
+    }
+    const names = new Set<string>();
+    arr(spec.subsets).forEach((s, i) => {
+      if (!isObj(s)) return;
+      const f = `spec.subsets[${i}]`;
+      if (typeof s.name === 'string') {
+        const err = checkDns1123Label(s.name);
+        if (err) report.error(E, `${f}.name`, `a subset name ${err}`, s.name);
+        else if (names.has(s.name)) report.error(E, `${f}.name`, 'duplicate subset name', s.name, 'unique subset names');
+        names.add(s.name);
+      }
+      checkLabelMap(report, s.labels, `${f}.labels`);
+      checkPolicy(report, s.trafficPolicy, `${f}.trafficPolicy`, ns);
+    });
+    checkPolicy(report, spec.trafficPolicy, 'spec.trafficPolicy', ns);
+    checkExportTo(report, spec.exportTo, ns);
+    if (has(spec, 'workloadSelector') && Array.isArray(spec.exportTo) && spec.exportTo.some((e: unknown) => e !== '.' && e !== ns)) {
+      report.error(E, 'spec.exportTo', 'a DestinationRule with a workloadSelector may be exported only to its own namespace', spec.exportTo, '["."]');
+    }
+    const sel = spec.workloadSelector;
+    if (isObj(sel)) {
+      const labels = isObj(sel.matchLabels) ? sel.matchLabels : {};
+      if (Object.keys(labels).length === 0) report.warning(W, 'spec.workloadSelector', 'a selector without labels selects every workload in the namespace', sel);
+      for (const [k, v] of Object.entries(labels)) {
+        if (k === '' || k.includes('*')) report.error(E, `spec.workloadSelector.matchLabels.${k}`, 'a selector key must be non-empty and without "*"', k);
+        if (typeof v === 'string' && v.includes('*')) report.error(E, `spec.workloadSelector.matchLabels.${k}`, 'a selector value must not contain "*"', v);
+      }
+    }
+  },
+};

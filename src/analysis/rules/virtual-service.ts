@@ -1,0 +1,524 @@
+// istiod's webhook rules for VirtualService (pkg/config/validation/virtualservice.go and validation.go), over
+// plain manifests: IST0106 for what the webhook rejects, IST0133 for its warnings, and the rule reachability
+// analysis (IST0130 unreachable rule, IST0131 ineffective match). See VALIDATION-RULES.md section 3.
+import {
+  checkDuration, checkExportTo, checkFaultPercent, checkGatewayRef, checkHeaderValue, checkLabelMap,
+  checkMatchHeaderName, checkRegex, isJwtClaimKey,
+} from './traffic-shared';
+import { checkDns1123Label, checkIpOrCidr, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
+import { ObjectRule, Reporter, RunContext } from '../engine';
+
+const E = 'IST0106';
+const W = 'IST0133';
+const UNREACHABLE = 'IST0130';
+const INEFFECTIVE = 'IST0131';
+
+const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+const has = (o: any, k: string) => isObj(o) && o[k] !== undefined && o[k] !== null;
+
+/** Wildcard-aware host overlap, as Istio's host.Name.Matches. @internal */
+export function hostsOverlap(a: string, b: string): boolean {
+  if (a === b || a === '*' || b === '*') return true;
+  const aw = a.startsWith('*');
+  const bw = b.startsWith('*');
+  if (aw && bw) {
+    const as = a.slice(1);
+    const bs = b.slice(1);
+    return as.endsWith(bs) || bs.endsWith(as);
+  }
+  if (aw) return b.endsWith(a.slice(1));
+  if (bw) return a.endsWith(b.slice(1));
+  return false;
+}
+
+/** True when host `h` (maybe wildcard) covers every name that `sni` covers. */
+function covers(h: string, sni: string): boolean {
+  if (h === '*' || h === sni) return true;
+  if (!h.startsWith('*')) return false;
+  const suffix = h.slice(1);
+  return sni.startsWith('*') ? sni.slice(1).endsWith(suffix) : sni.endsWith(suffix);
+}
+
+const STRING_MATCH_FIELDS = ['uri', 'scheme', 'method', 'authority'] as const;
+const RETRY_ON = new Set(['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream',
+  'retriable-status-codes', 'retriable-headers', 'envoy-ratelimited', 'http3-post-connect-failure', 'cancelled', 'deadline-exceeded',
+  'internal', 'resource-exhausted', 'unavailable']);
+const GRPC_CODES = new Set(['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
+  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL',
+  'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED']);
+const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', '*']);
+// Go's net/http StatusText knows these codes; retryOn accepts any of them.
+const HTTP_STATUS = new Set([100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429,
+  431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511]);
+
+function checkStringMatch(report: Reporter, m: unknown, field: string, allowEmptyPrefix: boolean, isWithoutHeaders = false): void {
+  if (!isObj(m)) return;
+  if (typeof m.regex === 'string') {
+    if (isWithoutHeaders && m.regex === '*') return;
+    const err = checkRegex(m.regex);
+    if (err) report.error(E, `${field}.regex`, err, m.regex, 'an RE2 regular expression');
+  }
+  if (m.prefix === '' && !allowEmptyPrefix) report.error(E, `${field}.prefix`, 'an empty prefix matches everything and is rejected here', '', 'a non-empty prefix, or omit the condition');
+}
+
+function checkDuration2(report: Reporter, value: unknown, field: string, opts: { wholeSeconds?: boolean } = {}): void {
+  if (value === undefined) return;
+  const err = checkDuration(value, opts);
+  if (err) report.error(E, field, `a duration ${err}`, value, opts.wholeSeconds ? 'whole seconds, e.g. "60s"' : 'e.g. "250ms" or "5s"');
+}
+
+function checkDestination(report: Reporter, d: unknown, field: string): void {
+  if (!isObj(d)) return;
+  const host = d.host;
+  if (typeof host === 'string') {
+    if (host === '*') report.error(E, `${field}.host`, 'a destination host must not be "*"', host, 'a Service or ServiceEntry host');
+    else {
+      const err = checkWildcardDomain(host);
+      if (err) report.error(E, `${field}.host`, isIP(host) ? 'a destination host must be a hostname, not an IP address' : err, host, 'a short name, an FQDN or a wildcard domain');
+    }
+  }
+  if (typeof d.subset === 'string') {
+    const err = checkDns1123Label(d.subset);
+    if (err) report.error(E, `${field}.subset`, `a subset name ${err}`, d.subset);
+  }
+  if (isObj(d.port) && d.port.number !== undefined) {
+    const err = checkPort(d.port.number);
+    if (err) report.error(E, `${field}.port.number`, err, d.port.number);
+  }
+}
+
+function checkWeights(report: Reporter, routes: any[], field: string): void {
+  let total = 0;
+  routes.forEach((r, i) => {
+    if (!isObj(r)) return;
+    const w = r.weight;
+    if (typeof w === 'number') {
+      if (w < 0) report.error(E, `${field}[${i}].weight`, 'a weight must not be negative', w, '0 or more');
+      else total += w;
+    }
+  });
+  if (routes.length > 1 && total === 0) {
+    report.error(E, field, 'with several destinations the weights must not all be 0 (a missing weight counts as 0)', routes.map(r => r?.weight ?? null), 'weights that add up to more than 0, e.g. 90 and 10');
+  }
+}
+
+function checkHeaderOps(report: Reporter, h: unknown, field: string): void {
+  if (!isObj(h)) return;
+  for (const dir of ['request', 'response'] as const) {
+    const ops = h[dir];
+    if (!isObj(ops)) continue;
+    for (const op of ['set', 'add'] as const) {
+      for (const [name, value] of Object.entries(isObj(ops[op]) ? ops[op] : {})) {
+        const f = `${field}.${dir}.${op}.${name}`;
+        checkHeaderName(report, name, f, dir, op);
+        const err = checkHeaderValue(value);
+        if (err) report.error(E, f, err, value);
+      }
+    }
+    arr(ops.remove).forEach((name, i) => checkHeaderName(report, name, `${field}.${dir}.remove[${i}]`, dir, 'remove'));
+  }
+}
+
+function checkHeaderName(report: Reporter, name: unknown, field: string, dir: string, op: string): void {
+  if (typeof name !== 'string') return;
+  if (name === '') { report.error(E, field, 'a header name must not be empty', name); return; }
+  const lower = name.toLowerCase();
+  if (dir === 'request' && op !== 'remove') {
+    if (name.startsWith(':') && lower !== ':authority') report.error(E, field, 'pseudo-headers cannot be set, except :authority', name, 'a regular header name, :authority or Host');
+    return;
+  }
+  if (name.startsWith(':') || lower === 'host') {
+    report.error(E, field, `${dir === 'request' ? 'request remove' : 'response'} operations cannot touch Host or pseudo-headers`, name, 'a regular header name');
+  }
+}
+
+function checkHttpMatch(report: Reporter, m: unknown, field: string, appliesToMesh: boolean): void {
+  if (!isObj(m)) return;
+  for (const k of STRING_MATCH_FIELDS) checkStringMatch(report, m[k], `${field}.${k}`, k === 'uri');
+  for (const k of ['headers', 'withoutHeaders'] as const) {
+    for (const [name, sm] of Object.entries(isObj(m[k]) ? m[k] : {})) {
+      const f = `${field}.${k}.${name}`;
+      const err = checkMatchHeaderName(name);
+      if (err) report.error(E, f, err, name);
+      else if (isJwtClaimKey(name) && appliesToMesh) {
+        report.error(E, f, 'JWT claim matches work only on gateways', name, 'bind the VirtualService to gateways only (no "mesh")');
+      }
+      checkStringMatch(report, sm, f, false, k === 'withoutHeaders');
+    }
+  }
+  for (const [name, sm] of Object.entries(isObj(m.queryParams) ? m.queryParams : {})) checkStringMatch(report, sm, `${field}.queryParams.${name}`, false);
+  if (m.port !== undefined) {
+    const err = checkPort(m.port);
+    if (err) report.error(E, `${field}.port`, err, m.port);
+  }
+  checkLabelMap(report, m.sourceLabels, `${field}.sourceLabels`);
+  if (typeof m.sourceNamespace === 'string') {
+    const err = checkDns1123Label(m.sourceNamespace);
+    if (err) report.error(E, `${field}.sourceNamespace`, `a namespace ${err}`, m.sourceNamespace);
+  }
+  arr(m.gateways).forEach((g, i) => checkGatewayRef(report, g, `${field}.gateways[${i}]`));
+}
+
+function checkL4Match(report: Reporter, m: Record<string, any>, field: string): void {
+  if (m.port !== undefined) {
+    const err = checkPort(m.port);
+    if (err) report.error(E, `${field}.port`, err, m.port);
+  }
+  arr(m.destinationSubnets).forEach((s, i) => {
+    const err = checkIpOrCidr(s);
+    if (err) report.error(E, `${field}.destinationSubnets[${i}]`, err, s);
+  });
+  if (typeof m.sourceSubnet === 'string') {
+    const err = checkIpOrCidr(m.sourceSubnet);
+    if (err) report.error(E, `${field}.sourceSubnet`, err, m.sourceSubnet);
+  }
+  checkLabelMap(report, m.sourceLabels, `${field}.sourceLabels`);
+  if (typeof m.sourceNamespace === 'string') {
+    const err = checkDns1123Label(m.sourceNamespace);
+    if (err) report.error(E, `${field}.sourceNamespace`, `a namespace ${err}`, m.sourceNamespace);
+  }
+  arr(m.gateways).forEach((g, i) => checkGatewayRef(report, g, `${field}.gateways[${i}]`));
+}
+
+function checkHttpRoute(report: Reporter, r: unknown, field: string, isDelegate: boolean, appliesToMesh: boolean): void {
+  if (!isObj(r)) return;
+  const route = arr(r.route);
+  if (has(r, 'delegate')) {
+    if (isDelegate) report.error(E, `${field}.delegate`, 'a delegate VirtualService cannot delegate again', r.delegate);
+    if (route.length || has(r, 'redirect')) {
+      report.error(E, `${field}.delegate`, 'a rule that delegates must not also set route or redirect', r.delegate, 'delegate alone, or route/redirect without delegate');
+    }
+  } else if (!route.length && !has(r, 'redirect') && !has(r, 'directResponse')) {
+    report.error(E, field, 'an HTTP rule needs route, redirect, directResponse or delegate', r.name, 'e.g. route: [{ destination: { host: ... } }]');
+  }
+  if (has(r, 'redirect')) {
+    const others = ['route', 'fault', 'rewrite', 'directResponse'].filter(k => (k === 'route' ? route.length > 0 : has(r, k)));
+    if (others.length) report.error(E, `${field}.redirect`, `a redirect cannot be combined with ${others.join(', ')}`, others, 'redirect alone');
+  }
+  if (has(r, 'directResponse')) {
+    const others = ['route', 'fault', 'rewrite'].filter(k => (k === 'route' ? route.length > 0 : has(r, k)));
+    if (others.length) report.error(E, `${field}.directResponse`, `a direct response cannot be combined with ${others.join(', ')}`, others, 'directResponse alone');
+  }
+  if (has(r, 'mirror') && arr(r.mirrors).length) report.error(E, `${field}.mirrors`, 'give either mirror or mirrors, not both', r.mirrors);
+
+  arr(r.match).forEach((m, i) => checkHttpMatch(report, m, `${field}.match[${i}]`, appliesToMesh));
+  route.forEach((d, i) => {
+    if (!isObj(d)) return;
+    checkDestination(report, d.destination, `${field}.route[${i}].destination`);
+    checkHeaderOps(report, d.headers, `${field}.route[${i}].headers`);
+  });
+  checkWeights(report, route, `${field}.route`);
+  checkHeaderOps(report, r.headers, `${field}.headers`);
+  checkAuthority(report, r, field);
+  checkDuration2(report, r.timeout, `${field}.timeout`);
+  checkRetries(report, r.retries, `${field}.retries`);
+  checkFault(report, r.fault, `${field}.fault`);
+  if (has(r, 'mirror')) checkDestination(report, r.mirror, `${field}.mirror`);
+  if (isObj(r.mirrorPercentage) && typeof r.mirrorPercentage.value === 'number' && (r.mirrorPercentage.value < 0 || r.mirrorPercentage.value > 100)) {
+    report.error(E, `${field}.mirrorPercentage.value`, 'a mirror percentage must be between 0 and 100', r.mirrorPercentage.value);
+  }
+  if (r.mirrorPercent !== undefined) {
+    if (typeof r.mirrorPercent === 'number' && r.mirrorPercent > 100) report.error(E, `${field}.mirrorPercent`, 'a mirror percentage must be at most 100', r.mirrorPercent);
+    report.warning(W, `${field}.mirrorPercent`, 'mirrorPercent is deprecated', r.mirrorPercent, 'use mirrorPercentage: { value: ... }');
+  }
+  arr(r.mirrors).forEach((m, i) => {
+    const f = `${field}.mirrors[${i}]`;
+    if (!isObj(m) || !isObj(m.destination)) { report.error(E, `${f}.destination`, 'a mirror needs a destination', m); return; }
+    checkDestination(report, m.destination, `${f}.destination`);
+    const p = m.percentage?.value;
+    if (typeof p === 'number' && (p < 0 || p > 100)) report.error(E, `${f}.percentage.value`, 'a mirror percentage must be between 0 and 100', p);
+  });
+  checkRedirect(report, r, field);
+  checkRewrite(report, r.rewrite, `${field}.rewrite`);
+  checkDirectResponse(report, r.directResponse, `${field}.directResponse`);
+  checkCors(report, r.corsPolicy, `${field}.corsPolicy`);
+}
+
+function checkAuthority(report: Reporter, r: Record<string, any>, field: string): void {
+  const places: string[] = [];
+  if (isObj(r.rewrite) && r.rewrite.authority) places.push('rewrite.authority');
+  for (const op of ['set', 'add']) {
+    const ops = r.headers?.request?.[op];
+    for (const k of Object.keys(isObj(ops) ? ops : {})) if (/^(:authority|host)$/i.test(k)) places.push(`headers.request.${op}.${k}`);
+  }
+  if (places.length > 1) report.error(E, field, 'the authority is rewritten in more than one place', places, 'one of rewrite.authority or a request header set/add of :authority/Host');
+}
+
+function checkRetries(report: Reporter, r: unknown, field: string): void {
+  if (!isObj(r)) return;
+  if (typeof r.attempts === 'number' && r.attempts < 0) report.error(E, `${field}.attempts`, 'attempts must not be negative', r.attempts);
+  if (r.attempts === 0) {
+    const extra = ['perTryTimeout', 'retryOn', 'retryRemoteLocalities'].filter(k => r[k] !== undefined);
+    if (extra.length) report.error(E, field, `attempts 0 disables retries, so ${extra.join(', ')} cannot be set`, extra, 'attempts > 0, or remove them');
+  }
+  checkDuration2(report, r.perTryTimeout, `${field}.perTryTimeout`);
+  checkDuration2(report, r.backoff, `${field}.backoff`);
+  if (typeof r.retryOn === 'string') {
+    for (const item of r.retryOn.split(',')) {
+      if (RETRY_ON.has(item)) continue;
+      if (/^\d+$/.test(item) && HTTP_STATUS.has(Number(item))) continue;
+      report.error(E, `${field}.retryOn`, `unknown retry condition "${item}"`, r.retryOn, 'comma-separated, no spaces: 5xx, gateway-error, reset, connect-failure, retriable-4xx, refused-stream, ... or an HTTP status code');
+    }
+  }
+}
+
+function checkFault(report: Reporter, f: unknown, field: string): void {
+  if (!isObj(f)) return;
+  if (!has(f, 'abort') && !has(f, 'delay')) report.error(E, field, 'a fault needs abort and/or delay', f);
+  const a = f.abort;
+  if (isObj(a)) {
+    if (a.httpStatus !== undefined && (typeof a.httpStatus !== 'number' || a.httpStatus < 200 || a.httpStatus > 600)) {
+      report.error(E, `${field}.abort.httpStatus`, 'an abort status must be between 200 and 599', a.httpStatus);
+    }
+    if (a.grpcStatus !== undefined && !GRPC_CODES.has(a.grpcStatus)) {
+      report.error(E, `${field}.abort.grpcStatus`, 'unknown gRPC status', a.grpcStatus, 'an upper-case gRPC code such as UNAVAILABLE');
+    }
+    if (a.http2Error !== undefined) report.error(E, `${field}.abort.http2Error`, 'HTTP/2 abort errors are not supported', a.http2Error, 'httpStatus or grpcStatus');
+    if (a.httpStatus === undefined && a.grpcStatus === undefined && a.http2Error === undefined) {
+      report.warning(W, `${field}.abort`, 'an abort without httpStatus or grpcStatus does nothing', a);
+    }
+    const err = checkFaultPercent(a.percentage?.value);
+    if (err) report.error(E, `${field}.abort.percentage.value`, err, a.percentage.value);
+  }
+  const d = f.delay;
+  if (isObj(d)) {
+    checkDuration2(report, d.fixedDelay, `${field}.delay.fixedDelay`);
+    if (d.exponentialDelay !== undefined) report.error(E, `${field}.delay.exponentialDelay`, 'exponential delays are not supported', d.exponentialDelay, 'fixedDelay');
+    const err = checkFaultPercent(d.percentage?.value);
+    if (err) report.error(E, `${field}.delay.percentage.value`, err, d.percentage.value);
+  }
+}
+
+function checkRedirect(report: Reporter, r: Record<string, any>, field: string): void {
+  const rd = r.redirect;
+  if (!isObj(rd)) return;
+  const f = `${field}.redirect`;
+  if (rd.uri !== undefined && rd.prefixRewrite !== undefined) report.error(E, f, 'give either uri or prefixRewrite, not both', rd);
+  if (rd.prefixRewrite !== undefined && arr(r.match).some(m => isObj(m?.uri) && m.uri.prefix === undefined)) {
+    report.error(E, `${f}.prefixRewrite`, 'prefixRewrite needs every URI match of the rule to be a prefix match', rd.prefixRewrite);
+  }
+  if (![rd.uri, rd.prefixRewrite, rd.authority, rd.scheme, rd.port, rd.derivePort].some(v => v !== undefined && v !== '')) {
+    report.error(E, f, 'a redirect must change something', rd, 'at least one of uri, authority, scheme, port or derivePort');
+  }
+  if (rd.redirectCode !== undefined && (typeof rd.redirectCode !== 'number' || rd.redirectCode < 300 || rd.redirectCode > 399)) {
+    report.error(E, `${f}.redirectCode`, 'a redirect code must be between 300 and 399', rd.redirectCode);
+  }
+  if (rd.scheme !== undefined && rd.scheme !== 'http' && rd.scheme !== 'https') report.error(E, `${f}.scheme`, 'the redirect scheme must be "http" or "https"', rd.scheme);
+  if (rd.port !== undefined) {
+    const err = checkPort(rd.port);
+    if (err) report.error(E, `${f}.port`, err, rd.port);
+  }
+}
+
+function checkRewrite(report: Reporter, rw: unknown, field: string): void {
+  if (!isObj(rw)) return;
+  if (rw.uri !== undefined && rw.uriRegexRewrite !== undefined) report.error(E, field, 'give either uri or uriRegexRewrite, not both', rw);
+  if (!rw.uri && !rw.authority && rw.uriRegexRewrite === undefined) report.error(E, field, 'a rewrite must set uri, uriRegexRewrite or authority', rw);
+  const rr = rw.uriRegexRewrite;
+  if (isObj(rr)) {
+    if (!rr.match || rr.rewrite === undefined) {
+      report.error(E, `${field}.uriRegexRewrite`, 'uriRegexRewrite needs both match and rewrite', rr);
+    }
+    if (rr.match) {
+      const err = checkRegex(rr.match);
+      if (err) report.error(E, `${field}.uriRegexRewrite.match`, err, rr.match, 'an RE2 regular expression');
+    }
+  }
+}
+
+function checkDirectResponse(report: Reporter, dr: unknown, field: string): void {
+  if (!isObj(dr)) return;
+  if (typeof dr.status === 'number' && (dr.status < 200 || dr.status > 600)) report.error(E, `${field}.status`, 'a direct response status must be between 200 and 599', dr.status);
+  const body = dr.body;
+  if (isObj(body)) {
+    const size = typeof body.string === 'string' ? Buffer.byteLength(body.string) : typeof body.bytes === 'string' ? Math.floor(body.bytes.length * 3 / 4) : 0;
+    if (size > 1024 * 1024) report.error(E, `${field}.body`, 'a direct response body must be at most 1 MiB', `${size} bytes`);
+    else if (size > 100 * 1024) report.warning(W, `${field}.body`, 'a direct response body over 100 KiB bloats every proxy\'s configuration', `${size} bytes`);
+  }
+}
+
+function checkCors(report: Reporter, c: unknown, field: string): void {
+  if (!isObj(c)) return;
+  arr(c.allowOrigins).forEach((o, i) => {
+    const f = `${field}.allowOrigins[${i}]`;
+    if (!isObj(o) || ![o.exact, o.prefix, o.regex].some(v => typeof v === 'string' && v !== '')) {
+      report.error(E, f, 'an allowed origin needs a non-empty exact, prefix or regex', o);
+      return;
+    }
+    if (typeof o.regex === 'string') {
+      const err = checkRegex(o.regex);
+      if (err) report.error(E, `${f}.regex`, err, o.regex, 'an RE2 regular expression');
+    }
+  });
+  arr(c.allowMethods).forEach((m, i) => {
+    if (!CORS_METHODS.has(m)) report.error(E, `${field}.allowMethods[${i}]`, 'unknown HTTP method (case-sensitive)', m, 'GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE or *');
+  });
+  for (const k of ['allowHeaders', 'exposeHeaders'] as const) {
+    arr(c[k]).forEach((h, i) => {
+      if (typeof h === 'string' && h !== '*' && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(h)) report.error(E, `${field}.${k}[${i}]`, 'a header name must be an RFC 7230 token or "*"', h);
+    });
+  }
+  checkDuration2(report, c.maxAge, `${field}.maxAge`, { wholeSeconds: true });
+}
+
+function checkL4Routes(report: Reporter, rules: any[], kind: 'tcp' | 'tls', hosts: string[]): void {
+  rules.forEach((r, i) => {
+    const field = `spec.${kind}[${i}]`;
+    if (!isObj(r)) return;
+    const match = arr(r.match);
+    if (kind === 'tls' && match.length === 0) report.error(E, `${field}.match`, 'a TLS rule needs at least one match', r.match, 'a match with sniHosts');
+    match.forEach((m, j) => {
+      const f = `${field}.match[${j}]`;
+      if (!isObj(m)) return;
+      if (kind === 'tls') {
+        const sni = arr(m.sniHosts);
+        if (sni.length === 0) report.error(E, `${f}.sniHosts`, 'a TLS match needs at least one SNI host', m.sniHosts);
+        sni.forEach((s, k) => {
+          if (typeof s !== 'string') return;
+          const sf = `${f}.sniHosts[${k}]`;
+          if (isIP(s)) { report.warning(W, sf, 'an IP address as SNI never matches: clients do not send IPs as SNI', s); return; }
+          const err = checkWildcardDomain(s);
+          if (err) { report.error(E, sf, err, s); return; }
+          if (!hosts.some(h => covers(h, s))) {
+            report.error(E, sf, 'an SNI host must be one of the VirtualService hosts or covered by one', s, `one of ${JSON.stringify(hosts)}`);
+          }
+        });
+      }
+      checkL4Match(report, m, f);
+    });
+    const route = arr(r.route);
+    if (route.length === 0) report.error(E, `${field}.route`, `a ${kind.toUpperCase()} rule needs a route`, r.route, 'at least one destination');
+    route.forEach((d, j) => { if (isObj(d)) checkDestination(report, d.destination, `${field}.route[${j}].destination`); });
+    checkWeights(report, route, `${field}.route`);
+  });
+}
+
+/** Compare matches ignoring `name` (Istio's asJSON without the name). */
+function matchKey(m: unknown): string {
+  if (!isObj(m)) return JSON.stringify(m);
+  const { name: _name, ...rest } = m;
+  return stableJson(rest);
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (isObj(v)) return `{${Object.keys(v).sort().map(k => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** True when an earlier HTTP match `e` catches every request that the later match `m` catches, via a URI prefix. */
+function prefixCovers(e: Record<string, any>, m: Record<string, any>): boolean {
+  const ep = e.uri?.prefix;
+  if (typeof ep !== 'string') return false;
+  const mu = m.uri;
+  if (!isObj(mu)) return false;
+  const mPath = typeof mu.prefix === 'string' ? mu.prefix : typeof mu.exact === 'string' ? mu.exact : undefined;
+  if (mPath === undefined || !mPath.startsWith(ep)) return false;
+  if (m.ignoreUriCase && !e.ignoreUriCase) return false;
+  // Every other condition of the earlier match must also be a condition of the later one.
+  for (const k of Object.keys(e)) {
+    if (k === 'uri' || k === 'name' || k === 'ignoreUriCase' || k === 'statPrefix') continue;
+    if (isObj(e[k]) && !Array.isArray(e[k]) && ['headers', 'withoutHeaders', 'queryParams', 'sourceLabels'].includes(k)) {
+      const later = isObj(m[k]) ? m[k] : {};
+      if (!Object.keys(e[k]).every(h => stableJson(e[k][h]) === stableJson(later[h]))) return false;
+    } else if (stableJson(e[k]) !== stableJson(m[k])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function ruleLabel(r: any, i: number, kind: string): string {
+  return typeof r?.name === 'string' ? `"${r.name}"` : `spec.${kind}[${i}]`;
+}
+
+function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' | 'tls'): void {
+  const seen = new Map<string, number>();
+  const earlier: Array<{ rule: number; match: Record<string, any> }> = [];
+  let catchAll = -1;
+  rules.forEach((r, i) => {
+    if (!isObj(r)) return;
+    const field = `spec.${kind}[${i}]`;
+    if (catchAll >= 0) {
+      report.error(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: the earlier rule ${ruleLabel(rules[catchAll], catchAll, kind)} has no match and catches everything`,
+        r.name ?? i, 'only the last rule may omit match; move the catch-all rule to the end');
+      return;
+    }
+    const match = arr(r.match);
+    if (match.length === 0) { catchAll = i; return; }
+    let dead = 0;
+    match.forEach((m, j) => {
+      const key = matchKey(m);
+      const dup = seen.get(key);
+      const cover = kind === 'http' && isObj(m) ? earlier.find(e => prefixCovers(e.match, m)) : undefined;
+      if (dup !== undefined) {
+        report.warning(INEFFECTIVE, `${field}.match[${j}]`, `this match repeats one of the earlier rule ${ruleLabel(rules[dup], dup, kind)} and never applies here`, m);
+        dead++;
+      } else if (cover) {
+        report.warning(INEFFECTIVE, `${field}.match[${j}]`, `this match is covered by a URI prefix match of the earlier rule ${ruleLabel(rules[cover.rule], cover.rule, kind)} and never applies here`, m);
+        dead++;
+      } else {
+        seen.set(key, i);
+      }
+    });
+    match.forEach(m => { if (isObj(m)) earlier.push({ rule: i, match: m }); });
+    if (dead === match.length) {
+      report.error(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: earlier rules catch every request it matches`, r.name ?? i, 'remove the rule or move it before the rules that shadow it');
+    }
+  });
+}
+
+/** The VirtualService webhook rules. @internal */
+export const virtualServiceRule: ObjectRule = {
+  kinds: ['networking.istio.io/VirtualService'],
+  check(obj: any, report: Reporter, ctx: RunContext): void {
+    const spec = obj?.spec;
+    if (!isObj(spec)) {
+      report.error(E, 'spec', 'a VirtualService needs a spec with at least one http, tcp or tls rule', spec);
+      return;
+    }
+    const hosts = arr(spec.hosts).filter((h): h is string => typeof h === 'string');
+    const gateways = arr(spec.gateways).filter((g): g is string => typeof g === 'string');
+    const http = arr(spec.http);
+    const tcp = arr(spec.tcp);
+    const tls = arr(spec.tls);
+    const isDelegate = hosts.length === 0;
+    const appliesToMesh = gateways.length === 0 || gateways.includes('mesh');
+
+    if (!http.length && !tcp.length && !tls.length) report.error(E, 'spec', 'a VirtualService needs at least one http, tcp or tls rule', spec);
+    if (isDelegate) {
+      if (gateways.length) report.error(E, 'spec.gateways', 'a delegate VirtualService (one without hosts) must not set gateways', gateways, 'set gateways on the root VirtualService');
+      if (tcp.length) report.error(E, 'spec.tcp', 'a delegate VirtualService (one without hosts) supports only http rules', 'tcp');
+      if (tls.length) report.error(E, 'spec.tls', 'a delegate VirtualService (one without hosts) supports only http rules', 'tls');
+    }
+    hosts.forEach((h, i) => {
+      const f = `spec.hosts[${i}]`;
+      if (h === '*' && appliesToMesh) {
+        report.error(E, f, 'the host "*" is not allowed when the VirtualService applies to the mesh', h, 'bind it to gateways only, or name the hosts');
+        return;
+      }
+      if (isIP(h)) return;
+      if (!appliesToMesh && tls.length && /^outbound_\.\d+_\._\./.test(h)) return;
+      const err = checkWildcardDomain(h);
+      if (err) report.error(E, f, err, h, 'a short name, an FQDN, a wildcard domain or an IP address');
+    });
+    for (let i = 0; i < hosts.length; i++) {
+      for (let j = i + 1; j < hosts.length; j++) {
+        if (hostsOverlap(hosts[i], hosts[j])) {
+          report.error(E, `spec.hosts[${j}]`, `host overlaps spec.hosts[${i}] ${JSON.stringify(hosts[i])}`, hosts[j], 'hosts that do not overlap (one VirtualService per host, or one wildcard)');
+        }
+      }
+    }
+    gateways.forEach((g, i) => checkGatewayRef(report, g, `spec.gateways[${i}]`));
+    checkExportTo(report, spec.exportTo, ctx.namespaceOf(obj));
+
+    http.forEach((r, i) => checkHttpRoute(report, r, `spec.http[${i}]`, isDelegate, appliesToMesh));
+    checkL4Routes(report, tcp, 'tcp', hosts);
+    checkL4Routes(report, tls, 'tls', hosts);
+    checkReachability(report, http, 'http');
+    checkReachability(report, tcp, 'tcp');
+    checkReachability(report, tls, 'tls');
+  },
+};

@@ -312,7 +312,9 @@ function renderPortOptions(p: PortTrafficPolicyOptions, kind: string, field: str
       },
     },
     outlierDetection: od && {
-      consecutive5xxErrors: od.consecutive5xxErrors,
+      // The generated binding spells this property `consecutive5XxErrors` and writes it back as
+      // `consecutive5xxErrors`; under the YAML name it would be dropped without a word.
+      consecutive5XxErrors: od.consecutive5xxErrors,
       consecutiveGatewayErrors: od.consecutiveGatewayErrors,
       consecutiveLocalOriginFailures: od.consecutiveLocalOriginFailures,
       splitExternalLocalOriginErrors: od.splitExternalLocalOriginErrors,

@@ -6,7 +6,6 @@ import {
 } from '../../src';
 import { chartIn, ofKind, synth } from '../util';
 
-const drSpec = (chart: any) => ofKind(synth(chart), 'DestinationRule')[0].spec;
 
 describe('DestinationRule', () => {
   test('subsets with ISTIO_MUTUAL, host from a cdk8s-plus Service', () => {

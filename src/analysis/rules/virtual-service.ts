@@ -270,7 +270,7 @@ function checkFault(report: Reporter, f: unknown, field: string): void {
   const a = f.abort;
   if (isObj(a)) {
     if (a.httpStatus !== undefined && (typeof a.httpStatus !== 'number' || a.httpStatus < 200 || a.httpStatus > 600)) {
-      report.error(E, `${field}.abort.httpStatus`, 'an abort status must be between 200 and 599', a.httpStatus);
+      report.error(E, `${field}.abort.httpStatus`, 'an abort status must be between 200 and 600', a.httpStatus);
     }
     if (a.grpcStatus !== undefined && !GRPC_CODES.has(a.grpcStatus)) {
       report.error(E, `${field}.abort.grpcStatus`, 'unknown gRPC status', a.grpcStatus, 'an upper-case gRPC code such as UNAVAILABLE');
@@ -330,7 +330,7 @@ function checkRewrite(report: Reporter, rw: unknown, field: string): void {
 
 function checkDirectResponse(report: Reporter, dr: unknown, field: string): void {
   if (!isObj(dr)) return;
-  if (typeof dr.status === 'number' && (dr.status < 200 || dr.status > 600)) report.error(E, `${field}.status`, 'a direct response status must be between 200 and 599', dr.status);
+  if (typeof dr.status === 'number' && (dr.status < 200 || dr.status > 600)) report.error(E, `${field}.status`, 'a direct response status must be between 200 and 600', dr.status);
   const body = dr.body;
   if (isObj(body)) {
     const size = typeof body.string === 'string' ? Buffer.byteLength(body.string) : typeof body.bytes === 'string' ? Math.floor(body.bytes.length * 3 / 4) : 0;
@@ -381,7 +381,7 @@ function checkL4Routes(report: Reporter, rules: any[], kind: 'tcp' | 'tls', host
           if (isIP(s)) { report.warning(W, sf, 'an IP address as SNI never matches: clients do not send IPs as SNI', s); return; }
           const err = checkWildcardDomain(s);
           if (err) { report.error(E, sf, err, s); return; }
-          if (!hosts.some(h => covers(h, s))) {
+          if (hosts.length > 0 && !hosts.some(h => covers(h, s))) {
             report.error(E, sf, 'an SNI host must be one of the VirtualService hosts or covered by one', s, `one of ${JSON.stringify(hosts)}`);
           }
         });
@@ -441,12 +441,14 @@ function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' 
   rules.forEach((r, i) => {
     if (!isObj(r)) return;
     const field = `spec.${kind}[${i}]`;
+    const match = arr(r.match);
+    // A TLS rule must have matches (reported above); without them it is not a catch-all.
+    if (kind === 'tls' && match.length === 0) return;
     if (catchAll >= 0) {
       report.error(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: the earlier rule ${ruleLabel(rules[catchAll], catchAll, kind)} has no match and catches everything`,
-        r.name ?? i, 'only the last rule may omit match; move the catch-all rule to the end');
+        r.match, 'only the last rule may omit match; move the catch-all rule to the end');
       return;
     }
-    const match = arr(r.match);
     if (match.length === 0) { catchAll = i; return; }
     let dead = 0;
     match.forEach((m, j) => {
@@ -465,7 +467,7 @@ function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' 
     });
     match.forEach(m => { if (isObj(m)) earlier.push({ rule: i, match: m }); });
     if (dead === match.length) {
-      report.error(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: earlier rules catch every request it matches`, r.name ?? i, 'remove the rule or move it before the rules that shadow it');
+      report.error(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: earlier rules catch every request it matches`, r.match, 'remove the rule or move it before the rules that shadow it');
     }
   });
 }

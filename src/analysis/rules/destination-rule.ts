@@ -2,6 +2,7 @@
 // IST0106 for what the webhook rejects, IST0133 for its warnings. See VALIDATION-RULES.md section 4.
 import { checkDuration, checkExportTo, checkLabelMap } from './traffic-shared';
 import { checkDns1123Label, checkFqdn, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
+import { NO_VALUE } from '../../core/errors';
 import { ObjectRule, Reporter, RunContext } from '../engine';
 
 const E = 'IST0106';
@@ -57,7 +58,7 @@ function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutl
     const f = `${field}.consistentHash`;
     if (has(ch, 'httpCookie')) {
       const c = ch.httpCookie;
-      if (!c.name) report.error(E, `${f}.httpCookie.name`, 'a hash cookie needs a name', c.name);
+      if (!c.name) report.error(E, `${f}.httpCookie.name`, 'a hash cookie needs a name', c.name ?? NO_VALUE);
       const names = new Set<string>();
       arr(c.attributes).forEach((a, i) => {
         if (!isObj(a) || !a.name) report.error(E, `${f}.httpCookie.attributes[${i}].name`, 'a cookie attribute needs a name', a);
@@ -71,7 +72,7 @@ function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutl
     }
     if (has(ch, 'maglev')) {
       const t = ch.maglev.tableSize;
-      if (!t) report.error(E, `${f}.maglev.tableSize`, 'maglev needs a tableSize', t ?? 0, 'a prime below 5000011, e.g. 65537');
+      if (!t) report.error(E, `${f}.maglev.tableSize`, 'maglev needs a tableSize', t ?? NO_VALUE, 'a prime below 5000011, e.g. 65537');
       else if (typeof t === 'number' && (!isPrime(t) || t >= 5000011)) report.error(E, `${f}.maglev.tableSize`, 'the maglev table size must be a prime below 5000011', t, 'e.g. 65537');
     }
   }
@@ -209,7 +210,7 @@ function checkPolicy(report: Reporter, tp: unknown, field: string, ownNamespace:
   arr(tp.portLevelSettings).forEach((p, i) => {
     const f = `${field}.portLevelSettings[${i}]`;
     if (!isObj(p)) return;
-    if (!isObj(p.port) || p.port.number === undefined) report.error(E, `${f}.port`, 'a port-level setting needs a port', p.port);
+    if (!isObj(p.port) || p.port.number === undefined) report.error(E, `${f}.port`, 'a port-level setting needs a port', p.port ?? NO_VALUE);
     if (!['outlierDetection', 'connectionPool', 'loadBalancer', 'tls'].some(k => has(p, k))) {
       report.error(E, f, 'a port-level setting must set outlierDetection, connectionPool, loadBalancer or tls', p);
     }

@@ -11,11 +11,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import type { Suite, SuiteResult } from '../conformance';
 import {
   ClientTls, DestinationRule, DiagnosticLevel, Fault, Gateway, GatewayServer, H2UpgradePolicy, Host, HttpMatch, IGateway, ISubset, IstioAnalysis,
   LoadBalancer, Percent, RouteDestination, StringMatch, VirtualService,
 } from '../../src';
+import type { Suite, SuiteResult } from '../conformance';
 
 /** What a builder gets: the chart whose VS/DR objects are compared, and helpers for context objects. */
 interface Ctx {

@@ -1,7 +1,7 @@
 // RouteDestination: where a VirtualService rule sends traffic (a host or a DestinationRule subset, a port and
 // a weight), and Mirror: where it copies traffic to.
-import { HttpHeaders, renderHeaders } from './headers';
 import type { ISubset } from './destination-rule';
+import { HttpHeaders, renderHeaders } from './headers';
 import { IHost } from '../core/host';
 import { Percent } from '../core/percent';
 

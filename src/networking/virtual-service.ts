@@ -63,6 +63,7 @@ export interface VirtualServiceProps extends IstioResourceProps {
 }
 
 type RouteKind = 'http' | 'tcp' | 'tls';
+type ErrorSink = (field: string, problem: string, got?: unknown, allowed?: string) => void;
 
 interface Rule {
   readonly kind: RouteKind;
@@ -194,7 +195,11 @@ export class VirtualService extends IstioResource implements IVirtualService {
           : undefined,
       },
       delegate: o.delegate && { name: o.delegate.virtualServiceName, namespace: o.delegate.virtualServiceNamespace },
-      rewrite: o.rewrite && { uri: o.rewrite.uri, authority: o.rewrite.authority, uriRegexRewrite: o.rewrite.uriRegexRewrite && { ...o.rewrite.uriRegexRewrite } },
+      rewrite: o.rewrite && {
+        uri: o.rewrite.uri,
+        authority: o.rewrite.authority,
+        uriRegexRewrite: o.rewrite.uriRegexRewrite && { ...o.rewrite.uriRegexRewrite },
+      },
       timeout: rule.eager.timeout,
       retries: rule.eager.retries,
       fault: rule.eager.fault,
@@ -245,7 +250,7 @@ export class VirtualService extends IstioResource implements IVirtualService {
         }
         (o.match ?? []).forEach((m, i) => {
           if (Object.keys(compact(m._toJson(ns)) ?? {}).length === 0) {
-            err(`${field}.match[${i}]`, `a match with no conditions matches every request and would be dropped from the output`, {}, 'omit `match` to match everything');
+            err(`${field}.match[${i}]`, 'a match with no conditions matches every request and would be dropped from the output', {}, 'omit `match` to match everything');
           }
         });
         if (o.directResponse && o.directResponse.body !== undefined && o.directResponse.bodyBase64 !== undefined) {
@@ -262,7 +267,7 @@ export class VirtualService extends IstioResource implements IVirtualService {
     return errors;
   }
 
-  private checkDestinations(to: RouteDestination[], field: string, name: string, err: (f: string, p: string, g?: unknown, a?: string) => void, l4: boolean) {
+  private checkDestinations(to: RouteDestination[], field: string, name: string, err: ErrorSink, l4: boolean) {
     const ns = this.namespace;
     const weighted = to.filter(d => d.options.weight !== undefined);
     if (to.length > 0 && weighted.length === to.length && to.every(d => d.options.weight === 0)) {
@@ -288,7 +293,7 @@ export class VirtualService extends IstioResource implements IVirtualService {
     });
   }
 
-  private checkPort(host: IHost, port: number | undefined, field: string, err: (f: string, p: string, g?: unknown, a?: string) => void) {
+  private checkPort(host: IHost, port: number | undefined, field: string, err: ErrorSink) {
     const ports = host.ports;
     if (ports.length === 0) return;
     if (port === undefined) {

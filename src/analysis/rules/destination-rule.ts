@@ -1,8 +1,8 @@
 // istiod's webhook rules for DestinationRule (pkg/config/validation/validation.go), over plain manifests:
 // IST0106 for what the webhook rejects, IST0133 for its warnings. See VALIDATION-RULES.md section 4.
 import { checkDuration, checkExportTo, checkLabelMap } from './traffic-shared';
-import { checkDns1123Label, checkFqdn, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
 import { NO_VALUE } from '../../core/errors';
+import { checkDns1123Label, checkFqdn, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
 import { ObjectRule, Reporter, RunContext } from '../engine';
 
 const E = 'IST0106';
@@ -90,8 +90,7 @@ function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutl
       if (!isObj(d)) return;
       const df = `${f}.distribute[${i}]`;
       const err = checkLocality(d.from);
-      if (err) report.error(E, `${df}.from`, err, d.from);
-      else {
+      if (err) {report.error(E, `${df}.from`, err, d.from);} else {
         const prev = froms.findIndex(p => localityCovers(p, d.from));
         if (prev >= 0) report.error(E, `${df}.from`, `overlaps distribute[${prev}].from ${JSON.stringify(froms[prev])}`, d.from);
         froms.push(d.from);

@@ -73,8 +73,7 @@ function checkDestination(report: Reporter, d: unknown, field: string): void {
   if (!isObj(d)) return;
   const host = d.host;
   if (typeof host === 'string') {
-    if (host === '*') report.error(E, `${field}.host`, 'a destination host must not be "*"', host, 'a Service or ServiceEntry host');
-    else {
+    if (host === '*') {report.error(E, `${field}.host`, 'a destination host must not be "*"', host, 'a Service or ServiceEntry host');} else {
       const err = checkWildcardDomain(host);
       if (err) report.error(E, `${field}.host`, isIP(host) ? 'a destination host must be a hostname, not an IP address' : err, host, 'a short name, an FQDN or a wildcard domain');
     }
@@ -141,8 +140,7 @@ function checkHttpMatch(report: Reporter, m: unknown, field: string, appliesToMe
     for (const [name, sm] of Object.entries(isObj(m[k]) ? m[k] : {})) {
       const f = `${field}.${k}.${name}`;
       const err = checkMatchHeaderName(name);
-      if (err) report.error(E, f, err, name);
-      else if (isJwtClaimKey(name) && appliesToMesh) {
+      if (err) {report.error(E, f, err, name);} else if (isJwtClaimKey(name) && appliesToMesh) {
         report.error(E, f, 'JWT claim matches work only on gateways', name, 'bind the VirtualService to gateways only (no "mesh")');
       }
       checkStringMatch(report, sm, f, false, k === 'withoutHeaders');

@@ -61,7 +61,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: {},
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
-  gitignore: ['/examples/*/dist/', '/.tmp/'],
+  // Worktrees share one node_modules through a symlink; a trailing-slash pattern would not ignore the link.
+  gitignore: ['/examples/*/dist/', '/.tmp/', '/node_modules'],
 });
 
 // jest 30 / eslint's resolver pull unrs-resolver@1.13.0, whose optional platform bindings are missing from

@@ -63,4 +63,27 @@ describe('cdk8s-istio analyze', () => {
     expect(r.err).toContain(`cdk8s-istio analyze: ${path.join(dir, 'broken.yaml')}:`);
     expect(run(['analyze', path.join(dir, 'missing.yaml')]).code).toBe(2);
   });
+
+  test('a broken Gateway is reported and exits 1; --json carries code, field and source', () => {
+    const dir = tmpdir({ 'bad.yaml': GATEWAY.replace('protocol: HTTP', 'protocol: HTTPS') });
+    const table = run(['analyze', dir]);
+    expect(table.code).toBe(1);
+    expect(table.out).toContain(`  ERROR   IST0106 [${path.join(dir, 'bad.yaml')} Gateway/shop/public] Gateway.spec.servers[0].tls: a HTTPS server needs tls settings`);
+    expect(table.out).toContain('1 error(s), 0 warning(s), 0 info');
+    const json = JSON.parse(run(['analyze', '--json', dir]).out);
+    expect(json).toEqual([expect.objectContaining({ code: 'IST0106', level: 'error', kind: 'Gateway', name: 'public', namespace: 'shop', field: 'spec.servers[0].tls', source: path.join(dir, 'bad.yaml') })]);
+    expect(run(['analyze', '--suppress', 'IST0106', dir]).code).toBe(0);
+  });
+
+  test('--fail-on-warnings exits 1 on a warning, which alone exits 0', () => {
+    const warn = GATEWAY.replace('protocol: HTTP', 'protocol: HTTPS').replace('hosts: [shop.example.com]',
+      'hosts: [shop.example.com]\n    tls: {mode: SIMPLE, credentialName: cert, cipherSuites: [NOPE]}');
+    const dir = tmpdir({ 'warn.yaml': warn });
+    const plain = run(['analyze', dir]);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toContain('WARNING IST0133');
+    expect(run(['analyze', '--fail-on-warnings', dir]).code).toBe(1);
+  });
+    expect(run(['analyze', dir]).code).toBe(1);
+  });
 });

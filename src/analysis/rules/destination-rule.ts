@@ -1,6 +1,6 @@
 // istiod's webhook rules for DestinationRule (pkg/config/validation/validation.go), over plain manifests:
 // IST0106 for what the webhook rejects, IST0133 for its warnings. See VALIDATION-RULES.md section 4.
-import { checkDuration, checkExportTo, checkLabelMap } from './traffic-shared';
+import { checkDuration, checkExportTo, checkLabelMap } from './common';
 import { NO_VALUE } from '../../core/errors';
 import { checkDns1123Label, checkFqdn, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
 import { ObjectRule, Reporter, RunContext } from '../engine';

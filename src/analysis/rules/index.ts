@@ -1,10 +1,12 @@
 // Every rule the engine runs, in one list per phase. A new rule module is added here and nowhere else.
 import { destinationRuleRule } from './destination-rule';
+import { gatewayRule } from './gateway';
+import { metadataRule } from './metadata';
 import { virtualServiceRule } from './virtual-service';
 import { CrossRule, ObjectRule } from '../engine';
 
 /** Per-object webhook rules (istiod's validation), run after the schema check passes. @internal */
-export const OBJECT_RULES: readonly ObjectRule[] = [virtualServiceRule, destinationRuleRule];
+export const OBJECT_RULES: readonly ObjectRule[] = [metadataRule, gatewayRule, virtualServiceRule, destinationRuleRule];
 
 /** Cross-resource analyzers (`istioctl analyze`). @internal */
 export const CROSS_RULES: readonly CrossRule[] = [];

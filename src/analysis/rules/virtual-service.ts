@@ -4,7 +4,7 @@
 import {
   checkDuration, checkExportTo, checkFaultPercent, checkGatewayRef, checkHeaderValue, checkLabelMap,
   checkMatchHeaderName, checkRegex, isJwtClaimKey,
-} from './traffic-shared';
+} from './common';
 import { checkDns1123Label, checkIpOrCidr, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
 import { ObjectRule, Reporter, RunContext } from '../engine';
 

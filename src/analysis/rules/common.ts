@@ -1,9 +1,8 @@
-// Value checks the VirtualService and DestinationRule webhook rules share (durations, percentages, regexes,
-// header names and values, exportTo, gateway references, label maps). Each returns undefined when the value
-// is fine, else what is wrong. Written while rules/common.ts (the shared helpers of all webhook rules) was in
-// progress; see the end of this file for what moved there.
+// Value checks that the webhook rules of several kinds share (durations, percentages, regexes, header names
+// and values, exportTo, gateway references, label maps, protocols, server hosts). Predicates return undefined
+// when the value is fine, else what is wrong; `report*`/`check*(report, ...)` helpers report directly.
 import { parseGoDuration } from '../../core/duration';
-import { checkDns1123Label, checkLabels } from '../../core/validate';
+import { checkDns1123Label, checkLabels, checkWildcardDomain, isIP, isPartialWildcard } from '../../core/validate';
 import { Reporter } from '../engine';
 
 /** Istio's ValidateDuration: at least 1ms and a whole number of milliseconds. @internal */
@@ -121,4 +120,48 @@ export function checkFaultPercent(value: unknown): string | undefined {
   if (value === 0) return undefined;
   if (value < 0.0001 || value > 100) return 'a fault percentage must be 0 or between 0.0001 and 100';
   return undefined;
+}
+
+const PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY', 'TCP', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'UDP'];
+
+/** Istio's protocol names, parsed case-insensitively; undefined when unknown. @internal */
+export function parseProtocol(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const upper = value.toUpperCase();
+  return PROTOCOLS.includes(upper) ? upper : undefined;
+}
+
+/** The allowed protocol names, for messages. @internal */
+export const PROTOCOL_NAMES = PROTOCOLS.join(', ');
+
+/** HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-WEB. @internal */
+export function isHttpFamily(protocol: string | undefined): boolean {
+  return protocol === 'HTTP' || protocol === 'HTTP2' || protocol === 'HTTP_PROXY' || protocol === 'GRPC' || protocol === 'GRPC-WEB';
+}
+
+/** HTTPS, TLS. @internal */
+export function isTlsFamily(protocol: string | undefined): boolean {
+  return protocol === 'HTTPS' || protocol === 'TLS';
+}
+
+/**
+ * A `[namespace/]host` entry of a Gateway server or Sidecar egress listener: the namespace part is `*`, `.`,
+ * `~` (Sidecar only) or a DNS label; the host part is `*`, a dotted FQDN with an optional `*.` wildcard, or an
+ * IP address. Short names and partial wildcards are rejected there. @internal
+ */
+export function checkNamespacedHost(value: unknown, opts: { allowTilde?: boolean } = {}): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'a host must not be empty';
+  const slash = value.indexOf('/');
+  const ns = slash >= 0 ? value.slice(0, slash) : undefined;
+  const host = slash >= 0 ? value.slice(slash + 1) : value;
+  if (ns !== undefined && ns !== '*' && ns !== '.' && !(opts.allowTilde && ns === '~')) {
+    const err = checkDns1123Label(ns);
+    if (err) return `the namespace part "${ns}" ${err}`;
+  }
+  if (host === '*') return undefined;
+  if (isIP(host)) return undefined;
+  if (isPartialWildcard(host)) return `partial wildcard "${host}" is not allowed here`;
+  if (!host.includes('.')) return `"${host}" must be a fully qualified name with a dot (short names resolve nowhere here)`;
+  const err = checkWildcardDomain(host);
+  return err;
 }

@@ -1,0 +1,85 @@
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { Gateway, GatewayServer, IstioAnalysis, WorkloadSelector } from '../../src';
+import { synthError } from '../util';
+
+const warnTls = () => GatewayServer.https({ hosts: ['a.example.com'], credentialName: 'c', cipherSuites: ['NOPE'] });
+
+function capture(fn: () => void): string {
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    fn();
+    return spy.mock.calls.map(c => String(c[0])).join('');
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('analysis at synth', () => {
+  test('an error fails synth, naming the construct path, code, field, value and rule', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new Gateway(chart, 'public', { servers: [GatewayServer.https({ hosts: ['shop.example.com'] })] });
+    expect(synthError(chart)).toBe(
+      'Validation failed with the following errors:\n' +
+      '  [shop/public] IST0106 Gateway.spec.servers[0].tls: SIMPLE needs a certificate: a credentialName, or serverCertificate and privateKey ' +
+      '(set credentialName to the Secret with the certificate (e.g. ServerCertificate.fromSecret))');
+  });
+
+  test('runs once over every chart of the app and reports objects that are not ours at their own path', () => {
+    const app = Testing.app();
+    const a = new Chart(app, 'a');
+    const b = new Chart(app, 'b');
+    new Gateway(a, 'gw', { servers: [GatewayServer.http({ hosts: ['a.example.com'] })] });
+    new ApiObject(b, 'raw', { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'raw' }, spec: { servers: [] } });
+    expect(() => app.synthYaml()).toThrow(
+      'Validation failed with the following errors:\n  [b/raw] IST0106 Gateway.spec.servers: a Gateway needs at least one server (got []; e.g. a server on port 80 for HTTP)');
+    // Synthesizing again reports the same errors once, not twice.
+    expect(() => app.synthYaml()).toThrow(/^Validation failed with the following errors:\n {2}\[b\/raw\][^\n]*$/);
+  });
+
+  test('fixing the object between two synths clears the error', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const gw = new Gateway(chart, 'gw');
+    expect(() => app.synthYaml()).toThrow('[c/gw] IST0106 Gateway.spec.servers: a Gateway needs at least one server');
+    gw.addServer(GatewayServer.http({ hosts: ['*'] }));
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('warnings print with the construct path and do not fail synth', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new Gateway(chart, 'gw', { servers: [warnTls()] });
+    const out = capture(() => app.synthYaml());
+    expect(out).toContain('cdk8s-istio analysis warnings:\n  WARNING IST0133 [c/gw] Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite; Envoy ignores it (got "NOPE")\n');
+    expect(IstioAnalysis.of(app).diagnostics.map(d => d.code)).toEqual(['IST0133']);
+  });
+
+  test('failOnWarnings turns warnings into synth errors; suppress removes a code', () => {
+    const strict = Testing.app();
+    new Gateway(new Chart(strict, 'c'), 'gw', { servers: [warnTls()] });
+    IstioAnalysis.of(strict).failOnWarnings();
+    expect(() => strict.synthYaml()).toThrow('[c/gw] IST0133 Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite');
+
+    const quiet = Testing.app();
+    new Gateway(new Chart(quiet, 'c'), 'gw', { servers: [warnTls()] });
+    IstioAnalysis.of(quiet).failOnWarnings().suppress('IST0133');
+    expect(capture(() => quiet.synthYaml())).toBe('');
+  });
+
+  test('disable() turns the analysis off but keeps construct checks', () => {
+    const app = new App({ outdir: Testing.app().outdir });
+    const chart = new Chart(app, 'c');
+    new Gateway(chart, 'gw');
+    IstioAnalysis.of(app).disable();
+    expect(() => app.synthYaml()).not.toThrow();
+    new Gateway(chart, 'both', { selector: { a: 'b' }, workloadSelector: WorkloadSelector.labels({ c: 'd' }), servers: [GatewayServer.http({ hosts: ['*'] })] });
+    expect(() => app.synthYaml()).toThrow('[c/both] Gateway.spec.selector: give either selector or workloadSelector, not both');
+    expect(IstioAnalysis.of(chart)).toBe(IstioAnalysis.of(app));
+  });
+
+  test('the declared namespaces and hosts reach the analysis options', () => {
+    const app = Testing.app();
+    const analysis = IstioAnalysis.of(app).declareNamespaces('platform').declareHosts('istio-system/ingress');
+    expect((analysis as any).options()).toEqual({ suppress: [], knownNamespaces: ['platform'], knownHosts: ['istio-system/ingress'] });
+  });
+});

@@ -118,7 +118,7 @@ const CASES: Case[] = [
   {
     file: `${BOOKINFO}/fault-injection-details-v1.yaml`,
     // Istio's sample follows the match-less fault rule with a second match-less rule that can never be
-    // reached (istioctl reports it as IST0130). We report IST0130 as an error, so reproducing the sample
+    // reached (istioctl warns with IST0130). Synth fails on IST0130 by default, so reproducing the sample
     // takes an explicit suppression, which is what a user copying it would have to write too.
     suppress: ['IST0130'],
     build: c => {

@@ -37,6 +37,9 @@ export class IstioAnalysis extends Construct {
   private readonly namespaces = new Set<string>();
   private readonly hosts = new Set<string>();
   private failOnWarning = false;
+  // A rule that can never match is almost always a mistake in code we generate, so synth treats Istio's
+  // warning as an error; `analyze` on plain YAML keeps Istio's level.
+  private readonly failingCodes = new Set<string>(['IST0130']);
   private enabled = true;
   private lastRun: Diagnostic[] = [];
   private readonly ownerErrors = new Map<IConstruct, string[]>();
@@ -57,6 +60,21 @@ export class IstioAnalysis extends Construct {
   /** Treat warnings as errors: synth fails on any warning. */
   public failOnWarnings(): IstioAnalysis {
     this.failOnWarning = true;
+    return this;
+  }
+
+  /**
+   * Fail synth on these codes even though Istio rates them as warnings or info. By default `IST0130`
+   * (a VirtualService rule that can never match) fails synth.
+   */
+  public failOn(...codes: string[]): IstioAnalysis {
+    codes.forEach(c => this.failingCodes.add(c));
+    return this;
+  }
+
+  /** Report these codes at Istio's own level again (e.g. `doNotFailOn('IST0130')` to only warn). */
+  public doNotFailOn(...codes: string[]): IstioAnalysis {
+    codes.forEach(c => this.failingCodes.delete(c));
     return this;
   }
 
@@ -110,7 +128,7 @@ export class IstioAnalysis extends Construct {
     this.lastRun = diagnostics;
     const printable: Diagnostic[] = [];
     for (const d of diagnostics) {
-      const failing = d.level === DiagnosticLevel.ERROR || (this.failOnWarning && d.level === DiagnosticLevel.WARNING);
+      const failing = d.level === DiagnosticLevel.ERROR || this.failingCodes.has(d.code) || (this.failOnWarning && d.level === DiagnosticLevel.WARNING);
       if (!failing) {
         if (d.level === DiagnosticLevel.WARNING) printable.push(d);
         continue;

@@ -83,3 +83,30 @@ describe('analysis at synth', () => {
     expect((analysis as any).options()).toEqual({ suppress: [], knownNamespaces: ['platform'], knownHosts: ['istio-system/ingress'] });
   });
 });
+
+describe('levels at synth versus Istio', () => {
+  const unreachable = (app: App) => {
+    new ApiObject(new Chart(app, 'c'), 'vs', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'vs' },
+      spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }] }, { route: [{ destination: { host: 'reviews' } }] }] },
+    });
+  };
+  test('IST0130 is a warning for Istio, but fails synth unless told otherwise', () => {
+    const app = Testing.app();
+    // An app with only raw objects joins the analysis by asking for it.
+    IstioAnalysis.of(app);
+    unreachable(app);
+    expect(() => app.synthYaml()).toThrow('[c/vs] IST0130 VirtualService.spec.http[1]: rule spec.http[1] is unreachable');
+    expect(IstioAnalysis.of(app).diagnostics.map(d => `${d.code} ${d.level}`)).toEqual(['IST0130 warning']);
+    IstioAnalysis.of(app).doNotFailOn('IST0130');
+    expect(capture(() => app.synthYaml())).toContain('WARNING IST0130 [c/vs]');
+  });
+  test('failOn escalates any code', () => {
+    const app = Testing.app();
+    new Gateway(new Chart(app, 'c'), 'gw', { servers: [warnTls()] });
+    IstioAnalysis.of(app).failOn('IST0133');
+    expect(() => app.synthYaml()).toThrow('[c/gw] IST0133');
+  });
+});

@@ -287,15 +287,15 @@ const EXPECTED: Record<string, string[]> = {
     'error IST0106 VirtualService.spec.tcp[0].route: a TCP rule needs a route (got []; at least one destination)',
   ],
   'reachability': [
-    'warning IST0131 VirtualService.spec.http[1].match[0]: this match repeats one of the earlier rule "api" and never applies here (got {"uri":{"prefix":"/api"},"name":"other-name"})',
-    'error IST0130 VirtualService.spec.http[1]: rule "dup" is unreachable: earlier rules catch every request it matches (got [{"uri":{"prefix":"/api"},"name":"other-name"}]; remove the rule or move it before the rules that shadow it)',
-    'warning IST0131 VirtualService.spec.http[2].match[0]: this match is covered by a URI prefix match of the earlier rule "api" and never applies here (got {"uri":{"prefix":"/api/v1"}})',
-    'warning IST0131 VirtualService.spec.http[2].match[1]: this match is covered by a URI prefix match of the earlier rule "api" and never applies here (got {"uri":{"exact":"/api/x"}})',
-    'error IST0130 VirtualService.spec.http[4]: rule "after" is unreachable: the earlier rule "all" has no match and catches everything (got [{"uri":{"prefix":"/late"}}]; only the last rule may omit match; move the catch-all rule to the end)',
+    'info IST0131 VirtualService.spec.http[1].match[0]: this match repeats one of the earlier rule "api" and never applies here (got {"uri":{"prefix":"/api"},"name":"other-name"})',
+    'warning IST0130 VirtualService.spec.http[1]: rule "dup" is unreachable: earlier rules catch every request it matches (got [{"uri":{"prefix":"/api"},"name":"other-name"}]; remove the rule or move it before the rules that shadow it)',
+    'info IST0131 VirtualService.spec.http[2].match[0]: this match is covered by a URI prefix match of the earlier rule "api" and never applies here (got {"uri":{"prefix":"/api/v1"}})',
+    'info IST0131 VirtualService.spec.http[2].match[1]: this match is covered by a URI prefix match of the earlier rule "api" and never applies here (got {"uri":{"exact":"/api/x"}})',
+    'warning IST0130 VirtualService.spec.http[4]: rule "after" is unreachable: the earlier rule "all" has no match and catches everything (got [{"uri":{"prefix":"/late"}}]; only the last rule may omit match; move the catch-all rule to the end)',
   ],
   'reachability tcp': [
-    'warning IST0131 VirtualService.spec.tcp[1].match[0]: this match repeats one of the earlier rule spec.tcp[0] and never applies here (got {"port":1})',
-    'error IST0130 VirtualService.spec.tcp[1]: rule spec.tcp[1] is unreachable: earlier rules catch every request it matches (got [{"port":1}]; remove the rule or move it before the rules that shadow it)',
+    'info IST0131 VirtualService.spec.tcp[1].match[0]: this match repeats one of the earlier rule spec.tcp[0] and never applies here (got {"port":1})',
+    'warning IST0130 VirtualService.spec.tcp[1]: rule spec.tcp[1] is unreachable: earlier rules catch every request it matches (got [{"port":1}]; remove the rule or move it before the rules that shadow it)',
   ],
 };
 

@@ -443,7 +443,7 @@ function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' 
     // A TLS rule must have matches (reported above); without them it is not a catch-all.
     if (kind === 'tls' && match.length === 0) return;
     if (catchAll >= 0) {
-      report.error(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: the earlier rule ${ruleLabel(rules[catchAll], catchAll, kind)} has no match and catches everything`,
+      report.warning(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: the earlier rule ${ruleLabel(rules[catchAll], catchAll, kind)} has no match and catches everything`,
         r.match, 'only the last rule may omit match; move the catch-all rule to the end');
       return;
     }
@@ -454,10 +454,10 @@ function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' 
       const dup = seen.get(key);
       const cover = kind === 'http' && isObj(m) ? earlier.find(e => prefixCovers(e.match, m)) : undefined;
       if (dup !== undefined) {
-        report.warning(INEFFECTIVE, `${field}.match[${j}]`, `this match repeats one of the earlier rule ${ruleLabel(rules[dup], dup, kind)} and never applies here`, m);
+        report.info(INEFFECTIVE, `${field}.match[${j}]`, `this match repeats one of the earlier rule ${ruleLabel(rules[dup], dup, kind)} and never applies here`, m);
         dead++;
       } else if (cover) {
-        report.warning(INEFFECTIVE, `${field}.match[${j}]`, `this match is covered by a URI prefix match of the earlier rule ${ruleLabel(rules[cover.rule], cover.rule, kind)} and never applies here`, m);
+        report.info(INEFFECTIVE, `${field}.match[${j}]`, `this match is covered by a URI prefix match of the earlier rule ${ruleLabel(rules[cover.rule], cover.rule, kind)} and never applies here`, m);
         dead++;
       } else {
         seen.set(key, i);
@@ -465,7 +465,7 @@ function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' 
     });
     match.forEach(m => { if (isObj(m)) earlier.push({ rule: i, match: m }); });
     if (dead === match.length) {
-      report.error(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: earlier rules catch every request it matches`, r.match, 'remove the rule or move it before the rules that shadow it');
+      report.warning(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: earlier rules catch every request it matches`, r.match, 'remove the rule or move it before the rules that shadow it');
     }
   });
 }

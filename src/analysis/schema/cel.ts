@@ -9,17 +9,47 @@ export type RuleOutcome = { readonly ok: true } | { readonly ok: false; readonly
 
 type Program = (self: unknown) => CelValue | Error;
 
+const VALID_ESCAPES = (s: string) => !/%(?![0-9A-Fa-f]{2})/.test(s);
+
+/** Go's authority check: userinfo and host characters, a numeric port, valid %-escapes. */
+function validAuthority(authority: string): boolean {
+  const at = authority.lastIndexOf('@');
+  const userinfo = at >= 0 ? authority.slice(0, at) : '';
+  let host = at >= 0 ? authority.slice(at + 1) : authority;
+  if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(userinfo) || !VALID_ESCAPES(userinfo)) return false;
+  if (host.startsWith('[')) {
+    const close = host.indexOf(']');
+    if (close < 0) return false;
+    host = host.slice(close + 1);
+    return host === '' || /^:\d*$/.test(host);
+  }
+  const colon = host.lastIndexOf(':');
+  if (colon >= 0 && !/^\d*$/.test(host.slice(colon + 1))) return false;
+  return /^[A-Za-z0-9\-._~!$&'()*+,;=%:]*$/.test(host) && VALID_ESCAPES(host);
+}
+
 /**
  * Kubernetes' `url()` accepts what Go's `url.ParseRequestURI` accepts: an absolute URI (with a scheme) or an
- * absolute path. A URL is represented by its string; only `getScheme()` is used on it by the Istio CRDs.
+ * absolute path; no fragment is split off, so a `#` must pass the authority and path checks.
  */
 function parseRequestUri(s: string): { scheme: string } | undefined {
-  if (s.startsWith('/')) return { scheme: '' };
-  // Go rejects control bytes anywhere and lower-cases the scheme; host and port syntax is not checked here.
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(s);
   // eslint-disable-next-line no-control-regex
-  if (!m || /[\x00-\x1f\x7f]/.test(s)) return undefined;
-  return { scheme: m[1].toLowerCase() };
+  if (/[\x00-\x1f\x7f]/.test(s)) return undefined;
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(s);
+  if (!m && !s.startsWith('/')) return undefined;
+  const scheme = m ? m[1].toLowerCase() : '';
+  let rest = m ? s.slice(m[0].length) : s;
+  const query = rest.indexOf('?');
+  if (query >= 0) rest = rest.slice(0, query);
+  // An opaque URI (`mailto:x`) is accepted as is.
+  if (!rest.startsWith('/')) return { scheme };
+  if (scheme && rest.startsWith('//')) {
+    const slash = rest.indexOf('/', 2);
+    const authority = slash < 0 ? rest.slice(2) : rest.slice(2, slash);
+    if (!validAuthority(authority)) return undefined;
+    rest = slash < 0 ? '' : rest.slice(slash);
+  }
+  return VALID_ESCAPES(rest) ? { scheme } : undefined;
 }
 
 const URL_FUNCS = [

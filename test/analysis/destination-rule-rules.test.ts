@@ -1,8 +1,8 @@
 // Every DestinationRule rule of VALIDATION-RULES.md section 4, one case per rule group, with the exact
 // diagnostics (level, code, message) the engine reports for a DestinationRule in namespace `shop`.
 import { Duration } from 'cdk8s';
-import { DestinationRule, Host, LoadBalancer } from '../../src';
 import { webhookOnly } from './webhook-only';
+import { DestinationRule, Host, LoadBalancer } from '../../src';
 import { chartIn, synthError } from '../util';
 
 function diagnose(spec: any): string[] {

@@ -1,5 +1,5 @@
 // The schema + CEL check (IST0106): one case per kind of check, each with the exact diagnostic.
-import { DESTINATION_RULE, VIRTUAL_SERVICE } from '../../bench/schema-check';
+import { DESTINATION_RULE, VIRTUAL_SERVICE } from '../../scripts/bench-schema';
 import { IstioAnalysis } from '../../src';
 
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
@@ -15,7 +15,7 @@ function vs(spec: any): any {
 function dr(spec: any): any {
   return { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'r', namespace: 'shop' }, spec: { host: 'r', ...spec } };
 }
-function obj(apiVersion: string, kind: string, spec: any): any {
+function resource(apiVersion: string, kind: string, spec: any): any {
   return { apiVersion, kind, metadata: { name: 'x', namespace: 'shop' }, spec };
 }
 const route = (over: any = {}) => ({ route: [{ destination: { host: 'r' } }], ...over });
@@ -41,7 +41,7 @@ describe('schema + CEL check', () => {
       ['error IST0106 VirtualService.spec: must be of type object: "null"']],
     ['metadata types', { ...vs({}), metadata: { name: 'r', labels: { a: 1 } } },
       ['error IST0106 VirtualService.metadata.labels[a]: must be of type string (got 1)']],
-    ['enum', obj('security.istio.io/v1', 'PeerAuthentication', { mtls: { mode: 'BLAH' } }),
+    ['enum', resource('security.istio.io/v1', 'PeerAuthentication', { mtls: { mode: 'BLAH' } }),
       ['error IST0106 PeerAuthentication.spec.mtls.mode: Unsupported value (got "BLAH"; supported values: "UNSET", "DISABLE", "PERMISSIVE", "STRICT")']],
     ['required', dr({ trafficPolicy: { loadBalancer: { warmup: { minimumPercent: 5 } } } }),
       ['error IST0106 DestinationRule.spec.trafficPolicy.loadBalancer.warmup.duration: Required value']],
@@ -49,41 +49,41 @@ describe('schema + CEL check', () => {
       ['error IST0106 ServiceEntry.spec: Required value']],
     ['maximum', dr({ trafficPolicy: { loadBalancer: { warmup: { duration: '1s', minimumPercent: 150 } } } }),
       ['error IST0106 DestinationRule.spec.trafficPolicy.loadBalancer.warmup.minimumPercent: should be less than or equal to 100 (got 150)']],
-    ['minimum', obj('networking.istio.io/v1beta1', 'ProxyConfig', { concurrency: -1 }),
+    ['minimum', resource('networking.istio.io/v1beta1', 'ProxyConfig', { concurrency: -1 }),
       ['error IST0106 ProxyConfig.spec.concurrency: should be greater than or equal to 0 (got -1)']],
-    ['minLength', obj('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'oci://a/b', pluginName: '' }),
+    ['minLength', resource('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'oci://a/b', pluginName: '' }),
       ['error IST0106 WasmPlugin.spec.pluginName: should be at least 1 chars long (got "")']],
-    ['pattern', obj('security.istio.io/v1', 'AuthorizationPolicy', { targetRef: { kind: '1Gateway', name: 'gw' } }),
+    ['pattern', resource('security.istio.io/v1', 'AuthorizationPolicy', { targetRef: { kind: '1Gateway', name: 'gw' } }),
       ['error IST0106 AuthorizationPolicy.spec.targetRef.kind: should match \'^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$\' (got "1Gateway")']],
     ['oneOf', vs({ http: [route({ match: [{ uri: { exact: '/a', prefix: '/b' } }] })] }),
       ['error IST0106 VirtualService.spec.http[0].match[0].uri: must validate one and only one schema (oneOf) (got ["exact","prefix"]; at most one of exact, prefix, regex)']],
     ['map values', vs({ http: [route({ match: [{ headers: { 'end-user': { exact: 1 } } }] })] }),
       ['error IST0106 VirtualService.spec.http[0].match[0].headers[end-user].exact: must be of type string: "integer" (got 1)']],
-    ['list-type map', obj('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'oci://a/b', match: [{ ports: [{ number: 80 }, { number: 80 }] }] }),
+    ['list-type map', resource('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'oci://a/b', match: [{ ports: [{ number: 80 }, { number: 80 }] }] }),
       ['error IST0106 WasmPlugin.spec.match[0].ports[1]: Duplicate value (got {"number":80})']],
     ['CEL duration', vs({ http: [route({ timeout: '500us' })] }),
       ['error IST0106 VirtualService.spec.http[0].timeout: must be a valid duration greater than 1ms (got "500us")']],
     ['CEL duration that does not parse', dr({ trafficPolicy: { outlierDetection: { interval: '1d' } } }),
       ['error IST0106 DestinationRule.spec.trafficPolicy.outlierDetection.interval: must be a valid duration greater than 1ms (CEL evaluation error: Failed to parse duration: invalid syntax) (got "1d")']],
-    ['CEL unix address', obj('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], resolution: 'STATIC', endpoints: [{ address: 'unix://var/run/s' }, { address: 'unix:///var/run/' }] }),
+    ['CEL unix address', resource('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], resolution: 'STATIC', endpoints: [{ address: 'unix://var/run/s' }, { address: 'unix:///var/run/' }] }),
       ['error IST0106 ServiceEntry.spec.endpoints[0].address: UDS must be an absolute path or abstract socket (got "unix://var/run/s")',
         'error IST0106 ServiceEntry.spec.endpoints[1].address: UDS may not be a dir (got "unix:///var/run/")']],
-    ['CEL port range', obj('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 70000, name: 'p', protocol: 'TCP' }] }),
+    ['CEL port range', resource('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 70000, name: 'p', protocol: 'TCP' }] }),
       ['error IST0106 ServiceEntry.spec.ports[0].number: port must be between 1-65535 (got 70000)']],
-    ['CEL duplicate ports', obj('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 80, name: 'a' }, { number: 80, name: 'b' }] }),
+    ['CEL duplicate ports', resource('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 80, name: 'a' }, { number: 80, name: 'b' }] }),
       ['error IST0106 ServiceEntry.spec.ports: port number cannot be duplicated']],
-    ['CEL map keys', obj('security.istio.io/v1', 'PeerAuthentication', { selector: { matchLabels: { app: 'a' } }, portLevelMtls: { 0: { mode: 'STRICT' } } }),
+    ['CEL map keys', resource('security.istio.io/v1', 'PeerAuthentication', { selector: { matchLabels: { app: 'a' } }, portLevelMtls: { 0: { mode: 'STRICT' } } }),
       ['error IST0106 PeerAuthentication.spec.portLevelMtls: port must be between 1-65535']],
-    ['CEL on an object: at most one', obj('security.istio.io/v1', 'RequestAuthentication', { selector: { matchLabels: { app: 'a' } }, targetRefs: [{ kind: 'Service', name: 's' }] }),
+    ['CEL on an object: at most one', resource('security.istio.io/v1', 'RequestAuthentication', { selector: { matchLabels: { app: 'a' } }, targetRefs: [{ kind: 'Service', name: 's' }] }),
       ['error IST0106 RequestAuthentication.spec: only one of targetRefs or selector can be set']],
-    ['CEL url scheme', obj('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'fake://example.com' }),
+    ['CEL url scheme', resource('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'fake://example.com' }),
       ['error IST0106 WasmPlugin.spec.url: url must have schema one of [http, https, file, oci] (got "fake://example.com")']],
   ])('%s', (_title, object, expected) => {
     expect(findings(object)).toEqual(expected);
   });
 
   test('an accepted URL without a scheme is read as http', () => {
-    expect(findings(obj('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'ghcr.io/istio/plugin:1.0' }))).toEqual([]);
+    expect(findings(resource('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'ghcr.io/istio/plugin:1.0' }))).toEqual([]);
   });
 
   test('webhook rules do not run on an object the schema rejects', () => {

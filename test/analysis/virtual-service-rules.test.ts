@@ -1,7 +1,7 @@
 // Every VirtualService rule of VALIDATION-RULES.md section 3, one case per rule group, with the exact
 // diagnostics (level, code, message) the engine reports for a VirtualService in namespace `shop`.
-import { Host, HttpMatch, IstioAnalysis, RouteDestination, VirtualService } from '../../src';
 import { webhookOnly } from './webhook-only';
+import { Host, HttpMatch, IstioAnalysis, RouteDestination, VirtualService } from '../../src';
 import { chartIn, synthError } from '../util';
 
 function diagnose(spec: any): string[] {

@@ -1,8 +1,14 @@
 // The CEL side of the schema check: the environment the API server gives `x-kubernetes-validations` rules
 // (standard library, string extensions, Kubernetes' `isURL`/`url().getScheme()`), and a lazy cache of planned
 // programs keyed by rule text, so each distinct rule is parsed once per process and never at import time.
-import { CelScalar, CelValue, celEnv, celFunc, celMethod, isCelError, parse, plan } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import type { CelValue } from '@bufbuild/cel';
+
+// The CEL library is loaded on the first rule evaluated, not when cdk8s-istio is required: most programs
+// never reach a CEL rule before synth, and loading it costs more than the rest of the analysis together.
+type CelLib = typeof import('@bufbuild/cel');
+let celLib: CelLib | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cel = (): CelLib => (celLib ??= require('@bufbuild/cel'));
 
 /** The outcome of one rule: passed, failed (the rule said false), or could not be evaluated. */
 export type RuleOutcome = { readonly ok: true } | { readonly ok: false; readonly error?: string };
@@ -52,7 +58,7 @@ function parseRequestUri(s: string): { scheme: string } | undefined {
   return VALID_ESCAPES(rest) ? { scheme } : undefined;
 }
 
-const URL_FUNCS = [
+const urlFuncs = ({ celFunc, celMethod, CelScalar }: CelLib) => [
   celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, (s: string) => parseRequestUri(s) !== undefined),
   celFunc('url', [CelScalar.STRING], CelScalar.STRING, (s: string) => {
     if (!parseRequestUri(s)) throw new Error(`URL parse error during conversion from string: ${s}`);
@@ -66,7 +72,10 @@ const URL_FUNCS = [
 
 let env: ReturnType<typeof makeEnv> | undefined;
 function makeEnv() {
-  return celEnv({ funcs: [...strings, ...URL_FUNCS], variables: { self: CelScalar.DYN } });
+  const lib = cel();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
+  return lib.celEnv({ funcs: [...strings, ...urlFuncs(lib)], variables: { self: lib.CelScalar.DYN } });
 }
 
 const programs = new Map<string, Program>();
@@ -76,7 +85,7 @@ function program(rule: string): Program {
   if (!p) {
     env ??= makeEnv();
     try {
-      const run = plan(env, parse(rule));
+      const run = cel().plan(env, cel().parse(rule));
       p = (self: unknown) => run({ self: self as any });
     } catch (e) {
       const message = `rule does not compile: ${(e as Error).message}`;
@@ -97,7 +106,7 @@ export function evaluateRule(rule: string, self: unknown): RuleOutcome {
   }
   if (result === true) return { ok: true };
   if (result === false) return { ok: false };
-  if (isCelError(result) || result instanceof Error) return { ok: false, error: result.message };
+  if (result instanceof Error || cel().isCelError(result)) return { ok: false, error: result.message };
   return { ok: false, error: `rule returned ${String(result)}, not a bool` };
 }
 

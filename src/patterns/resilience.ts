@@ -168,8 +168,9 @@ export interface FaultTestOptions {
    */
   readonly name?: string;
   /**
-   * The share of the cohort's requests that get the fault.
-   * @default - all of them
+   * The share of the cohort's requests that get the fault. Always written: Istio reads a missing
+   * percentage as 0 (the deprecated integer `percent`), so an implicit "all" would inject nothing.
+   * @default Percent.of(100)
    */
   readonly percentage?: Percent;
 }
@@ -181,12 +182,12 @@ export interface FaultTestOptions {
 export class FaultTest {
   /** Delay the cohort's requests by `delay`. */
   public static delay(cohort: Cohort, delay: Duration, options: FaultTestOptions = {}): FaultTest {
-    return new FaultTest(options.name ?? 'fault-delay', cohort, Fault.delay(delay, options.percentage));
+    return new FaultTest(options.name ?? 'fault-delay', cohort, Fault.delay(delay, options.percentage ?? Percent.of(100)));
   }
 
   /** Answer the cohort's requests with `httpStatus` instead of forwarding them. */
   public static abort(cohort: Cohort, httpStatus: number, options: FaultTestOptions = {}): FaultTest {
-    return new FaultTest(options.name ?? 'fault-abort', cohort, Fault.abort(httpStatus, options.percentage));
+    return new FaultTest(options.name ?? 'fault-abort', cohort, Fault.abort(httpStatus, options.percentage ?? Percent.of(100)));
   }
 
   /** The route name. */

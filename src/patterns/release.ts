@@ -8,12 +8,12 @@ import { WorkloadVersion } from './workload-version';
 import { formatProblem } from '../core/errors';
 import { Host, IHost } from '../core/host';
 import { apiObjectOf, resolvedJson } from '../core/kube';
+import { Percent } from '../core/percent';
 import { Mirror, RouteDestination } from '../networking/destination';
 import { DestinationRule, ISubset } from '../networking/destination-rule';
+import { Fault } from '../networking/fault';
 import { Gateway } from '../networking/gateway';
 import { VirtualService } from '../networking/virtual-service';
-import { Percent } from '../core/percent';
-import { Fault } from '../networking/fault';
 
 /** One version of a pattern: where it comes from in the props, and its subset name. @internal */
 export interface VersionSpec {

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { deployment, istioObjects, service } from './fixtures';
 import {
-  CanaryRelease, Cohort, Fault, FaultTest, Gateway, GatewayServer, Host, Percent, ResilienceProfile, RouteDestination, StringMatch, VirtualService, WorkloadVersion,
+  CanaryRelease, Cohort, Fault, FaultTest, Gateway, GatewayServer, Host, Percent, ResilienceProfile, RouteDestination, StringMatch,
+  VirtualService, WorkloadVersion,
 } from '../../src';
 import { chartIn, ofKind, synthError } from '../util';
 

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { deployment, istioObjects, service } from './fixtures';
 import {
-  AbTest, BlueGreen, BlueGreenColour, Cohort, DestinationRule, FaultTest, Gateway, Host, HttpMatch, Percent, ResilienceProfile, RetryOn, RouteDestination,
+  AbTest, BlueGreen, BlueGreenColour, Cohort, DestinationRule, FaultTest, Gateway, Host, HttpMatch, Percent, ResilienceProfile, RetryOn,
+  RouteDestination,
   StringMatch, TrafficMirror, VirtualService, WorkloadVersion,
 } from '../../src';
 import { chartIn, ofKind, synthError } from '../util';

@@ -29,7 +29,12 @@ export const gatewayPortAnalyzer: CrossRule = {
       for (const pod of pods) {
         for (const svc of idx.servicesIn(pod.namespace)) {
           if (!svc.selector || !matchesSelector(pod.labels, svc.selector)) continue;
-          for (const p of svc.ports) if ((p.protocol ?? 'TCP') === 'TCP') ports.add(p.number);
+          for (const p of svc.ports) {
+            if ((p.protocol ?? 'TCP') !== 'TCP') continue;
+            ports.add(p.number);
+            // The gateway pod listens on the targetPort, so a server may name either number.
+            if (typeof p.targetPort === 'number') ports.add(p.targetPort);
+          }
         }
       }
       serversOf(gw).forEach((server, i) => {

@@ -2,7 +2,7 @@
 // (istio/samples/analyzer-testdata) runs through the one analyzer Istio's test names, with the auxiliary
 // files EXPECTED.json lists (a `*-mesh-cfg.yaml` / `*-meshconfig.yaml` is a mesh config, passed as
 // `meshConfig`). As in Istio's test harness, Istio's default ingress gateway (Pod + Service) is assumed; the
-// engine assumes it too. Per analyzer it prints `found F of E expected, U unexpected`: an expected finding is
+// engine assumes it too. Istio treats its input files as the whole cluster, so `workloadsComplete` is set. Per analyzer it prints `found F of E expected, U unexpected`: an expected finding is
 // found when a diagnostic has its code, kind, name and (when given) namespace; an unexpected one is a
 // diagnostic of a code that analyzer emits which matches no expected finding (or exceeds its count).
 // Analyzers we do not reproduce are listed with the reason, not counted.
@@ -60,7 +60,7 @@ export const suite: Suite = {
           if (/mesh-?c(on)?fi?g/.test(aux)) meshConfig = docs[0];
           else objects.push(...docs);
         }
-        const diags = runAnalysis(objects.map(object => ({ object })), { meshConfig }, noSchema, [], [analyzer]);
+        const diags = runAnalysis(objects.map(object => ({ object })), { meshConfig, workloadsComplete: true }, noSchema, [], [analyzer]);
         const codes = new Set(run.expected.map(e => e.code));
         const st = stats.get(run.analyzer) ?? { found: 0, expected: 0, unexpected: 0 };
         const remaining = [...diags];

@@ -36,4 +36,11 @@ export interface AnalysisOptions {
    * @default - Istio's defaults (no default providers, no DNS auto-allocation in proxyMetadata)
    */
   readonly meshConfig?: { [key: string]: any };
+  /**
+   * Treat the input as describing every workload of the cluster, as `istioctl analyze` does with files: a
+   * selector or subset that matches no Pod or pod template is then reported even when the input holds no
+   * workloads at all. Without it, such checks run only when the input contains at least one workload.
+   * @default false
+   */
+  readonly workloadsComplete?: boolean;
 }

@@ -27,7 +27,9 @@ export const authorizationPoliciesAnalyzer: CrossRule = {
       const ns = ctx.namespaceOf(ap);
       const r = ctx.reporterFor(ap);
       const selector = matchLabelsOf(ap);
-      if (ns === idx.rootNamespace) {
+      if (!idx.workloadsDescribed) {
+        // Nothing in the input stands in for workloads; whether the policy selects any is unknown.
+      } else if (ns === idx.rootNamespace) {
         if (selector && !idx.select(selector).some(w => w.inMesh) && idx.knownNamespaces.size === 0) {
           r.warning('IST0127', 'spec.selector', 'this mesh-wide policy selects no in-mesh workload anywhere in the analysed manifests', selectorString(selector));
         }

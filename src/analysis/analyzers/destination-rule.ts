@@ -59,14 +59,15 @@ export const podNotSelectedAnalyzer: CrossRule = {
       const entry = idx.resolveHost(host, ns, dr?.spec?.exportTo);
       const r = ctx.reporterFor(dr);
       if (!entry) {
-        if (idx.declaredElsewhere(host, namespaceOfHost(host, ns))) continue;
+        const hostNs = namespaceOfHost(host, ns);
+        if (idx.declaredElsewhere(host, hostNs) || !idx.described(hostNs)) continue;
         r.warning('IST0174', 'spec.host', `host "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, host, ELSEWHERE_HINT);
         continue;
       }
       const subsets: any[] = Array.isArray(dr?.spec?.subsets) ? dr.spec.subsets : [];
       // Workloads of a namespace declared as existing elsewhere are not in the input.
       const hostNs = namespaceOfHost(host, ns);
-      if (hostNs !== undefined && idx.knownNamespaces.has(hostNs)) continue;
+      if ((hostNs !== undefined && idx.knownNamespaces.has(hostNs)) || !idx.workloadsDescribed) continue;
       subsets.forEach((s, i) => {
         const selector: Record<string, string> = { ...(entry.workloadSelector ?? {}), ...(s?.labels ?? {}) };
         const keys = Object.keys(selector);

@@ -21,7 +21,7 @@ export const gatewayPortAnalyzer: CrossRule = {
       const r = ctx.reporterFor(gw);
       if (pods.length === 0) {
         // Gateway pods may run in any namespace; one declared as existing elsewhere may hold them.
-        if (idx.knownNamespaces.size > 0) continue;
+        if (idx.knownNamespaces.size > 0 || !idx.workloadsDescribed) continue;
         r.error('IST0101', 'spec.selector', 'the selector matches no gateway workload (Pod or pod template) in the analysed manifests', selectorString(selector), ELSEWHERE_HINT);
         continue;
       }

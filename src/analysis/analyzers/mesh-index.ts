@@ -153,6 +153,13 @@ export class MeshIndex {
   public readonly istioGateways = new Map<string, any>();
   /** `ns/name` → Gateway API Gateway. */
   public readonly k8sGateways = new Map<string, any>();
+  /**
+   * Whether a selector that matches nothing is a finding: the input holds workloads (so it stands in for the
+   * cluster's), or the caller said it describes all of them.
+   */
+  public readonly workloadsDescribed: boolean;
+  /** Namespaces holding at least one Gateway in the input. */
+  public readonly gatewayNamespaces = new Set<string>();
   public readonly knownNamespaces: Set<string>;
   public readonly knownHosts: Set<string>;
   private readonly byLabel = new Map<string, Workload[]>();
@@ -171,12 +178,19 @@ export class MeshIndex {
         if (template) this.addWorkload(obj, { ...template.metadata, namespace: obj?.metadata?.namespace }, template.spec);
       }
     }
+    this.workloadsDescribed = ctx.options.workloadsComplete === true || this.workloads.length > 0;
     for (const svc of ctx.ofKind('/Service')) this.addService(svc);
     const hasDefaultIngress = this.services.some(s => s.namespace === this.rootNamespace && s.name === 'istio-ingressgateway');
     if (!hasDefaultIngress) this.addDefaultIngressGateway();
     for (const se of ctx.ofKind('networking.istio.io/ServiceEntry')) this.addServiceEntry(se);
-    for (const gw of ctx.ofKind('networking.istio.io/Gateway')) this.istioGateways.set(`${ctx.namespaceOf(gw)}/${gw?.metadata?.name}`, gw);
-    for (const gw of ctx.ofKind('gateway.networking.k8s.io/Gateway')) this.k8sGateways.set(`${ctx.namespaceOf(gw)}/${gw?.metadata?.name}`, gw);
+    for (const gw of ctx.ofKind('networking.istio.io/Gateway')) {
+      this.istioGateways.set(`${ctx.namespaceOf(gw)}/${gw?.metadata?.name}`, gw);
+      this.gatewayNamespaces.add(ctx.namespaceOf(gw));
+    }
+    for (const gw of ctx.ofKind('gateway.networking.k8s.io/Gateway')) {
+      this.k8sGateways.set(`${ctx.namespaceOf(gw)}/${gw?.metadata?.name}`, gw);
+      this.gatewayNamespaces.add(ctx.namespaceOf(gw));
+    }
   }
 
   /** Workloads in `namespace` (or anywhere) whose labels match `selector`. */
@@ -217,6 +231,24 @@ export class MeshIndex {
     }
     return undefined;
   }
+
+  /**
+   * Whether the input describes `namespace` (it holds its Namespace, a Service or a workload), so a missing
+   * reference into it is a finding rather than a guess. A host outside the cluster domain counts as described
+   * when the input has any ServiceEntry.
+   */
+  public described(namespace: string | undefined): boolean {
+    if (namespace === undefined) return this.ctx.ofKind('networking.istio.io/ServiceEntry').length > 0;
+    if (this.knownNamespaces.has(namespace)) return false;
+    if (!this.describedNs) {
+      this.describedNs = new Set<string>(this.namespaces.keys());
+      for (const s of this.services) if (!s.synthetic) this.describedNs.add(s.namespace);
+      for (const w of this.workloads) if (!w.synthetic) this.describedNs.add(w.namespace);
+    }
+    return this.describedNs.has(namespace);
+  }
+
+  private describedNs?: Set<string>;
 
   /**
    * Whether a missing reference may exist outside the input: the host or `ns/name` was declared, or it points

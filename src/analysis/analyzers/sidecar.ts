@@ -23,7 +23,7 @@ export function selectorConflicts(
     const pods = idx.select(selector, ns).filter(w => !w.synthetic);
     onSelected?.(o, pods);
     if (pods.length === 0) {
-      if (codes.missing && !idx.knownNamespaces.has(ns)) {
+      if (codes.missing && !idx.knownNamespaces.has(ns) && idx.workloadsDescribed) {
         ctx.reporterFor(o).error(codes.missing, selectorField(o), `the selector matches no workload (Pod or pod template) in namespace ${ns} in the analysed manifests`, selectorString(selector), ELSEWHERE_HINT);
       }
       continue;

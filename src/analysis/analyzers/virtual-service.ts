@@ -31,7 +31,8 @@ export const destinationHostAnalyzer: CrossRule = {
         const entry = idx.resolveHost(host, ns, vs?.spec?.exportTo);
         const what = d.kind === 'mirror' ? 'mirror host' : 'host';
         if (!entry) {
-          if (host && idx.declaredElsewhere(host, namespaceOfHost(host, ns))) continue;
+          const hostNs = namespaceOfHost(host, ns);
+          if (host && (idx.declaredElsewhere(host, hostNs) || !idx.described(hostNs))) continue;
           r.error('IST0101', `${d.field}.host`, `${what} "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, host, ELSEWHERE_HINT);
           continue;
         }
@@ -66,10 +67,12 @@ export const subsetAnalyzer: CrossRule = {
   check(ctx) {
     const idx = MeshIndex.of(ctx);
     const defined = new Set<string>();
+    const hostsWithRules = new Set<string>();
     for (const dr of ctx.ofKind('networking.istio.io/DestinationRule')) {
       const host = dr?.spec?.host;
       if (typeof host !== 'string') continue;
       const rn = resourceNameFromHost(host, ctx.namespaceOf(dr));
+      hostsWithRules.add(`${rn.namespace}/${rn.name}`);
       for (const s of Array.isArray(dr?.spec?.subsets) ? dr.spec.subsets : []) defined.add(`${rn.namespace}/${rn.name}+${s?.name}`);
     }
     for (const vs of ctx.ofKind(VS)) {
@@ -80,7 +83,8 @@ export const subsetAnalyzer: CrossRule = {
         if (!subset || typeof host !== 'string') continue;
         const rn = resourceNameFromHost(host, ns);
         if (defined.has(`${rn.namespace}/${rn.name}+${subset}`)) continue;
-        if (idx.declaredElsewhere(host, rn.namespace)) continue;
+        // With no DestinationRule for the host in the input, its rules live elsewhere; do not guess.
+        if (idx.declaredElsewhere(host, rn.namespace) || !hostsWithRules.has(`${rn.namespace}/${rn.name}`)) continue;
         ctx.reporterFor(vs).error('IST0101', `${d.field}.subset`, `no DestinationRule in the analysed manifests defines subset "${subset}" for host "${host}"`, `${host}+${subset}`, 'add the subset to the DestinationRule of that host');
       }
     }
@@ -134,7 +138,9 @@ export const gatewayRefAnalyzer: CrossRule = {
         const key = g.includes('/') ? g : `${ns}/${g}`;
         const hosts = gatewayHosts(idx, key, ns);
         if (hosts === undefined) {
-          if (idx.declaredElsewhere(key, key.slice(0, key.indexOf('/')))) return;
+          const gwNs = key.slice(0, key.indexOf('/'));
+          // Gateways of a namespace the input holds no Gateway in are usually platform-owned; do not guess.
+          if (idx.declaredElsewhere(key, gwNs) || !idx.gatewayNamespaces.has(gwNs)) return;
           r.error('IST0101', field, `gateway "${g}" is not defined in the analysed manifests`, g, `"namespace/name" of a Gateway; ${ELSEWHERE_HINT}`);
         }
         const covered = (hosts ?? []).some(gh => vsHosts.some(vh => hostsMatch(gh, vh)));

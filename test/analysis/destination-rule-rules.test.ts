@@ -1,7 +1,7 @@
 // Every DestinationRule rule of VALIDATION-RULES.md section 4, one case per rule group, with the exact
 // diagnostics (level, code, message) the engine reports for a DestinationRule in namespace `shop`.
 import { Duration } from 'cdk8s';
-import { DestinationRule, Host, IstioAnalysis, LoadBalancer } from '../../src';
+import { DestinationRule, Host, LoadBalancer } from '../../src';
 import { chartIn, synthError } from '../util';
 import { webhookOnly } from './webhook-only';
 

@@ -30,13 +30,13 @@ export const authorizationPoliciesAnalyzer: CrossRule = {
       if (!idx.workloadsDescribed) {
         // Nothing in the input stands in for workloads; whether the policy selects any is unknown.
       } else if (ns === idx.rootNamespace) {
-        if (selector && !idx.select(selector).some(w => w.inMesh) && idx.knownNamespaces.size === 0) {
+        if (selector && !idx.anyMatch(selector, undefined, w => w.inMesh) && idx.knownNamespaces.size === 0) {
           r.warning('IST0127', 'spec.selector', 'this mesh-wide policy selects no in-mesh workload anywhere in the analysed manifests', selectorString(selector));
         }
       } else if (!idx.knownNamespaces.has(ns)) {
         if (!selector) {
           if (!inMeshNs.has(ns)) r.warning('IST0127', 'spec', `namespace ${ns} has no in-mesh workload in the analysed manifests, so this namespace-wide policy applies to nothing`);
-        } else if (!idx.select(selector, ns).some(w => w.inMesh)) {
+        } else if (!idx.anyMatch(selector, ns, w => w.inMesh)) {
           r.warning('IST0127', 'spec.selector', `the selector matches no in-mesh workload in namespace ${ns} in the analysed manifests`, selectorString(selector));
         }
       }

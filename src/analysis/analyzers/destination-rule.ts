@@ -73,7 +73,7 @@ export const podNotSelectedAnalyzer: CrossRule = {
         const keys = Object.keys(selector);
         let matched: boolean;
         if (!withTopology || !keys.some(k => TOPOLOGY.includes(k) || k === 'kubernetes.io/hostname')) {
-          matched = idx.select(selector).some(w => !w.synthetic);
+          matched = idx.anyMatch(selector, undefined, w => !w.synthetic);
         } else {
           matched = idx.workloads.some(w => !w.synthetic && keys.every(k => labelsOf(w)[k] === selector[k]));
         }

@@ -207,6 +207,22 @@ export class MeshIndex {
     return best!.filter(w => (namespace === undefined || w.namespace === namespace) && matchesSelector(w.labels, selector));
   }
 
+  /** Whether some workload matching `selector` (in `namespace`, if given) passes `accept`; stops at the first. */
+  public anyMatch(selector: Record<string, string> | undefined, namespace: string | undefined, accept: (w: Workload) => boolean): boolean {
+    const entries = Object.entries(selector ?? {});
+    let candidates: Workload[] | undefined = entries.length === 0
+      ? (namespace === undefined ? this.workloads : this.byNamespace.get(namespace) ?? [])
+      : undefined;
+    for (const [k, v] of entries) {
+      const list = this.byLabel.get(`${k}=${v}`) ?? [];
+      if (!candidates || list.length < candidates.length) candidates = list;
+    }
+    for (const w of candidates ?? []) {
+      if ((namespace === undefined || w.namespace === namespace) && matchesSelector(w.labels, selector) && accept(w)) return true;
+    }
+    return false;
+  }
+
   /** Services of a namespace. */
   public servicesIn(namespace: string): readonly ServiceInfo[] {
     return this.servicesByNamespace.get(namespace) ?? [];

@@ -163,6 +163,7 @@ export class MeshIndex {
   public readonly knownNamespaces: Set<string>;
   public readonly knownHosts: Set<string>;
   private readonly byLabel = new Map<string, Workload[]>();
+  private describedNs?: Set<string>;
   private readonly byNamespace = new Map<string, Workload[]>();
   private readonly servicesByNamespace = new Map<string, ServiceInfo[]>();
 
@@ -263,8 +264,6 @@ export class MeshIndex {
     }
     return this.describedNs.has(namespace);
   }
-
-  private describedNs?: Set<string>;
 
   /**
    * Whether a missing reference may exist outside the input: the host or `ns/name` was declared, or it points

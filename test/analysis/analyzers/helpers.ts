@@ -1,7 +1,7 @@
 // Builders for the analyzer tests: small manifests, and a run of one analyzer that returns what a user sees.
 import { ANALYZERS } from '../../../src/analysis/analyzers';
-import { AnalysisOptions } from '../../../src/analysis/options';
 import { ObjectRule, runAnalysis } from '../../../src/analysis/engine';
+import { AnalysisOptions } from '../../../src/analysis/options';
 
 const noSchema: ObjectRule = { kinds: [], check: () => undefined };
 
@@ -22,7 +22,9 @@ export const pod = (name: string, ns: string, labels: Record<string, string>, ex
   apiVersion: 'v1', kind: 'Pod', metadata: meta(name, ns, { labels, ...extra }), spec: { containers: [{ name: 'app' }] },
 });
 export const deploy = (name: string, ns: string, labels: Record<string, string>) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(name, ns),
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: meta(name, ns),
   spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app' }] } } },
 });
 export const namespace = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });

@@ -127,6 +127,7 @@ export function runAnalysis(
     reporterFor,
   };
 
+  const rejected = new Set<any>();
   const rulesByKind = new Map<string, ObjectRule[]>();
   for (const rule of objectRules) {
     for (const k of rule.kinds) {
@@ -143,12 +144,29 @@ export function runAnalysis(
       const before = diagnostics.length;
       schemaRule.check(obj, report, ctx);
       const schemaFailed = diagnostics.slice(before).some(d => d.level === DiagnosticLevel.ERROR) || hasSchemaErrorSuppressed(obj, schemaRule, ctx);
-      if (schemaFailed) continue;
+      if (schemaFailed) {
+        rejected.add(obj);
+        continue;
+      }
     }
     for (const rule of rulesByKind.get(gk) ?? []) rule.check(obj, report, ctx);
   }
-  for (const rule of crossRules) rule.check(ctx);
+  // Cross-resource analyzers see what the API server would store: objects the schema rejected are not there.
+  const stored = rejected.size === 0 ? ctx : storedView(ctx, objects, rejected);
+  for (const rule of crossRules) rule.check(stored);
   return diagnostics;
+}
+
+function storedView(ctx: RunContext, objects: readonly any[], rejected: Set<any>): RunContext {
+  const byKind = new Map<string, any[]>();
+  const kept = objects.filter(o => !rejected.has(o));
+  for (const o of kept) {
+    const gk = groupKindOf(o);
+    let list = byKind.get(gk);
+    if (!list) byKind.set(gk, (list = []));
+    list.push(o);
+  }
+  return { ...ctx, objects: kept, ofKind: gk => byKind.get(gk) ?? [] };
 }
 
 /** A schema error that the user suppressed must still keep webhook rules from seeing an ill-typed object. */

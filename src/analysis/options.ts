@@ -29,5 +29,18 @@ export interface AnalysisOptions {
    * @default - none
    */
   readonly knownHosts?: string[];
+  /**
+   * The mesh config of the target mesh (the `mesh` key of the `istio` ConfigMap, as an object). Analyzers that
+   * depend on install-level settings read it: default access-log providers (IST0157), Lightstep extension
+   * providers (IST0002), DNS capture with address auto-allocation (IST0134).
+   * @default - Istio's defaults (no default providers, no DNS auto-allocation in proxyMetadata)
+   */
+  readonly meshConfig?: { [key: string]: any };
+  /**
+   * Treat the input as describing every workload of the cluster, as `istioctl analyze` does with files: a
+   * selector or subset that matches no Pod or pod template is then reported even when the input holds no
+   * workloads at all. Without it, such checks run only when the input contains at least one workload.
+   * @default false
+   */
+  readonly workloadsComplete?: boolean;
 }
-

@@ -3,10 +3,11 @@ import { destinationRuleRule } from './destination-rule';
 import { gatewayRule } from './gateway';
 import { metadataRule } from './metadata';
 import { virtualServiceRule } from './virtual-service';
+import { ANALYZERS } from '../analyzers';
 import { CrossRule, ObjectRule } from '../engine';
 
 /** Per-object webhook rules (istiod's validation), run after the schema check passes. @internal */
 export const OBJECT_RULES: readonly ObjectRule[] = [metadataRule, gatewayRule, virtualServiceRule, destinationRuleRule];
 
 /** Cross-resource analyzers (`istioctl analyze`). @internal */
-export const CROSS_RULES: readonly CrossRule[] = [];
+export const CROSS_RULES: readonly CrossRule[] = [...ANALYZERS];

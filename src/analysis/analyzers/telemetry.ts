@@ -1,0 +1,66 @@
+// Istio's telemetry.* analyzers: selectors that match nothing or overlap (IST0101, IST0159), several
+// selector-less Telemetries in a namespace (IST0160), access logging with no provider while the mesh has no
+// default (IST0157), and tracing through a Lightstep provider (IST0002, needs `meshConfig`).
+import { multipleDefaults, selectorConflicts } from './sidecar';
+import { CrossRule } from '../engine';
+
+const TELEMETRY = 'telemetry.istio.io/Telemetry';
+
+function selectorOf(t: any): Record<string, string> | undefined {
+  const l = t?.spec?.selector?.matchLabels;
+  return l && typeof l === 'object' && Object.keys(l).length > 0 ? l : undefined;
+}
+
+/** telemetry.SelectorAnalyzer. @internal */
+export const telemetrySelectorAnalyzer: CrossRule = {
+  name: 'telemetry.SelectorAnalyzer',
+  check(ctx) {
+    selectorConflicts(ctx, ctx.ofKind(TELEMETRY), selectorOf, { conflict: 'IST0159', missing: 'IST0101', noun: 'Telemetry' });
+  },
+};
+
+/** telemetry.DefaultSelectorAnalyzer (a targetRef-only Telemetry counts as selector-less, as in Istio). @internal */
+export const telemetryDefaultSelectorAnalyzer: CrossRule = {
+  name: 'telemetry.DefaultSelectorAnalyzer',
+  check(ctx) {
+    multipleDefaults(ctx, ctx.ofKind(TELEMETRY), t => !selectorOf(t), 'IST0160', 'Telemetry');
+  },
+};
+
+/** telemetry.ProviderAnalyzer. @internal */
+export const telemetryProviderAnalyzer: CrossRule = {
+  name: 'telemetry.ProviderAnalyzer',
+  check(ctx) {
+    const defaults: unknown = ctx.options.meshConfig?.defaultProviders?.accessLogging;
+    if (Array.isArray(defaults) && defaults.length > 0) return;
+    for (const t of ctx.ofKind(TELEMETRY)) {
+      const entries: any[] = Array.isArray(t?.spec?.accessLogging) ? t.spec.accessLogging : [];
+      entries.forEach((e, i) => {
+        const providers = Array.isArray(e?.providers) ? e.providers : [];
+        if (providers.length === 0 && e?.disabled !== true) {
+          ctx.reporterFor(t).warning('IST0157', `spec.accessLogging[${i}]`, 'access logging without providers, and the mesh config names no default access-log provider: this entry is ignored', undefined, 'list providers (e.g. envoy) or set meshConfig.defaultProviders.accessLogging');
+        }
+      });
+    }
+  },
+};
+
+/** telemetry.LightstepAnalyzer. @internal */
+export const telemetryLightstepAnalyzer: CrossRule = {
+  name: 'telemetry.LightstepAnalyzer',
+  check(ctx) {
+    const providers: any[] = Array.isArray(ctx.options.meshConfig?.extensionProviders) ? ctx.options.meshConfig.extensionProviders : [];
+    const lightstep = new Set(providers.filter(p => p?.lightstep).map(p => p.name));
+    if (lightstep.size === 0) return;
+    for (const t of ctx.ofKind(TELEMETRY)) {
+      const tracing: any[] = Array.isArray(t?.spec?.tracing) ? t.spec.tracing : [];
+      tracing.forEach((tr, i) => {
+        (Array.isArray(tr?.providers) ? tr.providers : []).forEach((p: any, j: number) => {
+          if (lightstep.has(p?.name)) {
+            ctx.reporterFor(t).warning('IST0002', `spec.tracing[${i}].providers[${j}]`, `provider "${p.name}" is a Lightstep provider, which is deprecated`, p.name, 'use an OpenTelemetry provider');
+          }
+        });
+      });
+    }
+  },
+};

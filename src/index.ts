@@ -22,3 +22,8 @@ export * from './networking/load-balancer';
 export * from './networking/client-tls';
 export * from './networking/traffic-policy';
 export * from './networking/destination-rule';
+export * from './security/principal';
+export * from './security/target-ref';
+export * from './security/peer-authentication';
+export * from './security/authorization-policy';
+export * from './security/request-authentication';

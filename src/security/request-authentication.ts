@@ -1,6 +1,6 @@
 // RequestAuthentication: which JWTs the selected workloads validate (issuer, keys, where the token is read
 // from, what is forwarded), and `requireJwt()`, the AuthorizationPolicy that makes a token mandatory.
-import { Duration, JsonPatch } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AuthorizationAction, AuthorizationPolicy, Operation, Source } from './authorization-policy';
 import { PolicyTargetRef } from './target-ref';
@@ -154,16 +154,15 @@ export class RequestAuthentication extends IstioResource {
     this.selector = props.selector;
     this.targetRefs = props.targetRefs ? [...props.targetRefs] : undefined;
     for (const r of props.jwtRules ?? []) this.addJwtRule(r);
+    // The generated binding writes the CRD's legacy alias `jwks_uri` (and its toJson drops any other key, so
+    // a JSON patch cannot rename it); Istio's docs, samples and tools write `jwksUri`.
+    const l1ToJson = this.apiObject.toJson.bind(this.apiObject);
+    this.apiObject.toJson = () => renameJwksUri(l1ToJson());
   }
 
   /** Accept tokens of one more issuer. */
   public addJwtRule(rule: JwtRule): RequestAuthentication {
     this.rules.push(rule);
-    if (rule.jwks?._toSpec().jwksUri !== undefined) {
-      // The generated binding writes the CRD's legacy alias `jwks_uri`; Istio's docs and tools use `jwksUri`.
-      const at = `/spec/jwtRules/${this.rules.length - 1}`;
-      this.apiObject.addJsonPatch(JsonPatch.move(`${at}/jwks_uri`, `${at}/jwksUri`));
-    }
     return this;
   }
 
@@ -226,4 +225,16 @@ function renderRule(r: JwtRule, i: number): any {
     timeout: r.timeout ? renderDuration(r.timeout, 'RequestAuthentication', `spec.jwtRules[${i}].timeout`) : undefined,
     spaceDelimitedClaims: r.spaceDelimitedClaims,
   };
+}
+
+function renameJwksUri(json: any): any {
+  for (const rule of json?.spec?.jwtRules ?? []) {
+    if (rule && typeof rule === 'object' && 'jwks_uri' in rule) {
+      const { jwks_uri: uri, ...rest } = rule;
+      for (const k of Object.keys(rule)) delete rule[k];
+      // Keys stay sorted, as cdk8s writes them.
+      Object.assign(rule, Object.fromEntries(Object.entries({ ...rest, jwksUri: uri }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+    }
+  }
+  return json;
 }

@@ -1,8 +1,8 @@
 // AuthorizationPolicy: who may do what to which workloads. Its value types live here too: the action,
 // sources (`from`), operations (`to`) and conditions (`when`) of a rule.
 import { Construct, IConstruct } from 'constructs';
-import { PolicyTargetRef } from './target-ref';
 import { Principal, PrincipalOptions } from './principal';
+import { PolicyTargetRef } from './target-ref';
 import { formatProblem, invalidValue } from '../core/errors';
 import { CONDITION_KEYS, checkConditionKey } from '../core/policy-grammar';
 import { compact } from '../core/render';
@@ -671,8 +671,11 @@ export class AuthorizationPolicy extends IstioResource {
       const other = t._crossNamespace(this.namespace);
       if (other) {
         errors.push(formatProblem({
-          kind: 'AuthorizationPolicy', field: `spec.targetRefs[${i}]`, problem: 'a policy can only target resources in its own namespace',
-          got: other, allowed: `namespace ${this.namespace ?? '(none)'}`,
+          kind: 'AuthorizationPolicy',
+          field: `spec.targetRefs[${i}]`,
+          problem: 'a policy can only target resources in its own namespace',
+          got: other,
+          allowed: `namespace ${this.namespace ?? '(none)'}`,
         }));
       }
     });

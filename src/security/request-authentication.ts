@@ -202,8 +202,11 @@ export class RequestAuthentication extends IstioResource {
       const other = t._crossNamespace(this.namespace);
       if (other) {
         errors.push(formatProblem({
-          kind: 'RequestAuthentication', field: `spec.targetRefs[${i}]`, problem: 'a policy can only target resources in its own namespace',
-          got: other, allowed: `namespace ${this.namespace ?? '(none)'}`,
+          kind: 'RequestAuthentication',
+          field: `spec.targetRefs[${i}]`,
+          problem: 'a policy can only target resources in its own namespace',
+          got: other,
+          allowed: `namespace ${this.namespace ?? '(none)'}`,
         }));
       }
     });

@@ -83,7 +83,7 @@ describe('Gateway webhook rules', () => {
 
 describe('metadata rules of every Istio kind', () => {
   const policy = (action: string | undefined, value: string) => ({
-    apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'p', namespace: 'shop', annotations: { 'istio.io/dry-run': value } }, spec: action ? { action } : {},
+    apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'p', namespace: 'shop', annotations: { 'istio.io/dry-run': value } }, spec: action ? { action, rules: [{}] } : {},
   });
   test('dry-run only on ALLOW/DENY AuthorizationPolicies, with a boolean value', () => {
     expect(findings(policy(undefined, 'true'))).toEqual([]);

@@ -29,7 +29,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   // Non-jsii runtime dependencies are bundled into the package.
   // @bufbuild/protobuf is a peer dependency of @bufbuild/cel, so it must be bundled explicitly.
-  bundledDeps: ['yaml@2.9.1', '@bufbuild/cel@0.6.1', '@bufbuild/protobuf@2.17.0'],
+  // @bufbuild/re2 (already pulled in by @bufbuild/cel, same version) compiles regexes the way istiod's Go does.
+  bundledDeps: ['yaml@2.9.1', '@bufbuild/cel@0.6.1', '@bufbuild/protobuf@2.17.0', '@bufbuild/re2@0.6.1'],
   devDeps: [
     'cdk8s@2.70.106',
     'constructs@10.8.1',

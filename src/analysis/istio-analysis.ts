@@ -128,7 +128,9 @@ export class IstioAnalysis extends Construct {
     this.lastRun = diagnostics;
     const printable: Diagnostic[] = [];
     for (const d of diagnostics) {
-      const failing = d.level === DiagnosticLevel.ERROR || this.failingCodes.has(d.code) || (this.failOnWarning && d.level === DiagnosticLevel.WARNING);
+      const failing = d.level === DiagnosticLevel.ERROR
+        || this.failingCodes.has(d.code)
+        || (this.failOnWarning && d.level === DiagnosticLevel.WARNING);
       if (!failing) {
         if (d.level === DiagnosticLevel.WARNING) printable.push(d);
         continue;

@@ -99,6 +99,42 @@ export function checkIpOrCidr(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A `[namespace/]host` entry of a Gateway server (`gateway`) or a Sidecar egress listener (`sidecar`).
+ * Namespace part: `*`, `.`, a DNS label, and for Sidecar also `~`; Sidecar requires it. Host part: `*` or a
+ * name with a dot (short names resolve nowhere from a proxy), an optional `*.` wildcard; partial wildcards
+ * are rejected. Only Gateway takes IP literals, and only those with a dot: the short-name test runs first,
+ * so istiod rejects IPv6 there too.
+ * @internal
+ */
+export function checkNamespacedHost(value: string, flavor: 'gateway' | 'sidecar'): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'a host must not be empty';
+  const slash = value.indexOf('/');
+  if (slash < 0 && flavor === 'sidecar') return 'a host must have the form namespace/host';
+  const ns = slash >= 0 ? value.slice(0, slash) : undefined;
+  const host = slash >= 0 ? value.slice(slash + 1) : value;
+  if (ns !== undefined) {
+    if (ns.length === 0 || host.length === 0) return 'neither the namespace nor the host part may be empty';
+    if (ns !== '*' && ns !== '.' && !(flavor === 'sidecar' && ns === '~')) {
+      const err = checkDns1123Label(ns);
+      if (err) return `the namespace part "${ns}" ${err}`;
+    }
+  }
+  if (host === '*') return undefined;
+  if (!host.includes('.')) return `short name "${host}" is not allowed: the host part must be "*" or contain a dot`;
+  if (isPartialWildcard(host)) return `partial wildcard "${host}" is not allowed: a wildcard must be "*" or a "*." prefix`;
+  if (flavor === 'gateway' && isIP(host)) return undefined;
+  return checkWildcardDomain(host);
+}
+
+/** A unix socket address after `unix://`: an `@abstract` name or an absolute path that is not a directory. @internal */
+export function checkUnixAddress(value: string): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'a unix address must not be empty';
+  if (value.startsWith('@')) return undefined;
+  if (!value.startsWith('/') || value.endsWith('/')) return 'a unix address must be an absolute path to a file or an @abstract name';
+  return undefined;
+}
+
 /** A port number 1..65535. @internal */
 export function checkPort(value: unknown): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) return 'a port must be an integer from 1 to 65535';

@@ -92,7 +92,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'subsets': [
     'error IST0106 DestinationRule.spec.subsets[0].name: a subset name must be a DNS-1123 label: letters, digits and "-", starting and ending with a letter or digit (got "Bad_Name")',
-    'error IST0106 DestinationRule.spec.subsets[1].labels.bad key!: a label name must be at most 63 characters, alphanumeric at both ends, with "-", "_" or "." inside (got "x")',
+    'error IST0106 DestinationRule.spec.subsets[1].labels.bad key!: a label name must be at most 63 characters, alphanumeric at both ends, with "-", "_" or "." inside (got "x"; Kubernetes label syntax without "*")',
     'error IST0106 DestinationRule.spec.subsets[2].name: duplicate subset name (got "v1"; unique subset names)',
     'error IST0106 DestinationRule.spec.subsets[2].trafficPolicy: a traffic policy must set something (got {}; loadBalancer, connectionPool, outlierDetection, tls, portLevelSettings, tunnel, proxyProtocol, retryBudget)',
   ],
@@ -100,10 +100,10 @@ const EXPECTED: Record<string, string[]> = {
     'error IST0106 DestinationRule.spec.exportTo: "*" must be the only exportTo entry (got ["other","*"]; ["*"] alone, or a list of namespaces)',
     'error IST0106 DestinationRule.spec.exportTo: a DestinationRule with a workloadSelector may be exported only to its own namespace (got ["other","*"]; ["."])',
     'error IST0106 DestinationRule.spec.workloadSelector.matchLabels.a*: a selector key must be non-empty and without "*" (got "a*")',
-    'error IST0106 DestinationRule.spec.workloadSelector.matchLabels.c: a selector value must not contain "*" (got "d*")',
+    'error IST0106 DestinationRule.spec.workloadSelector.matchLabels.c: a selector value must not contain "*" (got "d*"; an exact label value)',
   ],
   'empty workloadSelector': [
-    'warning IST0133 DestinationRule.spec.workloadSelector: a selector without labels selects every workload in the namespace (got {})',
+    'warning IST0133 DestinationRule.spec.workloadSelector.matchLabels: a selector without labels selects every workload in the namespace (got {}; set labels, or drop the selector to mean the namespace)',
   ],
   'empty policy, tunnel + proxyProtocol': [
     'error IST0106 DestinationRule.spec.trafficPolicy: tunnel and proxyProtocol cannot be combined (got ["tunnel","proxyProtocol"])',

@@ -20,8 +20,8 @@ describe('analysis at synth', () => {
     new Gateway(chart, 'public', { servers: [GatewayServer.https({ hosts: ['shop.example.com'] })] });
     expect(synthError(chart)).toBe(
       'Validation failed with the following errors:\n' +
-      '  [shop/public] IST0106 Gateway.spec.servers[0].tls: SIMPLE needs a certificate: a credentialName, or serverCertificate and privateKey ' +
-      '(set credentialName to the Secret with the certificate (e.g. ServerCertificate.fromSecret))');
+      '  [shop/public] IST0106 Gateway.spec.servers[0].tls: without credentialName(s), SIMPLE needs serverCertificate and privateKey ' +
+      '(got ["serverCertificate missing","privateKey missing"]; set credentialName to the Secret holding the certificate, or the missing file paths)');
   });
 
   test('runs once over every chart of the app and reports objects that are not ours at their own path', () => {
@@ -50,7 +50,7 @@ describe('analysis at synth', () => {
     const chart = new Chart(app, 'c');
     new Gateway(chart, 'gw', { servers: [warnTls()] });
     const out = capture(() => app.synthYaml());
-    expect(out).toContain('cdk8s-istio analysis warnings:\n  WARNING IST0133 [c/gw] Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite; Envoy ignores it (got "NOPE")\n');
+    expect(out).toContain('cdk8s-istio analysis warnings:\n  WARNING IST0133 [c/gw] Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite; Envoy ignores it (got "NOPE"; e.g. ECDHE-RSA-AES128-GCM-SHA256 (Istio\'s list of supported suites))\n');
     expect(IstioAnalysis.of(app).diagnostics.map(d => d.code)).toEqual(['IST0133']);
   });
 

@@ -171,16 +171,16 @@ const EXPECTED: Record<string, string[]> = {
     'error IST0106 VirtualService.spec.http[0].mirrors: give either mirror or mirrors, not both (got [{"destination":{"host":"c"}}])',
   ],
   'string matches': [
-    'error IST0106 VirtualService.spec.http[0].match[0].uri.regex: RE2 has no lookahead or lookbehind (got "(?=x)"; an RE2 regular expression)',
+    'error IST0106 VirtualService.spec.http[0].match[0].uri.regex: the regex is not valid RE2: error parsing regexp: invalid or unsupported Perl syntax: `(?=` (got "(?=x)"; an RE2 regular expression)',
     'error IST0106 VirtualService.spec.http[0].match[0].scheme.prefix: an empty prefix matches everything and is rejected here (got ""; a non-empty prefix, or omit the condition)',
     'error IST0106 VirtualService.spec.http[0].match[0].method.regex: a regex must not be empty (got ""; an RE2 regular expression)',
-    'error IST0106 VirtualService.spec.http[0].match[0].authority.regex: the regex does not compile: /a(b/: Unterminated group (got "a(b"; an RE2 regular expression)',
-    'error IST0106 VirtualService.spec.http[0].match[0].queryParams.q.regex: RE2 has no backreferences (got "\\\\1"; an RE2 regular expression)',
+    'error IST0106 VirtualService.spec.http[0].match[0].authority.regex: the regex is not valid RE2: error parsing regexp: missing closing ): `a(b` (got "a(b"; an RE2 regular expression)',
+    'error IST0106 VirtualService.spec.http[0].match[0].queryParams.q.regex: the regex is not valid RE2: error parsing regexp: invalid escape sequence: `\\1` (got "\\\\1"; an RE2 regular expression)',
   ],
   'match header names, port, labels, namespace, gateways': [
     'error IST0106 VirtualService.spec.http[0].match[0].headers.bad header: a header name must be an RFC 7230 token, a pseudo-header (:method, :scheme, :authority, :path, :status) or a JWT claim (@request.auth.claims.<name>) (got "bad header")',
     'error IST0106 VirtualService.spec.http[0].match[0].port: a port must be an integer from 1 to 65535 (got 0)',
-    'error IST0106 VirtualService.spec.http[0].match[0].sourceLabels.bad key!: a label name must be at most 63 characters, alphanumeric at both ends, with "-", "_" or "." inside (got "v")',
+    'error IST0106 VirtualService.spec.http[0].match[0].sourceLabels.bad key!: a label name must be at most 63 characters, alphanumeric at both ends, with "-", "_" or "." inside (got "v"; Kubernetes label syntax without "*")',
     'error IST0106 VirtualService.spec.http[0].match[0].sourceNamespace: a namespace must be a DNS-1123 label: letters, digits and "-", starting and ending with a letter or digit (got "Bad_NS")',
     'error IST0106 VirtualService.spec.http[0].match[0].gateways[0]: a gateway reference "namespace/name" needs two DNS-1123 labels: must be a DNS-1123 label: letters, digits and "-", starting and ending with a letter or digit (got "a/b/c"; "mesh", "name" or "namespace/name")',
   ],
@@ -253,7 +253,7 @@ const EXPECTED: Record<string, string[]> = {
   'rewrite': [
     'error IST0106 VirtualService.spec.http[0].rewrite: give either uri or uriRegexRewrite, not both (got {"uri":"/a","uriRegexRewrite":{"match":"a","rewrite":"b"}})',
     'error IST0106 VirtualService.spec.http[1].rewrite.uriRegexRewrite: uriRegexRewrite needs both match and rewrite (got {"match":"(?<=a)"})',
-    'error IST0106 VirtualService.spec.http[1].rewrite.uriRegexRewrite.match: RE2 has no lookahead or lookbehind (got "(?<=a)"; an RE2 regular expression)',
+    'error IST0106 VirtualService.spec.http[1].rewrite.uriRegexRewrite.match: the regex is not valid RE2: error parsing regexp: invalid named capture: `(?<=a)` (got "(?<=a)"; an RE2 regular expression)',
     'error IST0106 VirtualService.spec.http[2].rewrite: a rewrite must set uri, uriRegexRewrite or authority (got {})',
   ],
   'direct response': [
@@ -263,7 +263,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'cors': [
     'error IST0106 VirtualService.spec.http[0].corsPolicy.allowOrigins[0]: an allowed origin needs a non-empty exact, prefix or regex (got {"exact":""})',
-    'error IST0106 VirtualService.spec.http[0].corsPolicy.allowOrigins[1].regex: the regex does not compile: /[/: Unterminated character class (got "["; an RE2 regular expression)',
+    'error IST0106 VirtualService.spec.http[0].corsPolicy.allowOrigins[1].regex: the regex is not valid RE2: error parsing regexp: missing closing ]: `[` (got "["; an RE2 regular expression)',
     'error IST0106 VirtualService.spec.http[0].corsPolicy.allowMethods[0]: unknown HTTP method (case-sensitive) (got "get"; GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE or *)',
     'error IST0106 VirtualService.spec.http[0].corsPolicy.allowHeaders[0]: a header name must be an RFC 7230 token or "*" (got "bad header")',
     'error IST0106 VirtualService.spec.http[0].corsPolicy.maxAge: a duration must be a whole number of seconds (got "1500ms"; whole seconds, e.g. "60s")',
@@ -281,7 +281,7 @@ const EXPECTED: Record<string, string[]> = {
   'tcp routes': [
     'error IST0106 VirtualService.spec.tcp[0].match[0].port: a port must be an integer from 1 to 65535 (got 70000)',
     'error IST0106 VirtualService.spec.tcp[0].match[0].sourceSubnet: must be an IP address or CIDR prefix (got "x")',
-    'error IST0106 VirtualService.spec.tcp[0].match[0].sourceLabels.a b: a label name must be at most 63 characters, alphanumeric at both ends, with "-", "_" or "." inside (got "c")',
+    'error IST0106 VirtualService.spec.tcp[0].match[0].sourceLabels.a b: a label name must be at most 63 characters, alphanumeric at both ends, with "-", "_" or "." inside (got "c"; Kubernetes label syntax without "*")',
     'error IST0106 VirtualService.spec.tcp[0].match[0].sourceNamespace: a namespace must be a DNS-1123 label: letters, digits and "-", starting and ending with a letter or digit (got "A_B")',
     'error IST0106 VirtualService.spec.tcp[0].match[0].gateways[0]: a gateway reference "namespace/name" needs two DNS-1123 labels: must be a non-empty DNS-1123 label (got "/x"; "mesh", "name" or "namespace/name")',
     'error IST0106 VirtualService.spec.tcp[0].route: a TCP rule needs a route (got []; at least one destination)',

@@ -196,7 +196,7 @@ describe('AuthorizationPolicy', () => {
     new AuthorizationPolicy(chart, 'p', { rules: [{ when: [Condition.destinationPort([70000]), Condition.sourceIp(['10.0.0.0/33'])] }] });
     const err = synthError(chart);
     expect(err).toContain('[test/p] IST0106 AuthorizationPolicy.spec.rules[0].when[0].values[0]: a port must be a number from 0 to 65535, written as a string (got "70000")');
-    expect(err).toContain('[test/p] IST0106 AuthorizationPolicy.spec.rules[0].when[1].values[0]: must be a valid CIDR prefix, e.g. 10.0.0.0/16 (got "10.0.0.0/33")');
+    expect(err).toContain('[test/p] IST0106 AuthorizationPolicy.spec.rules[0].when[1].values[0]: an address must be a valid CIDR prefix, e.g. 10.0.0.0/16 (got "10.0.0.0/33"; e.g. 10.0.0.1, 10.0.0.0/16 or 2001:db8::/32)');
   });
 
   test('a ServiceAccount without a namespace cannot name an identity', () => {

@@ -1,10 +1,10 @@
 // istiod's webhook rules for AuthorizationPolicy (VALIDATION-RULES.md section 6) over plain manifests:
 // IST0106 for what the webhook rejects, IST0133 for its warnings (DENY rules that also deny all TCP traffic).
+import { validateIpOrCidr } from './common';
 import { checkNonEmptyStrings, checkPolicyScope } from './policy-common';
 import {
   CONDITION_KEYS, checkConditionKey, checkPolicyPath, checkPolicyPort, checkServiceAccountName, checkTrustDomain,
 } from '../../core/policy-grammar';
-import { checkIpOrCidr } from '../../core/validate';
 import { ObjectRule, Reporter } from '../engine';
 
 const E = 'IST0106';
@@ -28,6 +28,8 @@ const TCP_SOURCE_FIELDS = [
   'principals', 'notPrincipals', 'namespaces', 'notNamespaces', 'serviceAccounts', 'notServiceAccounts',
   'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks',
 ];
+
+const IP_KEYS = ['source.ip', 'remote.ip', 'destination.ip'];
 
 const isSet = (v: unknown) => Array.isArray(v) && v.length > 0;
 
@@ -110,8 +112,7 @@ function checkSource(r: Reporter, source: any, f: string, action: string): void 
   }
   for (const k of IP_FIELDS) {
     (Array.isArray(source[k]) ? source[k] : []).forEach((v: any, i: number) => {
-      const err = v === '' ? undefined : checkIpOrCidr(v);
-      if (err) r.error(E, `${f}.${k}[${i}]`, err, v);
+      if (v !== '') validateIpOrCidr(r, `${f}.${k}[${i}]`, v);
     });
   }
   if (action === 'CUSTOM') {
@@ -157,6 +158,10 @@ function checkCondition(r: Reporter, c: any, f: string, action: string): void {
     checkNonEmptyStrings(r, list, `${f}.${k}`, 'a value');
     list.forEach((v, i) => {
       if (typeof v !== 'string' || v === '') return;
+      if (IP_KEYS.includes(key)) {
+        validateIpOrCidr(r, `${f}.${k}[${i}]`, v);
+        return;
+      }
       const err = valueError(key, v);
       if (err) r.error(E, `${f}.${k}[${i}]`, err, v);
     });
@@ -168,10 +173,6 @@ function checkCondition(r: Reporter, c: any, f: string, action: string): void {
 
 function valueError(key: string, v: string): string | undefined {
   switch (key) {
-    case 'source.ip':
-    case 'remote.ip':
-    case 'destination.ip':
-      return checkIpOrCidr(v);
     case 'destination.port':
       return checkPolicyPort(v);
     case 'source.serviceAccount':

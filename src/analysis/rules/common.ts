@@ -1,12 +1,35 @@
-// Value checks that the webhook rules of several kinds share (durations, percentages, regexes, header names
-// and values, exportTo, gateway references, label maps, protocols, server hosts). Predicates return undefined
-// when the value is fine, else what is wrong; `report*`/`check*(report, ...)` helpers report directly.
+// The value rules that istiod applies in the same way to several kinds (VALIDATION-RULES.md section 1):
+// durations, regexes, header names and values, exportTo, gateway references, label maps and workload
+// selectors, protocols, ports and port names, server hosts, binds, IPs and CIDRs.
+// Two layers: `check*`/`parse*` predicates return undefined when the value is fine, else what is wrong (the
+// grammars themselves live in core/validate.ts, shared with the constructs); `validate*(report, field, value)`
+// report IST0106 (rejected by the webhook) or IST0133 (admitted with a warning) themselves. A `validate*`
+// helper ignores values of the wrong type: the schema check reports those and keeps the object from here.
+import { RE2JS } from '@bufbuild/re2';
 import { parseGoDuration } from '../../core/duration';
-import { checkDns1123Label, checkLabels, checkWildcardDomain, isIP, isPartialWildcard } from '../../core/validate';
+import {
+  checkDns1123Label, checkFqdn, checkIpOrCidr, checkLabels, checkNamespacedHost, checkPort, checkUnixAddress,
+  checkWildcardDomain, isIP,
+} from '../../core/validate';
 import { Reporter } from '../engine';
 
+const E = 'IST0106';
+const W = 'IST0133';
+
+const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// ---------------------------------------------------------------------------------------------- durations
+
+/** Options of a duration field. @internal */
+export interface DurationOptions {
+  /** `0s` means "disabled" (connectionPool.tcp.idleTimeout). */
+  readonly allowZero?: boolean;
+  /** corsPolicy.maxAge. */
+  readonly wholeSeconds?: boolean;
+}
+
 /** Istio's ValidateDuration: at least 1ms and a whole number of milliseconds. @internal */
-export function checkDuration(value: unknown, opts: { allowZero?: boolean; wholeSeconds?: boolean } = {}): string | undefined {
+export function checkDuration(value: unknown, opts: DurationOptions = {}): string | undefined {
   if (typeof value !== 'string') return 'must be a duration string such as "250ms" or "5s"';
   const ns = parseGoDuration(value);
   if (ns === undefined) return 'must be a Go duration such as "250ms", "5s" or "1h30m"';
@@ -17,21 +40,44 @@ export function checkDuration(value: unknown, opts: { allowZero?: boolean; whole
   return undefined;
 }
 
-/** Go RE2 as far as JavaScript can tell: no lookaround or backreferences, compiles, <= 1024 chars. @internal */
+/** A duration field; absent is fine. @internal */
+export function validateDuration(report: Reporter, field: string, value: unknown, opts: DurationOptions = {}): void {
+  if (value === undefined || value === null) return;
+  const err = checkDuration(value, opts);
+  if (!err) return;
+  const allowed = opts.allowZero ? '"0s" (disabled) or e.g. "250ms", "5s"' : opts.wholeSeconds ? 'whole seconds, e.g. "60s"' : 'e.g. "250ms" or "5s"';
+  report.error(E, field, `a duration ${err}`, value, allowed);
+}
+
+// ------------------------------------------------------------------------------------------------- regexes
+
+// Go's regexp limit that istiod applies, counted in UTF-8 bytes as Go's len() does.
+const MAX_REGEX_BYTES = 1024;
+
+/**
+ * Go `regexp` (RE2) syntax, compiled with an RE2 port so that lookaround, backreferences and possessive
+ * quantifiers fail as they do in istiod, and RE2-only syntax (`(?P<n>)`, `\z`, `[[:alpha:]]`) passes.
+ * @internal
+ */
 export function checkRegex(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return 'a regex must not be empty';
-  if (value.length > 1024) return 'a regex must be at most 1024 characters';
-  if (/\(\?<?[=!]/.test(value)) return 'RE2 has no lookahead or lookbehind';
-  if (/\\[1-9]|\\k</.test(value)) return 'RE2 has no backreferences';
-  // RE2 syntax JavaScript lacks: named groups (?P<n>...) and inline flags (?i) / (?i:...).
-  const js = value.replace(/\(\?P</g, '(?<').replace(/\(\?[imsU-]+\)/g, '').replace(/\(\?[imsU-]+:/g, '(?:');
+  if (Buffer.byteLength(value, 'utf8') > MAX_REGEX_BYTES) return `a regex must be at most ${MAX_REGEX_BYTES} bytes`;
   try {
-    new RegExp(js);
+    new RE2JS(value);
   } catch (e) {
-    return `the regex does not compile: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`;
+    return `the regex is not valid RE2: ${(e as Error).message}`;
   }
   return undefined;
 }
+
+/** A regex field (StringMatch regex, CORS origin regex, uriRegexRewrite match); absent is fine. @internal */
+export function validateRegex(report: Reporter, field: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  const err = checkRegex(value);
+  if (err) report.error(E, field, err, value, 'an RE2 regular expression (no lookaround or backreferences), at most 1024 bytes');
+}
+
+// ------------------------------------------------------------------------------------------------- headers
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const PSEUDO = new Set([':method', ':scheme', ':authority', ':path', ':status']);
@@ -41,10 +87,17 @@ export function isJwtClaimKey(name: string): boolean {
   return name.startsWith('@request.auth.claims.') || name.startsWith('@request.auth.claims[');
 }
 
-/** A header name usable as a match key. @internal */
+/** A header name usable as a match key (headers, withoutHeaders). @internal */
 export function checkMatchHeaderName(name: string): string | undefined {
   if (TOKEN.test(name) || PSEUDO.has(name) || isJwtClaimKey(name)) return undefined;
   return 'a header name must be an RFC 7230 token, a pseudo-header (:method, :scheme, :authority, :path, :status) or a JWT claim (@request.auth.claims.<name>)';
+}
+
+/** A header match key. @internal */
+export function validateMatchHeaderName(report: Reporter, field: string, name: unknown): void {
+  if (typeof name !== 'string') return;
+  const err = checkMatchHeaderName(name);
+  if (err) report.error(E, field, err, name);
 }
 
 /** A header value Envoy accepts: no control characters but TAB, `%` only as `%%` or an Envoy `%VARIABLE%`. @internal */
@@ -61,58 +114,125 @@ export function checkHeaderValue(value: unknown): string | undefined {
   return undefined;
 }
 
-/** exportTo of a VirtualService or DestinationRule (`~` is only for ServiceEntry). @internal */
-export function checkExportTo(report: Reporter, exportTo: unknown, ownNamespace: string, field = 'spec.exportTo'): void {
+/** A header value of a header operation (add/set). @internal */
+export function validateHeaderValue(report: Reporter, field: string, value: unknown): void {
+  if (typeof value !== 'string') return;
+  const err = checkHeaderValue(value);
+  if (err) report.error(E, field, err, value, 'printable text; "%%" for a literal "%"');
+}
+
+/** Where a header operation applies, which decides the names it may touch. @internal */
+export interface HeaderOperation {
+  readonly direction: 'request' | 'response';
+  readonly op: 'add' | 'set' | 'remove';
+}
+
+/**
+ * The name of a header operation. Rewriting the authority is allowed on requests (`:authority`, `Host`);
+ * removing it, or touching pseudo-headers anywhere else, would break the request or response.
+ * @internal
+ */
+export function validateHeaderOpName(report: Reporter, field: string, name: unknown, where: HeaderOperation): void {
+  if (typeof name !== 'string') return;
+  if (name === '') { report.error(E, field, 'a header name must not be empty', name); return; }
+  const lower = name.toLowerCase();
+  if (where.direction === 'request' && where.op !== 'remove') {
+    if (name.startsWith(':') && lower !== ':authority') report.error(E, field, 'pseudo-headers cannot be set, except :authority', name, 'a regular header name, :authority or Host');
+    return;
+  }
+  if (name.startsWith(':') || lower === 'host') {
+    report.error(E, field, `${where.direction === 'request' ? 'request remove' : 'response'} operations cannot touch Host or pseudo-headers`, name, 'a regular header name');
+  }
+}
+
+// -------------------------------------------------------------------------------------------- references
+
+/** Options of exportTo. @internal */
+export interface ExportToOptions {
+  /** The object's namespace: `.` and its name count as the same entry. */
+  readonly ownNamespace: string;
+  /** ServiceEntry only: `~` (export to no one), as the sole entry. */
+  readonly allowTilde?: boolean;
+}
+
+/** exportTo of a VirtualService, DestinationRule or ServiceEntry. @internal */
+export function validateExportTo(report: Reporter, field: string, exportTo: unknown, opts: ExportToOptions): void {
   if (!Array.isArray(exportTo)) return;
+  const allowed = opts.allowTilde ? '".", "*", "~" or a namespace' : '".", "*" or a namespace';
   const seen = new Set<string>();
   exportTo.forEach((e, i) => {
     const f = `${field}[${i}]`;
     if (typeof e !== 'string') return;
-    if (e === '~') {
-      report.error('IST0106', f, '"~" (export to no one) is allowed only on ServiceEntry', e, '".", "*" or a namespace');
+    if (e === '~' && !opts.allowTilde) {
+      report.error(E, f, '"~" (export to no one) is allowed only on ServiceEntry', e, allowed);
       return;
     }
-    if (e !== '.' && e !== '*') {
+    if (e !== '.' && e !== '*' && e !== '~') {
       const err = checkDns1123Label(e);
-      if (err) { report.error('IST0106', f, `an exportTo namespace ${err}`, e, '".", "*" or a namespace'); return; }
+      if (err) { report.error(E, f, `an exportTo namespace ${err}`, e, allowed); return; }
     }
-    const key = e === ownNamespace ? '.' : e;
-    if (seen.has(key)) report.error('IST0106', f, 'duplicate exportTo entry ("." and the own namespace count as the same)', e);
+    const key = e === opts.ownNamespace ? '.' : e;
+    if (seen.has(key)) report.error(E, f, 'duplicate exportTo entry ("." and the own namespace count as the same)', e);
     seen.add(key);
   });
-  if (exportTo.includes('*') && exportTo.length > 1) {
-    report.error('IST0106', field, '"*" must be the only exportTo entry', exportTo, '["*"] alone, or a list of namespaces');
+  for (const only of ['*', '~']) {
+    if (exportTo.includes(only) && exportTo.length > 1 && (only === '*' || opts.allowTilde)) {
+      report.error(E, field, `"${only}" must be the only exportTo entry`, exportTo, `["${only}"] alone, or a list of namespaces`);
+    }
   }
 }
 
 /** A gateway reference: `mesh`, `ns/name`, a bare name, or the legacy `name.ns` (a warning). @internal */
-export function checkGatewayRef(report: Reporter, ref: unknown, field: string): void {
+export function validateGatewayRef(report: Reporter, field: string, ref: unknown): void {
   if (typeof ref !== 'string') return;
   if (ref === 'mesh') return;
+  const allowed = '"mesh", "name" or "namespace/name"';
   const slash = ref.indexOf('/');
   if (slash >= 0) {
-    const ns = ref.slice(0, slash);
-    const name = ref.slice(slash + 1);
-    const err = checkDns1123Label(ns) ?? checkDns1123Label(name);
-    if (err) report.error('IST0106', field, `a gateway reference "namespace/name" needs two DNS-1123 labels: ${err}`, ref, '"mesh", "name" or "namespace/name"');
+    const err = checkDns1123Label(ref.slice(0, slash)) ?? checkDns1123Label(ref.slice(slash + 1));
+    if (err) report.error(E, field, `a gateway reference "namespace/name" needs two DNS-1123 labels: ${err}`, ref, allowed);
     return;
   }
   if (ref.includes('.')) {
     const bad = ref.split('.').map(checkDns1123Label).find(Boolean);
-    if (bad) { report.error('IST0106', field, `an invalid gateway reference: ${bad}`, ref, '"mesh", "name" or "namespace/name"'); return; }
-    report.warning('IST0133', field, 'the "name.namespace" gateway form is deprecated', ref, `write "${ref.slice(ref.indexOf('.') + 1)}/${ref.slice(0, ref.indexOf('.'))}"`);
+    if (bad) { report.error(E, field, `an invalid gateway reference: ${bad}`, ref, allowed); return; }
+    const dot = ref.indexOf('.');
+    report.warning(W, field, 'the "name.namespace" gateway form is deprecated', ref, `write "${ref.slice(dot + 1)}/${ref.slice(0, dot)}"`);
     return;
   }
   const err = checkDns1123Label(ref);
-  if (err) report.error('IST0106', field, `an invalid gateway reference: ${err}`, ref, '"mesh", "name" or "namespace/name"');
+  if (err) report.error(E, field, `an invalid gateway reference: ${err}`, ref, allowed);
 }
 
-/** A label map (sourceLabels, subset labels). @internal */
-export function checkLabelMap(report: Reporter, labels: unknown, field: string): void {
-  if (!labels || typeof labels !== 'object') return;
+// ------------------------------------------------------------------------------------- labels, selectors
+
+/** A label map (sourceLabels, subset labels, endpoint labels); reports the first bad entry. @internal */
+export function validateLabels(report: Reporter, field: string, labels: unknown): void {
+  if (!isObj(labels)) return;
   const bad = checkLabels(labels as Record<string, string>);
-  if (bad) report.error('IST0106', `${field}.${bad[0]}`, bad[1], (labels as any)[bad[0]]);
+  if (bad) report.error(E, `${field}.${bad[0]}`, bad[1], labels[bad[0]], 'Kubernetes label syntax without "*"');
 }
+
+/**
+ * A workload selector's label map: `selector.matchLabels` (security, telemetry, extensions, DestinationRule)
+ * or `workloadSelector.labels` (Sidecar, ServiceEntry, EnvoyFilter). `field` is the map's path. A selector
+ * that is present but empty selects the whole namespace, which istiod admits with a warning.
+ * @internal
+ */
+export function validateWorkloadSelector(report: Reporter, field: string, labels: unknown): void {
+  if (labels !== undefined && labels !== null && !isObj(labels)) return;
+  const entries = Object.entries(labels ?? {});
+  if (entries.length === 0) {
+    report.warning(W, field, 'a selector without labels selects every workload in the namespace', labels ?? {}, 'set labels, or drop the selector to mean the namespace');
+    return;
+  }
+  for (const [k, v] of entries) {
+    if (k === '' || k.includes('*')) report.error(E, `${field}.${k}`, 'a selector key must be non-empty and without "*"', k);
+    if (typeof v === 'string' && v.includes('*')) report.error(E, `${field}.${k}`, 'a selector value must not contain "*"', v, 'an exact label value');
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ percents
 
 /** A Percent{value} of a fault: 0, or 0.0001..100. @internal */
 export function checkFaultPercent(value: unknown): string | undefined {
@@ -121,6 +241,8 @@ export function checkFaultPercent(value: unknown): string | undefined {
   if (value < 0.0001 || value > 100) return 'a fault percentage must be 0 or between 0.0001 and 100';
   return undefined;
 }
+
+// -------------------------------------------------------------------------------------- ports, protocols
 
 const PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY', 'TCP', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'UDP'];
 
@@ -134,34 +256,103 @@ export function parseProtocol(value: unknown): string | undefined {
 /** The allowed protocol names, for messages. @internal */
 export const PROTOCOL_NAMES = PROTOCOLS.join(', ');
 
-/** HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-WEB. @internal */
+/** HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-WEB (Istio's `IsHTTP`). @internal */
 export function isHttpFamily(protocol: string | undefined): boolean {
   return protocol === 'HTTP' || protocol === 'HTTP2' || protocol === 'HTTP_PROXY' || protocol === 'GRPC' || protocol === 'GRPC-WEB';
 }
 
-/** HTTPS, TLS. @internal */
+/** HTTPS, TLS (Istio's `IsTLS`). @internal */
 export function isTlsFamily(protocol: string | undefined): boolean {
   return protocol === 'HTTPS' || protocol === 'TLS';
 }
 
 /**
- * A `[namespace/]host` entry of a Gateway server or Sidecar egress listener: the namespace part is `*`, `.`,
- * `~` (Sidecar only) or a DNS label; the host part is `*`, a dotted FQDN with an optional `*.` wildcard, or an
- * IP address. Short names and partial wildcards are rejected there. @internal
+ * A port protocol; returns the parsed (upper-case) name or undefined. Gateway requires one; ServiceEntry and
+ * Sidecar take an empty or missing protocol as "sniff".
+ * @internal
  */
-export function checkNamespacedHost(value: unknown, opts: { allowTilde?: boolean } = {}): string | undefined {
-  if (typeof value !== 'string' || value.length === 0) return 'a host must not be empty';
-  const slash = value.indexOf('/');
-  const ns = slash >= 0 ? value.slice(0, slash) : undefined;
-  const host = slash >= 0 ? value.slice(slash + 1) : value;
-  if (ns !== undefined && ns !== '*' && ns !== '.' && !(opts.allowTilde && ns === '~')) {
-    const err = checkDns1123Label(ns);
-    if (err) return `the namespace part "${ns}" ${err}`;
+export function validateProtocol(report: Reporter, field: string, value: unknown, opts: { allowEmpty?: boolean } = {}): string | undefined {
+  if ((value === undefined || value === '') && opts.allowEmpty) return undefined;
+  const parsed = parseProtocol(value);
+  if (!parsed) report.error(E, field, value === undefined || value === '' ? 'a protocol is required' : 'unknown protocol', value ?? '', PROTOCOL_NAMES);
+  return parsed;
+}
+
+/** A port number 1..65535 wherever Istio uses one; absent is fine. @internal */
+export function validatePort(report: Reporter, field: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  const err = checkPort(value);
+  if (err) report.error(E, field, err, value, '1 to 65535');
+}
+
+/**
+ * A port name. Gateway only requires one (`dns1123: false`); ServiceEntry, WorkloadEntry and Sidecar want a
+ * DNS-1123 label when it is set.
+ * @internal
+ */
+export function validatePortName(report: Reporter, field: string, value: unknown, opts: { required?: boolean; dns1123?: boolean }): void {
+  if (value === undefined || value === '') {
+    if (opts.required) report.error(E, field, 'a port needs a name', value ?? '', 'e.g. "http" or "https-443"');
+    return;
   }
-  if (host === '*') return undefined;
-  if (isIP(host)) return undefined;
-  if (isPartialWildcard(host)) return `partial wildcard "${host}" is not allowed here`;
-  if (!host.includes('.')) return `"${host}" must be a fully qualified name with a dot (short names resolve nowhere here)`;
-  const err = checkWildcardDomain(host);
-  return err;
+  if (typeof value !== 'string') return;
+  const err = opts.dns1123 ? checkDns1123Label(value) : undefined;
+  if (err) report.error(E, field, `a port name ${err}`, value);
+}
+
+// ------------------------------------------------------------------------------------- hosts, addresses
+
+/**
+ * A `[namespace/]host` entry of a Gateway server (`gateway`: the namespace part is optional, IPs with dots
+ * pass) or of a Sidecar egress listener (`sidecar`: `namespace/host` required, `~` allowed, no IPs).
+ * @internal
+ */
+export function validateNamespacedHost(report: Reporter, field: string, value: unknown, flavor: 'gateway' | 'sidecar'): void {
+  if (typeof value !== 'string') return;
+  const err = checkNamespacedHost(value, flavor);
+  if (!err) return;
+  const ns = flavor === 'gateway' ? '[namespace/]' : 'namespace/';
+  const nsParts = flavor === 'gateway' ? '"*", "." or a namespace' : '"*", ".", "~" or a namespace';
+  const hostParts = flavor === 'gateway' ? '"*", "*.example.com", "shop.example.com" or an IPv4 address' : '"*", "*.example.com" or "shop.example.com"';
+  report.error(E, field, err, value, `"${ns}host" with namespace ${nsParts} and host ${hostParts}`);
+}
+
+/**
+ * A hostname of a VirtualService, DestinationRule or ServiceEntry. `wildcard` admits Istio's wildcard forms
+ * (`*`, `*.example.com`, `*xyz`); `fqdn` demands a dot (short names resolve in the object's namespace, so
+ * only some kinds accept them).
+ * @internal
+ */
+export function validateHostname(report: Reporter, field: string, value: unknown, opts: { wildcard?: boolean; fqdn?: boolean } = {}): void {
+  if (typeof value !== 'string') return;
+  let err = opts.wildcard ? checkWildcardDomain(value) : checkFqdn(value);
+  if (!err && isIP(value)) err = 'must be a hostname, not an IP address';
+  if (!err && opts.fqdn && value !== '*' && !value.includes('.')) err = `short name "${value}" is not allowed here: the host must contain a dot`;
+  if (err) {
+    const forms = [opts.fqdn ? undefined : '"reviews"', '"reviews.shop.svc.cluster.local"', opts.wildcard ? '"*.example.com"' : undefined].filter(Boolean).join(', ');
+    report.error(E, field, err, value, `a hostname such as ${forms}`);
+  }
+}
+
+/** A bind address of a Gateway server or Sidecar listener: an IP, or `unix://` with a file path or @name. @internal */
+export function validateBind(report: Reporter, field: string, bind: unknown): void {
+  if (typeof bind !== 'string' || bind === '') return;
+  if (bind.startsWith('unix://')) {
+    const err = checkUnixAddress(bind.slice('unix://'.length));
+    if (err) report.error(E, field, err, bind, 'e.g. unix:///var/run/gw.sock or unix://@gw');
+    return;
+  }
+  if (!isIP(bind)) report.error(E, field, 'bind must be an IP address or a unix:// socket', bind, 'e.g. 10.0.0.1 or unix:///var/run/gw.sock');
+}
+
+/** True when a bind is a unix domain socket (then the port number is 0). @internal */
+export function isUnixBind(bind: unknown): boolean {
+  return typeof bind === 'string' && bind.startsWith('unix://');
+}
+
+/** An IP address or CIDR prefix (ServiceEntry addresses, endpoint addresses, AuthorizationPolicy ipBlocks). @internal */
+export function validateIpOrCidr(report: Reporter, field: string, value: unknown): void {
+  if (typeof value !== 'string') return;
+  const err = checkIpOrCidr(value);
+  if (err) report.error(E, field, `an address ${err}`, value, 'e.g. 10.0.0.1, 10.0.0.0/16 or 2001:db8::/32');
 }

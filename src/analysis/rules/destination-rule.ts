@@ -1,6 +1,6 @@
 // istiod's webhook rules for DestinationRule (pkg/config/validation/validation.go), over plain manifests:
 // IST0106 for what the webhook rejects, IST0133 for its warnings. See VALIDATION-RULES.md section 4.
-import { checkDuration, checkExportTo, checkLabelMap } from './common';
+import { validateDuration, validateExportTo, validateLabels, validateWorkloadSelector } from './common';
 import { NO_VALUE } from '../../core/errors';
 import { checkDns1123Label, checkFqdn, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
 import { ObjectRule, Reporter, RunContext } from '../engine';
@@ -13,12 +13,6 @@ const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 const has = (o: any, k: string) => isObj(o) && o[k] !== undefined && o[k] !== null;
 
 const TOPOLOGY_LABELS = new Set(['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone']);
-
-function duration(report: Reporter, value: unknown, field: string, opts: { allowZero?: boolean } = {}): void {
-  if (value === undefined) return;
-  const err = checkDuration(value, opts);
-  if (err) report.error(E, field, `a duration ${err}`, value, opts.allowZero ? '"0s" (disabled) or e.g. "250ms", "5s"' : 'e.g. "250ms" or "5s"');
-}
 
 function nonNegative(report: Reporter, o: Record<string, any>, keys: string[], field: string): void {
   for (const k of keys) {
@@ -121,7 +115,7 @@ function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutl
   const wu = lb.warmup;
   if (isObj(wu)) {
     if (wu.duration === undefined) report.error(E, `${field}.warmup.duration`, 'warmup needs a duration', wu);
-    else duration(report, wu.duration, `${field}.warmup.duration`);
+    else validateDuration(report, `${field}.warmup.duration`, wu.duration);
     percent(report, wu.minimumPercent, `${field}.warmup.minimumPercent`);
     if (typeof wu.aggression === 'number' && wu.aggression <= 0) report.error(E, `${field}.warmup.aggression`, 'aggression must be above 0', wu.aggression, '1 for linear');
   }
@@ -137,32 +131,32 @@ function checkConnectionPool(report: Reporter, cp: unknown, field: string): void
     if (http.h2UpgradePolicy === 'UPGRADE' && http.useClientProtocol === true) {
       report.error(E, f, 'h2UpgradePolicy UPGRADE cannot be combined with useClientProtocol', http, 'one of the two');
     }
-    duration(report, http.idleTimeout, `${f}.idleTimeout`);
+    validateDuration(report, `${f}.idleTimeout`, http.idleTimeout);
     if (isObj(http.http2KeepAlive)) {
       const ka = http.http2KeepAlive;
       if (ka.interval === undefined || ka.timeout === undefined) report.error(E, `${f}.http2KeepAlive`, 'http2KeepAlive needs both interval and timeout', ka);
-      duration(report, ka.interval, `${f}.http2KeepAlive.interval`);
-      duration(report, ka.timeout, `${f}.http2KeepAlive.timeout`);
+      validateDuration(report, `${f}.http2KeepAlive.interval`, ka.interval);
+      validateDuration(report, `${f}.http2KeepAlive.timeout`, ka.timeout);
     }
   }
   const tcp = cp.tcp;
   if (isObj(tcp)) {
     const f = `${field}.tcp`;
     nonNegative(report, tcp, ['maxConnections'], f);
-    duration(report, tcp.connectTimeout, `${f}.connectTimeout`);
-    duration(report, tcp.maxConnectionDuration, `${f}.maxConnectionDuration`);
-    duration(report, tcp.idleTimeout, `${f}.idleTimeout`, { allowZero: true });
+    validateDuration(report, `${f}.connectTimeout`, tcp.connectTimeout);
+    validateDuration(report, `${f}.maxConnectionDuration`, tcp.maxConnectionDuration);
+    validateDuration(report, `${f}.idleTimeout`, tcp.idleTimeout, { allowZero: true });
     if (isObj(tcp.tcpKeepalive)) {
-      duration(report, tcp.tcpKeepalive.time, `${f}.tcpKeepalive.time`);
-      duration(report, tcp.tcpKeepalive.interval, `${f}.tcpKeepalive.interval`);
+      validateDuration(report, `${f}.tcpKeepalive.time`, tcp.tcpKeepalive.time);
+      validateDuration(report, `${f}.tcpKeepalive.interval`, tcp.tcpKeepalive.interval);
     }
   }
 }
 
 function checkOutlier(report: Reporter, od: unknown, field: string): void {
   if (!isObj(od)) return;
-  duration(report, od.interval, `${field}.interval`);
-  duration(report, od.baseEjectionTime, `${field}.baseEjectionTime`);
+  validateDuration(report, `${field}.interval`, od.interval);
+  validateDuration(report, `${field}.baseEjectionTime`, od.baseEjectionTime);
   percent(report, od.maxEjectionPercent, `${field}.maxEjectionPercent`);
   percent(report, od.minHealthPercent, `${field}.minHealthPercent`);
   if (typeof od.consecutiveLocalOriginFailures === 'number' && od.consecutiveLocalOriginFailures > 0 && od.splitExternalLocalOriginErrors !== true) {
@@ -258,22 +252,14 @@ export const destinationRuleRule: ObjectRule = {
         else if (names.has(s.name)) report.error(E, `${f}.name`, 'duplicate subset name', s.name, 'unique subset names');
         names.add(s.name);
       }
-      checkLabelMap(report, s.labels, `${f}.labels`);
+      validateLabels(report, `${f}.labels`, s.labels);
       checkPolicy(report, s.trafficPolicy, `${f}.trafficPolicy`, ns);
     });
     checkPolicy(report, spec.trafficPolicy, 'spec.trafficPolicy', ns);
-    checkExportTo(report, spec.exportTo, ns);
+    validateExportTo(report, 'spec.exportTo', spec.exportTo, { ownNamespace: ns });
     if (has(spec, 'workloadSelector') && Array.isArray(spec.exportTo) && spec.exportTo.some((e: unknown) => e !== '.' && e !== ns)) {
       report.error(E, 'spec.exportTo', 'a DestinationRule with a workloadSelector may be exported only to its own namespace', spec.exportTo, '["."]');
     }
-    const sel = spec.workloadSelector;
-    if (isObj(sel)) {
-      const labels = isObj(sel.matchLabels) ? sel.matchLabels : {};
-      if (Object.keys(labels).length === 0) report.warning(W, 'spec.workloadSelector', 'a selector without labels selects every workload in the namespace', sel);
-      for (const [k, v] of Object.entries(labels)) {
-        if (k === '' || k.includes('*')) report.error(E, `spec.workloadSelector.matchLabels.${k}`, 'a selector key must be non-empty and without "*"', k);
-        if (typeof v === 'string' && v.includes('*')) report.error(E, `spec.workloadSelector.matchLabels.${k}`, 'a selector value must not contain "*"', v);
-      }
-    }
+    if (isObj(spec.workloadSelector)) validateWorkloadSelector(report, 'spec.workloadSelector.matchLabels', spec.workloadSelector.matchLabels);
   },
 };

@@ -1,14 +1,19 @@
 // istiod's webhook rules for Gateway (VALIDATION-RULES.md section 2) over plain manifests: IST0106 for what
-// the webhook rejects, IST0133 for what it admits with a warning.
+// the webhook rejects, IST0133 for what it admits with a warning. The Gateway name is checked with the other
+// metadata rules (metadata.ts).
 import {
-  checkNamespacedHost, isHttpFamily, isTlsFamily, parseProtocol, PROTOCOL_NAMES,
+  isHttpFamily, isTlsFamily, isUnixBind, validateBind, validateNamespacedHost, validatePortName, validateProtocol,
 } from './common';
-import { checkDns1123Label, isIP } from '../../core/validate';
+import { checkPort } from '../../core/validate';
 import { ObjectRule, Reporter } from '../engine';
 
 const E = 'IST0106';
 const W = 'IST0133';
 
+const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+
+// Istio's list of cipher suites Envoy supports on servers; anything else is dropped by Envoy.
 const KNOWN_CIPHERS = new Set([
   'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-AES128-GCM-SHA256',
   'ECDHE-RSA-AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-GCM-SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305',
@@ -16,140 +21,159 @@ const KNOWN_CIPHERS = new Set([
   'ECDHE-RSA-AES256-SHA', 'AES128-SHA', 'AES256-SHA', 'DES-CBC3-SHA',
 ]);
 
-const CERT_FIELDS = ['serverCertificate', 'privateKey', 'caCertificates'];
+const CERT_FIELDS = ['serverCertificate', 'privateKey', 'caCertificates', 'caCrl', 'credentialName', 'credentialNames', 'tlsCertificates'];
+const ISTIO_MUTUAL_FORBIDDEN = ['serverCertificate', 'privateKey', 'caCertificates', 'tlsCertificates', 'credentialName', 'credentialNames'];
+// A plain HTTP server's tls may only ask for the redirect; these would mean terminating TLS on it.
+const HTTP_REDIRECT_FORBIDDEN = ['serverCertificate', 'privateKey', 'caCertificates'];
+
+/** Set in the Go sense: a non-empty string or list. */
+const isSet = (o: any, k: string) => isObj(o) && o[k] !== undefined && o[k] !== null && o[k] !== '' && !(Array.isArray(o[k]) && o[k].length === 0);
+
+/** Envoy's cipher expressions (`-X`, `!X`, `+X`, `[A|B]`) and `ALL` are passed through, as istiod does. */
+function isKnownCipher(c: string): boolean {
+  return c === '' || c === 'ALL' || !/^[\p{L}\p{N}]/u.test(c) || KNOWN_CIPHERS.has(c);
+}
 
 /** Gateway rules. @internal */
 export const gatewayRule: ObjectRule = {
   kinds: ['networking.istio.io/Gateway'],
   check(obj, r) {
-    const nameErr = checkDns1123Label(obj.metadata?.name ?? '');
-    if (nameErr) r.error(E, 'metadata.name', `a Gateway name ${nameErr} (dots are not allowed)`, obj.metadata?.name);
-    const servers: any[] = obj.spec?.servers ?? [];
+    const servers = arr(obj.spec?.servers);
     if (servers.length === 0) {
       r.error(E, 'spec.servers', 'a Gateway needs at least one server', servers, 'e.g. a server on port 80 for HTTP');
       return;
     }
     const portNames = new Map<string, number>();
-    servers.forEach((s, i) => checkServer(r, s, `spec.servers[${i}]`, i, portNames));
+    servers.forEach((s, i) => {
+      if (isObj(s)) checkServer(r, s, `spec.servers[${i}]`, i, portNames);
+    });
   },
 };
 
-function checkServer(r: Reporter, s: any, f: string, index: number, portNames: Map<string, number>) {
-  const hosts: unknown[] = s.hosts ?? [];
+function checkServer(r: Reporter, s: Record<string, any>, f: string, index: number, portNames: Map<string, number>): void {
+  const hosts = arr(s.hosts);
   if (hosts.length === 0) r.error(E, `${f}.hosts`, 'a server needs at least one host', hosts, 'e.g. ["shop.example.com"] or ["*"]');
-  hosts.forEach((h, j) => {
-    const err = checkNamespacedHost(h);
-    if (err) r.error(E, `${f}.hosts[${j}]`, err, h, '"[namespace/]host" with host "*", "*.example.com", "shop.example.com" or an IP');
-  });
+  hosts.forEach((h, j) => validateNamespacedHost(r, `${f}.hosts[${j}]`, h, 'gateway'));
 
-  const port = s.port ?? {};
-  const bind: string | undefined = s.bind;
-  const unixBind = typeof bind === 'string' && bind.startsWith('unix://');
-  if (typeof port.name !== 'string' || port.name.length === 0) {
-    r.error(E, `${f}.port.name`, 'a server port needs a name', port.name);
-  } else if (portNames.has(port.name)) {
-    r.error(E, `${f}.port.name`, `port names must be unique across all servers of a Gateway (also used by servers[${portNames.get(port.name)}])`, port.name);
-  } else {
-    portNames.set(port.name, index);
+  const port = isObj(s.port) ? s.port : {};
+  validatePortName(r, `${f}.port.name`, port.name, { required: true });
+  if (typeof port.name === 'string' && port.name !== '') {
+    const first = portNames.get(port.name);
+    if (first !== undefined) {
+      r.error(E, `${f}.port.name`, `port names must be unique across all servers of a Gateway (servers[${first}] uses it too)`, port.name, 'a name no other server of this Gateway uses');
+    } else {
+      portNames.set(port.name, index);
+    }
   }
-  const protocol = parseProtocol(port.protocol);
-  if (!protocol) r.error(E, `${f}.port.protocol`, 'unknown protocol', port.protocol, PROTOCOL_NAMES);
-  if (port.number === 0) {
-    if (!unixBind) r.error(E, `${f}.port.number`, 'port 0 is only allowed with a unix:// bind', 0, '1 to 65535');
-  } else if (typeof port.number !== 'number' || port.number < 1 || port.number > 65535) {
-    r.error(E, `${f}.port.number`, 'a port must be an integer from 1 to 65535', port.number);
-  } else if (unixBind) {
+  const protocol = validateProtocol(r, `${f}.port.protocol`, port.protocol);
+  const unix = isUnixBind(s.bind);
+  // Port 0 is how a server says "no TCP port" when it listens on a unix socket.
+  if (!(unix && port.number === 0) && port.number !== undefined) {
+    const err = checkPort(port.number);
+    if (err) r.error(E, `${f}.port.number`, err, port.number, unix ? '0 with a unix:// bind' : '1 to 65535; 0 only with a unix:// bind');
+  }
+  if (typeof port.targetPort === 'number' && port.targetPort > 0) {
+    r.error(E, `${f}.port.targetPort`, 'targetPort is not supported on Gateway servers', port.targetPort, 'remove it; the gateway listens on port.number');
+  }
+
+  validateBind(r, `${f}.bind`, s.bind);
+  if (unix && typeof port.number === 'number' && port.number !== 0) {
     r.error(E, `${f}.port.number`, 'a server bound to a unix:// socket must use port number 0', port.number, '0');
   }
-  if (port.targetPort !== undefined) r.error(E, `${f}.port.targetPort`, 'targetPort is not supported on Gateway servers', port.targetPort, 'remove it');
 
-  if (bind !== undefined) checkBind(r, bind, `${f}.bind`);
-  checkTlsPresence(r, s.tls, protocol, f);
-  // Only TLS-family servers terminate or pass through TLS; on the others the presence check said it all.
-  if (s.tls && isTlsFamily(protocol)) checkTls(r, s.tls, `${f}.tls`);
-}
-
-function checkBind(r: Reporter, bind: string, f: string) {
-  if (bind.startsWith('unix://')) {
-    const rest = bind.slice('unix://'.length);
-    if (rest.startsWith('@') ? rest.length > 1 : rest.startsWith('/') && !rest.endsWith('/')) return;
-    r.error(E, f, 'a unix:// bind needs an absolute file path or an @abstract name', bind, 'e.g. unix:///var/run/gw.sock or unix://@gw');
-    return;
+  const tls = isObj(s.tls) ? s.tls : undefined;
+  if (tls?.httpsRedirect === true && !isHttpFamily(protocol)) {
+    r.warning(W, `${f}.tls.httpsRedirect`, `httpsRedirect only works on plain HTTP servers, not on ${protocol ?? String(port.protocol)}`, true, 'set it on a server with protocol HTTP');
   }
-  if (!isIP(bind)) r.error(E, f, 'bind must be an IP address or a unix:// socket', bind);
+  if (protocol) checkTlsPresence(r, tls, protocol, f);
+  if (tls) checkTls(r, tls, `${f}.tls`);
 }
 
-function checkTlsPresence(r: Reporter, tls: any, protocol: string | undefined, f: string) {
-  if (!protocol) return;
+function checkTlsPresence(r: Reporter, tls: Record<string, any> | undefined, protocol: string, f: string): void {
   if (isTlsFamily(protocol)) {
     if (!tls) r.error(E, `${f}.tls`, `a ${protocol} server needs tls settings`, undefined, 'e.g. mode SIMPLE with a credentialName, or PASSTHROUGH for TLS');
     return;
   }
+  if (!tls) return;
   if (isHttpFamily(protocol)) {
-    if (!tls) return;
     const mode = tls.mode ?? 'PASSTHROUGH';
-    const certs = CERT_FIELDS.filter(k => tls[k] !== undefined);
+    const certs = HTTP_REDIRECT_FORBIDDEN.filter(k => isSet(tls, k));
     if ((mode !== 'PASSTHROUGH' && mode !== 'AUTO_PASSTHROUGH') || certs.length > 0) {
-      r.error(E, `${f}.tls`, `a plain ${protocol} server only takes tls to redirect to HTTPS; terminate TLS on an HTTPS server instead`,
-        certs.length ? certs : mode, 'tls: { httpsRedirect: true }');
+      r.error(E, `${f}.tls`, `a plain ${protocol} server takes tls only to redirect to HTTPS; terminate TLS on an HTTPS server instead`,
+        certs.length ? certs : `mode ${mode}`, 'tls: { httpsRedirect: true } and nothing else');
     }
     return;
   }
-  if (tls) {
-    if (tls.httpsRedirect) r.warning(W, `${f}.tls.httpsRedirect`, `httpsRedirect has no effect on a ${protocol} server`, true);
-    r.error(E, `${f}.tls`, `a ${protocol} server takes no tls settings`, tls, 'use protocol TLS or HTTPS for TLS');
-  }
+  r.error(E, `${f}.tls`, `a ${protocol} server takes no tls settings`, tls, 'use protocol TLS or HTTPS for TLS');
 }
 
-function checkTls(r: Reporter, tls: any, f: string) {
+function checkTls(r: Reporter, tls: Record<string, any>, f: string): void {
   const mode: string = tls.mode ?? 'PASSTHROUGH';
-  const has = (k: string) => tls[k] !== undefined && tls[k] !== '' && !(Array.isArray(tls[k]) && tls[k].length === 0);
+  checkCiphers(r, tls, f);
 
   if (mode === 'ISTIO_MUTUAL') {
-    const forbidden = ['serverCertificate', 'privateKey', 'caCertificates', 'tlsCertificates', 'credentialName', 'credentialNames'].filter(has);
-    if (forbidden.length) r.error(E, f, 'ISTIO_MUTUAL uses the mesh certificates and takes no certificate fields', forbidden, 'remove them');
+    const forbidden = ISTIO_MUTUAL_FORBIDDEN.filter(k => isSet(tls, k));
+    if (forbidden.length) r.error(E, f, 'ISTIO_MUTUAL uses the mesh certificates and takes no certificate fields', forbidden, 'remove them, or use mode SIMPLE/MUTUAL');
     return;
   }
   if (mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH') {
-    const ignored = ['serverCertificate', 'privateKey', 'caCertificates', 'tlsCertificates', 'credentialName', 'credentialNames'].filter(has);
-    if (ignored.length) r.warning(W, f, `${mode} does not terminate TLS, so certificate fields are ignored`, ignored);
+    const ignored = CERT_FIELDS.filter(k => isSet(tls, k));
+    if (ignored.length) r.warning(W, f, `${mode} does not terminate TLS, so certificate fields are ignored`, ignored, 'remove them, or use mode SIMPLE to terminate TLS');
   }
 
   const sources = [
-    has('serverCertificate') || has('privateKey') ? 'serverCertificate/privateKey' : undefined,
-    has('credentialName') ? 'credentialName' : undefined,
-    has('credentialNames') ? 'credentialNames' : undefined,
-    has('tlsCertificates') ? 'tlsCertificates' : undefined,
+    isSet(tls, 'serverCertificate') || isSet(tls, 'privateKey') ? 'serverCertificate/privateKey' : undefined,
+    isSet(tls, 'credentialName') ? 'credentialName' : undefined,
+    isSet(tls, 'credentialNames') ? 'credentialNames' : undefined,
+    isSet(tls, 'tlsCertificates') ? 'tlsCertificates' : undefined,
   ].filter((x): x is string => !!x);
-  if (sources.length > 1) r.error(E, f, 'certificate sources are mutually exclusive', sources, 'one of serverCertificate+privateKey, credentialName, credentialNames, tlsCertificates');
+  if (sources.length > 1) {
+    r.error(E, f, 'certificate sources are mutually exclusive', sources, 'one of serverCertificate+privateKey, credentialName, credentialNames, tlsCertificates');
+  }
 
   const terminating = mode === 'SIMPLE' || mode === 'MUTUAL' || mode === 'OPTIONAL_MUTUAL';
-  const fromCredential = has('credentialName') || has('credentialNames');
-  if (terminating && !fromCredential) {
+  if (terminating && !isSet(tls, 'credentialName') && !isSet(tls, 'credentialNames')) {
     const mutual = mode !== 'SIMPLE';
-    const certs: Array<[any, string]> = has('tlsCertificates')
-      ? (tls.tlsCertificates as any[]).map((c, i) => [c, `${f}.tlsCertificates[${i}]`])
+    const certs: Array<[any, string]> = isSet(tls, 'tlsCertificates')
+      ? arr(tls.tlsCertificates).map((c, i) => [c, `${f}.tlsCertificates[${i}]`])
       : [[tls, f]];
     for (const [c, cf] of certs) {
-      const missing = ['serverCertificate', 'privateKey', ...(mutual ? ['caCertificates'] : [])].filter(k => !c?.[k]);
+      const missing = ['serverCertificate', 'privateKey'].filter(k => !isSet(c, k));
+      // The CA that verifies clients may sit beside the certificates or once at the top level.
+      if (mutual && !isSet(c, 'caCertificates') && !isSet(tls, 'caCertificates')) missing.push('caCertificates');
       if (missing.length) {
-        r.error(E, cf, `${mode} needs a certificate: a credentialName, or ${missing.join(' and ')}`, undefined,
-          'set credentialName to the Secret with the certificate (e.g. ServerCertificate.fromSecret)');
+        const needs = mutual ? 'serverCertificate, privateKey and caCertificates' : 'serverCertificate and privateKey';
+        r.error(E, cf, `without credentialName(s), ${mode} needs ${needs}`, missing.map(k => `${k} missing`),
+          'set credentialName to the Secret holding the certificate, or the missing file paths');
       }
     }
   }
-  if (has('caCrl') && (has('credentialName') || mode === 'SIMPLE')) {
-    r.error(E, `${f}.caCrl`, 'caCrl is not allowed with credentialName or in SIMPLE mode', tls.caCrl);
+  if (isSet(tls, 'caCrl')) {
+    if (isSet(tls, 'credentialName')) {
+      r.error(E, `${f}.caCrl`, 'caCrl cannot be combined with credentialName; the CRL then comes from the Secret', tls.caCrl, 'put the CRL into the credentialName Secret (key ca.crl), or use file certificates');
+    } else if (mode === 'SIMPLE') {
+      r.error(E, `${f}.caCrl`, 'caCrl is not allowed in SIMPLE mode, which does not verify client certificates', tls.caCrl, 'use mode MUTUAL or OPTIONAL_MUTUAL, or remove caCrl');
+    }
   }
+}
 
+function checkCiphers(r: Reporter, tls: Record<string, any>, f: string): void {
   const min = tls.minProtocolVersion;
-  if ((min === 'TLSV1_0' || min === 'TLSV1_1') && !has('cipherSuites')) {
-    r.warning(W, `${f}.minProtocolVersion`, `${min} without cipherSuites uses Envoy's defaults, which TLS 1.0/1.1 clients cannot negotiate`, min, 'list the cipherSuites');
+  if ((min === 'TLSV1_0' || min === 'TLSV1_1') && !isSet(tls, 'cipherSuites')) {
+    r.warning(W, `${f}.minProtocolVersion`, `${min} without cipherSuites uses Envoy's default suites, which TLS 1.0/1.1 clients cannot negotiate`, min, 'list cipherSuites those clients support');
   }
-  const seen = new Set<string>();
-  ((tls.cipherSuites ?? []) as string[]).forEach((c, i) => {
-    if (seen.has(c)) r.warning(W, `${f}.cipherSuites[${i}]`, 'duplicate cipher suite', c);
-    seen.add(c);
-    if (/^[A-Za-z0-9]/.test(c) && !KNOWN_CIPHERS.has(c)) r.warning(W, `${f}.cipherSuites[${i}]`, 'unknown cipher suite; Envoy ignores it', c);
+  const known = new Set<string>();
+  const unknown = new Set<string>();
+  arr(tls.cipherSuites).forEach((c, i) => {
+    if (typeof c !== 'string') return;
+    const cf = `${f}.cipherSuites[${i}]`;
+    if (!isKnownCipher(c)) {
+      if (!unknown.has(c)) r.warning(W, cf, 'unknown cipher suite; Envoy ignores it', c, 'e.g. ECDHE-RSA-AES128-GCM-SHA256 (Istio\'s list of supported suites)');
+      unknown.add(c);
+    } else if (known.has(c)) {
+      r.warning(W, cf, 'duplicate cipher suite; the repeat is ignored', c, 'list each suite once');
+    } else {
+      known.add(c);
+    }
   });
 }

@@ -1,28 +1,17 @@
-// Checks the three security kinds (and Telemetry/WasmPlugin later) share: the workload selector and the
-// selector / targetRef / targetRefs scope of VALIDATION-RULES.md section 1.
+// Checks the three security kinds (and Telemetry/WasmPlugin later) share: the selector / targetRef /
+// targetRefs scope of VALIDATION-RULES.md section 1. Value rules (selectors, IPs, durations) are common.ts's.
+import { validateWorkloadSelector } from './common';
 import { NO_VALUE } from '../../core/errors';
 import { Reporter } from '../engine';
 
 const E = 'IST0106';
-const W = 'IST0133';
 
 const ALLOWED_TARGETS = new Set(['/Service', 'networking.istio.io/ServiceEntry', 'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass']);
 
-/** `selector.matchLabels` of a security kind: keys non-empty, no `*` in keys or values; empty warns. @internal */
-export function checkPolicySelector(r: Reporter, selector: any, field = 'spec.selector'): void {
-  if (selector === undefined || selector === null) return;
-  const labels = selector.matchLabels ?? {};
-  const keys = Object.keys(labels);
-  if (keys.length === 0) {
-    r.warning(W, field, 'a selector without labels selects every workload of the namespace', selector, 'omit the selector, or give matchLabels');
-    return;
-  }
-  for (const k of keys) {
-    if (k === '') r.error(E, `${field}.matchLabels`, 'a selector label key must not be empty', k);
-    else if (k.includes('*')) r.error(E, `${field}.matchLabels.${k}`, 'wildcards are not supported in selector keys', k);
-    const v = labels[k];
-    if (typeof v === 'string' && v.includes('*')) r.error(E, `${field}.matchLabels.${k}`, 'wildcards are not supported in selector values', v);
-  }
+/** `spec.selector.matchLabels` of a security kind, when a selector is present (common.ts has the rule). @internal */
+export function checkPolicySelector(r: Reporter, selector: any): void {
+  if (selector === undefined || selector === null || typeof selector !== 'object') return;
+  validateWorkloadSelector(r, 'spec.selector.matchLabels', selector.matchLabels);
 }
 
 /** At most one of selector, targetRef, targetRefs; each reference a supported kind in the own namespace. @internal */

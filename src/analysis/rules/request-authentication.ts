@@ -1,5 +1,5 @@
 // istiod's webhook rules for RequestAuthentication (VALIDATION-RULES.md section 7) over plain manifests.
-import { checkDuration } from './common';
+import { validateDuration } from './common';
 import { checkNonEmptyStrings, checkPolicyScope } from './policy-common';
 import { NO_VALUE } from '../../core/errors';
 import { ObjectRule, Reporter } from '../engine';
@@ -42,10 +42,7 @@ function checkJwtRule(r: Reporter, rule: any, f: string): void {
     if (!c || typeof c.header !== 'string' || c.header.length === 0) r.error(E, `${cf}.header`, 'a claim to copy needs a header name', c?.header ?? NO_VALUE);
     else if (!/^[-_A-Za-z0-9]+$/.test(c.header)) r.error(E, `${cf}.header`, 'a header name may only hold letters, digits, "-" and "_"', c.header);
   });
-  if (rule.timeout !== undefined) {
-    const err = checkDuration(rule.timeout);
-    if (err) r.error(E, `${f}.timeout`, `a duration ${err}`, rule.timeout, 'e.g. "5s"');
-  }
+  validateDuration(r, `${f}.timeout`, rule.timeout);
 }
 
 function checkJwks(r: Reporter, jwks: string, f: string): void {

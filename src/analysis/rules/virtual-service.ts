@@ -2,8 +2,8 @@
 // plain manifests: IST0106 for what the webhook rejects, IST0133 for its warnings, and the rule reachability
 // analysis (IST0130 unreachable rule, IST0131 ineffective match). See VALIDATION-RULES.md section 3.
 import {
-  checkDuration, checkExportTo, checkFaultPercent, checkGatewayRef, checkHeaderValue, checkLabelMap,
-  checkMatchHeaderName, checkRegex, isJwtClaimKey,
+  checkFaultPercent, checkHeaderValue, checkMatchHeaderName, checkRegex, isJwtClaimKey, validateDuration,
+  validateExportTo, validateGatewayRef, validateHeaderOpName, validateLabels,
 } from './common';
 import { checkDns1123Label, checkIpOrCidr, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
 import { ObjectRule, Reporter, RunContext } from '../engine';
@@ -63,12 +63,6 @@ function checkStringMatch(report: Reporter, m: unknown, field: string, allowEmpt
   if (m.prefix === '' && !allowEmptyPrefix) report.error(E, `${field}.prefix`, 'an empty prefix matches everything and is rejected here', '', 'a non-empty prefix, or omit the condition');
 }
 
-function checkDuration2(report: Reporter, value: unknown, field: string, opts: { wholeSeconds?: boolean } = {}): void {
-  if (value === undefined) return;
-  const err = checkDuration(value, opts);
-  if (err) report.error(E, field, `a duration ${err}`, value, opts.wholeSeconds ? 'whole seconds, e.g. "60s"' : 'e.g. "250ms" or "5s"');
-}
-
 function checkDestination(report: Reporter, d: unknown, field: string): void {
   if (!isObj(d)) return;
   const host = d.host;
@@ -111,25 +105,12 @@ function checkHeaderOps(report: Reporter, h: unknown, field: string): void {
     for (const op of ['set', 'add'] as const) {
       for (const [name, value] of Object.entries(isObj(ops[op]) ? ops[op] : {})) {
         const f = `${field}.${dir}.${op}.${name}`;
-        checkHeaderName(report, name, f, dir, op);
+        validateHeaderOpName(report, f, name, { direction: dir, op });
         const err = checkHeaderValue(value);
         if (err) report.error(E, f, err, value);
       }
     }
-    arr(ops.remove).forEach((name, i) => checkHeaderName(report, name, `${field}.${dir}.remove[${i}]`, dir, 'remove'));
-  }
-}
-
-function checkHeaderName(report: Reporter, name: unknown, field: string, dir: string, op: string): void {
-  if (typeof name !== 'string') return;
-  if (name === '') { report.error(E, field, 'a header name must not be empty', name); return; }
-  const lower = name.toLowerCase();
-  if (dir === 'request' && op !== 'remove') {
-    if (name.startsWith(':') && lower !== ':authority') report.error(E, field, 'pseudo-headers cannot be set, except :authority', name, 'a regular header name, :authority or Host');
-    return;
-  }
-  if (name.startsWith(':') || lower === 'host') {
-    report.error(E, field, `${dir === 'request' ? 'request remove' : 'response'} operations cannot touch Host or pseudo-headers`, name, 'a regular header name');
+    arr(ops.remove).forEach((name, i) => validateHeaderOpName(report, `${field}.${dir}.remove[${i}]`, name, { direction: dir, op: 'remove' }));
   }
 }
 
@@ -151,12 +132,12 @@ function checkHttpMatch(report: Reporter, m: unknown, field: string, appliesToMe
     const err = checkPort(m.port);
     if (err) report.error(E, `${field}.port`, err, m.port);
   }
-  checkLabelMap(report, m.sourceLabels, `${field}.sourceLabels`);
+  validateLabels(report, `${field}.sourceLabels`, m.sourceLabels);
   if (typeof m.sourceNamespace === 'string') {
     const err = checkDns1123Label(m.sourceNamespace);
     if (err) report.error(E, `${field}.sourceNamespace`, `a namespace ${err}`, m.sourceNamespace);
   }
-  arr(m.gateways).forEach((g, i) => checkGatewayRef(report, g, `${field}.gateways[${i}]`));
+  arr(m.gateways).forEach((g, i) => validateGatewayRef(report, `${field}.gateways[${i}]`, g));
 }
 
 function checkL4Match(report: Reporter, m: Record<string, any>, field: string): void {
@@ -172,12 +153,12 @@ function checkL4Match(report: Reporter, m: Record<string, any>, field: string): 
     const err = checkIpOrCidr(m.sourceSubnet);
     if (err) report.error(E, `${field}.sourceSubnet`, err, m.sourceSubnet);
   }
-  checkLabelMap(report, m.sourceLabels, `${field}.sourceLabels`);
+  validateLabels(report, `${field}.sourceLabels`, m.sourceLabels);
   if (typeof m.sourceNamespace === 'string') {
     const err = checkDns1123Label(m.sourceNamespace);
     if (err) report.error(E, `${field}.sourceNamespace`, `a namespace ${err}`, m.sourceNamespace);
   }
-  arr(m.gateways).forEach((g, i) => checkGatewayRef(report, g, `${field}.gateways[${i}]`));
+  arr(m.gateways).forEach((g, i) => validateGatewayRef(report, `${field}.gateways[${i}]`, g));
 }
 
 function checkHttpRoute(report: Reporter, r: unknown, field: string, isDelegate: boolean, appliesToMesh: boolean): void {
@@ -210,7 +191,7 @@ function checkHttpRoute(report: Reporter, r: unknown, field: string, isDelegate:
   checkWeights(report, route, `${field}.route`);
   checkHeaderOps(report, r.headers, `${field}.headers`);
   checkAuthority(report, r, field);
-  checkDuration2(report, r.timeout, `${field}.timeout`);
+  validateDuration(report, `${field}.timeout`, r.timeout);
   checkRetries(report, r.retries, `${field}.retries`);
   checkFault(report, r.fault, `${field}.fault`);
   if (has(r, 'mirror')) checkDestination(report, r.mirror, `${field}.mirror`);
@@ -251,8 +232,8 @@ function checkRetries(report: Reporter, r: unknown, field: string): void {
     const extra = ['perTryTimeout', 'retryOn', 'retryRemoteLocalities'].filter(k => r[k] !== undefined);
     if (extra.length) report.error(E, field, `attempts 0 disables retries, so ${extra.join(', ')} cannot be set`, extra, 'attempts > 0, or remove them');
   }
-  checkDuration2(report, r.perTryTimeout, `${field}.perTryTimeout`);
-  checkDuration2(report, r.backoff, `${field}.backoff`);
+  validateDuration(report, `${field}.perTryTimeout`, r.perTryTimeout);
+  validateDuration(report, `${field}.backoff`, r.backoff);
   if (typeof r.retryOn === 'string') {
     for (const item of r.retryOn.split(',')) {
       if (RETRY_ON.has(item)) continue;
@@ -282,7 +263,7 @@ function checkFault(report: Reporter, f: unknown, field: string): void {
   }
   const d = f.delay;
   if (isObj(d)) {
-    checkDuration2(report, d.fixedDelay, `${field}.delay.fixedDelay`);
+    validateDuration(report, `${field}.delay.fixedDelay`, d.fixedDelay);
     if (d.exponentialDelay !== undefined) report.error(E, `${field}.delay.exponentialDelay`, 'exponential delays are not supported', d.exponentialDelay, 'fixedDelay');
     const err = checkFaultPercent(d.percentage?.value);
     if (err) report.error(E, `${field}.delay.percentage.value`, err, d.percentage.value);
@@ -358,7 +339,7 @@ function checkCors(report: Reporter, c: unknown, field: string): void {
       if (typeof h === 'string' && h !== '*' && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(h)) report.error(E, `${field}.${k}[${i}]`, 'a header name must be an RFC 7230 token or "*"', h);
     });
   }
-  checkDuration2(report, c.maxAge, `${field}.maxAge`, { wholeSeconds: true });
+  validateDuration(report, `${field}.maxAge`, c.maxAge, { wholeSeconds: true });
 }
 
 function checkL4Routes(report: Reporter, rules: any[], kind: 'tcp' | 'tls', hosts: string[]): void {
@@ -511,8 +492,8 @@ export const virtualServiceRule: ObjectRule = {
         }
       }
     }
-    gateways.forEach((g, i) => checkGatewayRef(report, g, `spec.gateways[${i}]`));
-    checkExportTo(report, spec.exportTo, ctx.namespaceOf(obj));
+    gateways.forEach((g, i) => validateGatewayRef(report, `spec.gateways[${i}]`, g));
+    validateExportTo(report, 'spec.exportTo', spec.exportTo, { ownNamespace: ctx.namespaceOf(obj) });
 
     http.forEach((r, i) => checkHttpRoute(report, r, `spec.http[${i}]`, isDelegate, appliesToMesh));
     checkL4Routes(report, tcp, 'tcp', hosts);

@@ -185,7 +185,8 @@ describe('metadata rules of every Istio kind', () => {
     apiVersion: 'security.istio.io/v1',
     kind: 'AuthorizationPolicy',
     metadata: { name: 'p', namespace: 'shop', annotations: { 'istio.io/dry-run': value } },
-    spec: action ? { action } : {},
+    // Each fixture is otherwise valid, so that only the annotation is reported.
+    spec: action ? { action, rules: [{}], ...(action === 'CUSTOM' ? { provider: { name: 'ext-authz' } } : {}) } : {},
   });
   const apErr = (field: string, rest: string) => finding('IST0106', 'error', 'AuthorizationPolicy', field, rest);
   const DRY = 'metadata.annotations.istio.io/dry-run';

@@ -1,13 +1,17 @@
 // Every rule the engine runs, in one list per phase. A new rule module is added here and nowhere else.
+import { authorizationPolicyRule } from './authorization-policy';
 import { destinationRuleRule } from './destination-rule';
 import { gatewayRule } from './gateway';
 import { metadataRule } from './metadata';
+import { peerAuthenticationRule } from './peer-authentication';
+import { requestAuthenticationRule } from './request-authentication';
 import { virtualServiceRule } from './virtual-service';
 import { ANALYZERS } from '../analyzers';
 import { CrossRule, ObjectRule } from '../engine';
 
 /** Per-object webhook rules (istiod's validation), run after the schema check passes. @internal */
-export const OBJECT_RULES: readonly ObjectRule[] = [metadataRule, gatewayRule, virtualServiceRule, destinationRuleRule];
+export const OBJECT_RULES: readonly ObjectRule[] = [metadataRule, gatewayRule, virtualServiceRule, destinationRuleRule,
+  peerAuthenticationRule, authorizationPolicyRule, requestAuthenticationRule];
 
 /** Cross-resource analyzers (`istioctl analyze`). @internal */
 export const CROSS_RULES: readonly CrossRule[] = [...ANALYZERS];

@@ -1,12 +1,20 @@
 // Every rule the engine runs, in one list per phase. A new rule module is added here and nowhere else.
 import { destinationRuleRule } from './destination-rule';
 import { gatewayRule } from './gateway';
+import { istioOperatorRule, telemetryProviderRule } from './istio-operator';
 import { metadataRule } from './metadata';
+import { namespaceRule } from './namespace';
+import { serviceEntryRule } from './service-entry';
+import { sidecarRule } from './sidecar';
+import { telemetryRule } from './telemetry';
 import { virtualServiceRule } from './virtual-service';
 import { CrossRule, ObjectRule } from '../engine';
 
 /** Per-object webhook rules (istiod's validation), run after the schema check passes. @internal */
-export const OBJECT_RULES: readonly ObjectRule[] = [metadataRule, gatewayRule, virtualServiceRule, destinationRuleRule];
+export const OBJECT_RULES: readonly ObjectRule[] = [
+  metadataRule, gatewayRule, virtualServiceRule, destinationRuleRule, serviceEntryRule, sidecarRule, telemetryRule,
+  namespaceRule, istioOperatorRule,
+];
 
 /** Cross-resource analyzers (`istioctl analyze`). @internal */
-export const CROSS_RULES: readonly CrossRule[] = [];
+export const CROSS_RULES: readonly CrossRule[] = [telemetryProviderRule];

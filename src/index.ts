@@ -28,3 +28,4 @@ export * from './mesh/extension-provider';
 export * from './mesh/namespace';
 export * from './mesh/istio-operator';
 export * from './telemetry/telemetry';
+export * from './patterns/egress-gateway';

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { ExtensionProvider } from './extension-provider';
 import { Percent } from '../core/percent';
 import { compact } from '../core/render';
+import { resourceHooks } from '../core/resource';
 
 /**
  * The built-in installation profiles of `istioctl` (1.30).
@@ -162,6 +163,8 @@ export class IstioOperator extends Construct {
       metadata: props.metadata,
       spec: Lazy.any({ produce: () => this.toSpec() }),
     });
+    // Join the app-wide analysis, which judges the rendered object like every Istio resource.
+    resourceHooks.onCreate?.(this);
   }
 
   /** The extension providers this install defines. */

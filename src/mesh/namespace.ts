@@ -4,6 +4,7 @@
 import { ApiObject, ApiObjectMetadata, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { apiObjectOf } from '../core/kube';
+import { resourceHooks } from '../core/resource';
 
 /** The labels Istio reads on a Namespace. */
 const INJECTION = 'istio-injection';
@@ -68,6 +69,7 @@ export class IstioNamespace extends Construct {
    */
   public static applyMode(namespace: IConstruct, mode: DataPlaneMode): void {
     const obj = apiObjectOf(namespace, 'Namespace');
+    resourceHooks.onCreate?.(obj);
     for (const [k, v] of Object.entries(mode.namespaceLabels)) obj.metadata.addLabel(k, v);
   }
 
@@ -84,6 +86,8 @@ export class IstioNamespace extends Construct {
     // A Namespace is cluster-scoped, but ApiObject stamps the chart's namespace on every object.
     if (this.apiObject.metadata.namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     IstioNamespace.applyMode(this.apiObject, props.mode);
+    // Join the app-wide analysis, which judges the rendered object like every Istio resource.
+    resourceHooks.onCreate?.(this);
   }
 
   /** The namespace's name. */

@@ -19,7 +19,7 @@ import * as path from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import {
-  ClientTls, CustomTag, DestinationRule, DiagnosticLevel, ExtensionProvider, Host, HttpMatch, IstioAnalysis, IstioMetric, LoadBalancer,
+  ClientTls, CustomTag, DestinationRule, DiagnosticLevel, ExtensionProvider, HttpMatch, IstioAnalysis, IstioMetric, LoadBalancer,
   MetricSelector, Percent, RouteDestination, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, ServicePort, TagOverride, Telemetry,
   TrafficDirection, VirtualService, WorkloadSelector,
 } from '../../src';

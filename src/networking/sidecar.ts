@@ -193,7 +193,10 @@ export class OutboundTrafficPolicy {
   public _toJson(namespace: string | undefined): any {
     return {
       mode: this.mode,
-      egressProxy: this.proxy && { host: this.proxy.renderFor(namespace), port: this.proxyPort !== undefined ? { number: this.proxyPort } : undefined },
+      egressProxy: this.proxy && {
+        host: this.proxy.renderFor(namespace),
+        port: this.proxyPort !== undefined ? { number: this.proxyPort } : undefined,
+      },
     };
   }
 }

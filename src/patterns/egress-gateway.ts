@@ -4,16 +4,16 @@
 // sidecar traffic to the gateway and gateway traffic to the host (plus, for TLS origination, a DestinationRule
 // that opens TLS to the host).
 import { Construct } from 'constructs';
-import { DestinationRule } from '../networking/destination-rule';
-import { RouteDestination } from '../networking/destination';
+import { Host, IHost } from '../core/host';
 import { ClientTls } from '../networking/client-tls';
+import { RouteDestination } from '../networking/destination';
+import { DestinationRule } from '../networking/destination-rule';
 import { Gateway, GatewayServer } from '../networking/gateway';
+import { LoadBalancer } from '../networking/load-balancer';
 import { HttpMatch } from '../networking/match';
 import { ServiceEntry, ServiceEntryResolution, ServicePort } from '../networking/service-entry';
 import { ServerTlsMode } from '../networking/tls';
 import { VirtualService } from '../networking/virtual-service';
-import { LoadBalancer } from '../networking/load-balancer';
-import { Host, IHost } from '../core/host';
 
 /**
  * How traffic to the external host travels.

@@ -1,7 +1,7 @@
 // Telemetry: tracing, access logging and metrics for the whole mesh (root namespace, no selector), a
 // namespace (no selector), or selected workloads, through providers that MeshConfig defines.
-import { Construct } from 'constructs';
 import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import { renderDuration } from '../core/duration';
 import { formatProblem } from '../core/errors';
 import { Percent } from '../core/percent';

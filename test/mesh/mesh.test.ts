@@ -136,7 +136,9 @@ describe('IstioOperator', () => {
     void app;
     new IstioOperator(chart, 'iop', { extensionProviders: [ExtensionProvider.openTelemetryTracing({ name: 'otel', service: 'otel.observability', port: 4317 })] });
     const telemetry = {
-      apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 't', namespace: 'shop' },
+      apiVersion: 'telemetry.istio.io/v1',
+      kind: 'Telemetry',
+      metadata: { name: 't', namespace: 'shop' },
       spec: { tracing: [{ providers: [{ name: 'jaeger' }] }], accessLogging: [{ providers: [{ name: 'envoy' }] }] },
     };
     const found = IstioAnalysis.analyze([...Testing.synth(chart), telemetry]).map(d => `${d.code} ${d.level} ${d.message}`);

@@ -58,8 +58,11 @@ describe('ServiceEntry', () => {
   test('workloadSelector renders as labels', () => {
     const { chart } = chartIn('shop');
     new ServiceEntry(chart, 'vm', {
-      hosts: ['vm.shop.svc.cluster.local'], ports: [ServicePort.http(80)], location: ServiceEntryLocation.MESH_INTERNAL,
-      resolution: ServiceEntryResolution.STATIC, workloadSelector: WorkloadSelector.labels({ app: 'vm' }),
+      hosts: ['vm.shop.svc.cluster.local'],
+      ports: [ServicePort.http(80)],
+      location: ServiceEntryLocation.MESH_INTERNAL,
+      resolution: ServiceEntryResolution.STATIC,
+      workloadSelector: WorkloadSelector.labels({ app: 'vm' }),
     });
     expect(ofKind(synth(chart), 'ServiceEntry')[0].spec.workloadSelector).toEqual({ labels: { app: 'vm' } });
   });

@@ -1,6 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  CustomTag, ExtensionProvider, IstioApi, IstioApiVersion, IstioMetric, MetricSelector, Percent, TagOverride, Telemetry, TrafficDirection, WorkloadSelector,
+  CustomTag, ExtensionProvider, IstioApi, IstioApiVersion, IstioMetric, MetricSelector, Percent, TagOverride, Telemetry, TrafficDirection,
+  WorkloadSelector,
 } from '../../src';
 import { chartIn, ofKind, synth, synthError } from '../util';
 

@@ -17,9 +17,21 @@ const PROFILES = ['default', 'demo', 'minimal', 'empty', 'preview', 'remote', 'a
 const COMPONENTS = ['base', 'pilot', 'cni', 'ztunnel', 'istiodRemote', 'ingressGateways', 'egressGateways'];
 /** Provider kinds of MeshConfig.ExtensionProvider, and whether they need service+port. */
 const PROVIDER_TYPES: Record<string, boolean> = {
-  envoyExtAuthzHttp: true, envoyExtAuthzGrpc: true, zipkin: true, lightstep: true, datadog: true, stackdriver: false,
-  opencensus: true, skywalking: true, opentelemetry: true, prometheus: false, envoyFileAccessLog: false,
-  envoyHttpAls: true, envoyTcpAls: true, envoyOtelAls: true, sds: false,
+  envoyExtAuthzHttp: true,
+  envoyExtAuthzGrpc: true,
+  zipkin: true,
+  lightstep: true,
+  datadog: true,
+  stackdriver: false,
+  opencensus: true,
+  skywalking: true,
+  opentelemetry: true,
+  prometheus: false,
+  envoyFileAccessLog: false,
+  envoyHttpAls: true,
+  envoyTcpAls: true,
+  envoyOtelAls: true,
+  sds: false,
 };
 /** Providers every MeshConfig has unless it redefines them. */
 const BUILT_IN_PROVIDERS = ['envoy', 'prometheus', 'stackdriver'];

@@ -137,8 +137,7 @@ export const serviceEntryRule: ObjectRule = {
           if (ep.ports && Object.keys(ep.ports).length > 0) r.error(E, `${f}.ports`, 'a unix socket endpoint takes no ports', ep.ports);
           if (ports.length !== 1) r.error(E, 'spec.ports', 'a ServiceEntry with a unix socket endpoint needs exactly one port', ports.length);
         } else if (!isIP(address)) {
-          if (!allowFqdn) r.error(E, `${f}.address`, 'with resolution STATIC an endpoint address must be an IP or a unix:// socket', address, 'resolution DNS for hostnames');
-          else {
+          if (!allowFqdn) {r.error(E, `${f}.address`, 'with resolution STATIC an endpoint address must be an IP or a unix:// socket', address, 'resolution DNS for hostnames');} else {
             const err = checkFqdn(address);
             if (err) r.error(E, `${f}.address`, `an endpoint address must be an IP or a hostname: ${err}`, address);
           }

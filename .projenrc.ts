@@ -75,9 +75,10 @@ for (const p of ['/examples/', '/bench/', '/scripts/', '/imports/', '/.ci/', '/A
 project.eslint?.addIgnorePattern('src/imports/');
 
 project.addTask('import:istio', {
-  description: 'Regenerate the L1 bindings in src/imports/ from the pinned CRDs in imports/istio-crds.yaml (offline)',
+  description: 'Regenerate the L1 bindings and the schema module in src/imports/ from the pinned CRDs in imports/istio-crds.yaml (offline)',
   steps: [
     { exec: 'cdk8s import istio:=imports/istio-crds.yaml --language typescript --output src/imports --no-check-upgrade' },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/gen-schemas.ts' },
   ],
 });
 

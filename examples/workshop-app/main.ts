@@ -2,10 +2,13 @@
 // workshop-app-dev, the rest to workshop-app-prod (both on 8080), where a 90/10 canary splits v1 and v2.
 // Both routes get a 10s timeout and 3 retries of 2s on gateway errors; the prod route injects a 5s delay into
 // 1% of requests; a DestinationRule puts a circuit breaker with outlier detection in front of prod.
+// The prod canary is a CanaryRelease appended to the gateway's VirtualService, and the timeouts, retries and
+// circuit breaker are one ResilienceProfile; examples/bookinfo shows every object written by hand instead.
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import {
-  DestinationRule, Fault, Gateway, GatewayServer, Host, HttpMatch, Percent, RetryOn, RouteDestination, StringMatch, VirtualService,
+  CanaryRelease, Fault, Gateway, GatewayServer, Host, HttpMatch, Percent, ResilienceProfile, RetryOn, RouteDestination, StringMatch,
+  VirtualService, WorkloadVersion,
 } from '../../src';
 
 const PORT = 8080;
@@ -22,36 +25,26 @@ export function build(app: App): Chart {
   const chart = new Chart(app, 'workshop-app', { namespace: 'workshop' });
 
   workload(chart, 'workshop-app-dev', { track: 'dev' });
-  workload(chart, 'workshop-app-v1', { track: 'prod', version: 'v1' });
-  workload(chart, 'workshop-app-v2', { track: 'prod', version: 'v2' });
+  const v1 = workload(chart, 'workshop-app-v1', { track: 'prod', version: 'v1' });
+  const v2 = workload(chart, 'workshop-app-v2', { track: 'prod', version: 'v2' });
   const service = (name: string, track: string) => new kplus.Service(chart, `${name}-svc`, {
     metadata: { name },
     ports: [{ name: 'http', port: PORT, targetPort: PORT }],
     selector: kplus.Pods.select(chart, `${name}-pods`, { labels: { app: 'workshop-app', track } }),
   });
   const dev = Host.fromService(service('workshop-app-dev', 'dev'));
-  const prod = Host.fromService(service('workshop-app-prod', 'prod'));
+  const prod = service('workshop-app-prod', 'prod');
 
   const gateway = new Gateway(chart, 'gateway', {
     metadata: { name: 'workshop-gateway' },
     servers: [GatewayServer.http({ hosts: ['workshop-app.local'], portName: 'http' })],
   });
 
-  const breaker = new DestinationRule(chart, 'prod-breaker', {
-    metadata: { name: 'workshop-app-prod' },
-    host: prod,
-    trafficPolicy: {
-      connectionPool: { tcp: { maxConnections: 100 }, http: { http1MaxPendingRequests: 10, maxRequestsPerConnection: 10 } },
-      outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
-    },
+  const resilience = new ResilienceProfile({
+    retryOn: [RetryOn.GATEWAY_ERROR],
+    maxPendingRequests: 10,
+    maxRequestsPerConnection: 10,
   });
-  const v1 = breaker.addSubset('v1', { labels: { version: 'v1' } });
-  const v2 = breaker.addSubset('v2', { labels: { version: 'v2' } });
-
-  const resilience = {
-    timeout: Duration.seconds(10),
-    retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: [RetryOn.GATEWAY_ERROR] },
-  };
   const routes = new VirtualService(chart, 'routes', {
     metadata: { name: 'workshop-app' },
     hosts: [Host.fromName('workshop-app.local')],
@@ -60,12 +53,18 @@ export function build(app: App): Chart {
   routes.addHttpRoute('dev', {
     match: [HttpMatch.header('x-env', StringMatch.exact('dev'))],
     to: [RouteDestination.to(dev, { port: PORT })],
-    ...resilience,
+    ...resilience.routeOptions(),
   });
-  routes.addHttpRoute('prod-canary', {
-    to: [RouteDestination.to(v1, { port: PORT, weight: 90 }), RouteDestination.to(v2, { port: PORT, weight: 10 })],
+  new CanaryRelease(chart, 'prod', {
+    service: prod,
+    name: 'workshop-app-prod',
+    stable: WorkloadVersion.fromWorkload(v1),
+    canary: WorkloadVersion.fromWorkload(v2),
+    canaryWeight: 10,
+    port: PORT,
+    virtualService: routes,
+    resilience,
     fault: Fault.delay(Duration.seconds(5), Percent.of(1)),
-    ...resilience,
   });
   return chart;
 }

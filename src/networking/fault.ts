@@ -51,7 +51,7 @@ export class Fault {
   /**
    * Delay requests by `fixedDelay` before forwarding them.
    * @param fixedDelay how long to wait (whole milliseconds, at least 1ms)
-   * @param percentage the share of requests to delay; all requests when omitted
+   * @param percentage the share of requests to delay; all requests when omitted (written as 100)
    */
   public static delay(fixedDelay: Duration, percentage?: Percent): Fault {
     return new Fault({ fixedDelay: renderDuration(fixedDelay, 'Fault', 'delay.fixedDelay'), percentage: pct(percentage) }, undefined);
@@ -60,7 +60,7 @@ export class Fault {
   /**
    * Answer requests with an HTTP status instead of forwarding them.
    * @param httpStatus the status code, 200..600
-   * @param percentage the share of requests to abort; all requests when omitted
+   * @param percentage the share of requests to abort; all requests when omitted (written as 100)
    */
   public static abort(httpStatus: number, percentage?: Percent): Fault {
     return new Fault(undefined, { httpStatus, percentage: pct(percentage) });
@@ -69,7 +69,7 @@ export class Fault {
   /**
    * Answer gRPC requests with a gRPC status instead of forwarding them.
    * @param grpcStatus the gRPC status
-   * @param percentage the share of requests to abort; all requests when omitted
+   * @param percentage the share of requests to abort; all requests when omitted (written as 100)
    */
   public static abortGrpc(grpcStatus: GrpcStatus, percentage?: Percent): Fault {
     return new Fault(undefined, { grpcStatus, percentage: pct(percentage) });
@@ -91,6 +91,8 @@ export class Fault {
   }
 }
 
+// Istio translates an absent percentage as 0% for delays (the deprecated integer `percent` defaults to 0),
+// so "all requests" is written out rather than left to a default that does the opposite of what was meant.
 function pct(p: Percent | undefined): any {
-  return p === undefined ? undefined : { value: p.value };
+  return { value: p === undefined ? 100 : p.value };
 }

@@ -166,7 +166,8 @@ describe('VirtualService', () => {
       }],
       timeout: '1500ms',
     });
-    expect(spec.http[1].fault).toEqual({ abort: { grpcStatus: 'UNAVAILABLE' } });
+    // An omitted percentage is written as 100: Istio would read an absent one as 0% for delays.
+    expect(spec.http[1].fault).toEqual({ abort: { grpcStatus: 'UNAVAILABLE', percentage: { value: 100 } } });
     expect(spec.http[1].mirror).toEqual({ host: 'api-shadow' });
     expect(spec.http[1].mirrorPercentage).toEqual({ value: 10 });
     expect(spec.http[2].rewrite).toEqual({ uriRegexRewrite: { match: '/old/(.*)', rewrite: '/new/\\1' } });

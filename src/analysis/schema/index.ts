@@ -1,8 +1,88 @@
-// PLACEHOLDER (being written): schema + CEL check of Istio objects against the pinned CRDs (IST0106).
-import { ObjectRule } from '../engine';
+// The schema + CEL check of Istio objects (IST0106): judges an object as the API server with the pinned CRDs
+// would (served apiVersion/kind, the OpenAPI schema of spec and status, every x-kubernetes-validations rule),
+// and also reports unknown fields, which the API server would drop without a word.
+import { Path, SchemaNode, Sink, compileSchema } from './compile';
+import { joinPath } from '../../core/errors';
+import { ISTIO_SCHEMAS } from '../../imports/istio-schemas';
+import { ObjectRule, Reporter, groupOf } from '../engine';
+
+const CODE = 'IST0106';
+const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+
+/** Compiled on the first object of each kind: most programs touch a few kinds and never pay for the rest. */
+const compiled = new Map<string, SchemaNode>();
+function nodeFor(groupKind: string): SchemaNode {
+  let node = compiled.get(groupKind);
+  if (!node) {
+    node = compileSchema(JSON.parse(ISTIO_SCHEMAS[groupKind].schema));
+    compiled.set(groupKind, node);
+  }
+  return node;
+}
+
+function render(path: Path | undefined): string {
+  const parts: Array<string | number> = [];
+  for (let p = path; p; p = p.up) parts.push(p.key);
+  return joinPath(...parts.reverse());
+}
+
+const isMap = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The API server's own metadata validation is out of scope; this catches values no server would decode. */
+function checkMetadata(metadata: unknown, report: Reporter) {
+  if (metadata === undefined) return;
+  if (!isMap(metadata)) {
+    report.error(CODE, 'metadata', 'must be of type object', metadata);
+    return;
+  }
+  const m = metadata as Record<string, unknown>;
+  for (const key of ['name', 'namespace', 'generateName']) {
+    if (m[key] !== undefined && typeof m[key] !== 'string') report.error(CODE, joinPath('metadata', key), 'must be of type string', m[key]);
+  }
+  for (const key of ['labels', 'annotations']) {
+    const map = m[key];
+    if (map === undefined || map === null) continue;
+    if (!isMap(map)) {
+      report.error(CODE, joinPath('metadata', key), 'must be of type object', map);
+      continue;
+    }
+    for (const [k, v] of Object.entries(map as Record<string, unknown>)) {
+      if (typeof v !== 'string') report.error(CODE, joinPath('metadata', key, `[${k}]`), 'must be of type string', v);
+    }
+  }
+}
 
 /** @internal */
 export const schemaRule: ObjectRule = {
-  kinds: [],
-  check: () => undefined,
+  // The engine runs this rule on every object of an Istio group, served kind or not.
+  get kinds() {
+    return Object.keys(ISTIO_SCHEMAS);
+  },
+  check(obj: any, report: Reporter) {
+    const apiVersion = obj.apiVersion;
+    const group = groupOf(apiVersion);
+    const groupKind = `${group}/${obj.kind}`;
+    const entry = ISTIO_SCHEMAS[groupKind];
+    if (!entry) {
+      const kinds = Object.keys(ISTIO_SCHEMAS).filter(gk => gk.startsWith(`${group}/`)).map(gk => gk.slice(group.length + 1));
+      report.error(CODE, 'kind', `no matches for kind ${JSON.stringify(String(obj.kind))} in group ${JSON.stringify(group)}`, obj.kind,
+        `kinds: ${kinds.join(', ')}`);
+      return;
+    }
+    const version = String(apiVersion).slice(group.length + 1);
+    if (!entry.versions.includes(version)) {
+      report.error(CODE, 'apiVersion', `no matches for kind ${JSON.stringify(obj.kind)} in version ${JSON.stringify(apiVersion)}`, apiVersion,
+        `served versions: ${entry.versions.join(', ')}`);
+      return;
+    }
+    // The schema covers spec and status; apiVersion, kind and metadata are the API server's own.
+    const body: Record<string, unknown> = {};
+    for (const key of Object.keys(obj)) {
+      if (!TOP_LEVEL.has(key)) report.error(CODE, key, 'unknown field', undefined, 'top-level fields: apiVersion, kind, metadata, spec, status');
+      else if (key === 'spec' || key === 'status') body[key] = obj[key];
+    }
+    checkMetadata(obj.metadata, report);
+    const sink: Sink = (path, problem, got, allowed) => report.error(CODE, render(path), problem, got, allowed);
+    nodeFor(groupKind).check(body, undefined, sink);
+  },
 };

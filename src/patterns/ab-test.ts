@@ -1,0 +1,84 @@
+// AbTest: variants of an application chosen by who is asking (a header, a cookie, a JWT claim), everyone
+// else on the default variant. Unlike a canary there is no random split: a user always sees the same variant.
+import { Construct } from 'constructs';
+import { Cohort } from './cohort';
+import { Release } from './release';
+import { TrafficPatternProps } from './traffic-pattern';
+import { WorkloadVersion } from './workload-version';
+import { NO_VALUE } from '../core/errors';
+import { DestinationRule } from '../networking/destination-rule';
+import { VirtualService } from '../networking/virtual-service';
+
+/** The variant everyone outside the other variants' cohorts gets. */
+export interface AbTestDefaultVariant {
+  /** The variant's name: its subset and route name, e.g. `v1`. */
+  readonly name: string;
+  /** The variant's pods or Service. */
+  readonly version: WorkloadVersion;
+}
+
+/** A variant chosen by a cohort of requests. */
+export interface AbTestVariant extends AbTestDefaultVariant {
+  /** The requests that get this variant, e.g. `Cohort.header('end-user', StringMatch.exact('jason'))`. */
+  readonly match: Cohort;
+}
+
+/** Properties of an `AbTest`. */
+export interface AbTestProps extends TrafficPatternProps {
+  /** The variants, tried in order; the first whose cohort a request is in wins. */
+  readonly variants: AbTestVariant[];
+  /** The variant for every other request. */
+  readonly defaultVariant: AbTestDefaultVariant;
+}
+
+/**
+ * An A/B test: one subset per variant (or one Service each), a route per variant for its cohort, and a last
+ * route to the default variant.
+ */
+export class AbTest extends Construct {
+  /** The VirtualService holding the routes. */
+  public readonly virtualService: VirtualService;
+  /**
+   * The DestinationRule with one subset per variant.
+   * @default - none with host-based splitting
+   */
+  public readonly destinationRule?: DestinationRule;
+
+  public constructor(scope: Construct, id: string, props: AbTestProps) {
+    super(scope, id);
+    const variants = props.variants ?? [];
+    const release = new Release(this, 'AbTest', props, [
+      ...variants.map((v, i) => ({ field: `variants[${i}]`, subset: v.name, version: v.version })),
+      { field: 'defaultVariant', subset: props.defaultVariant.name, version: props.defaultVariant.version },
+    ]);
+    this.virtualService = release.virtualService;
+    this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
+
+    release.addFaultTests(props.defaultVariant.name);
+    for (const v of variants) {
+      // Without a match the route would catch every request and hide the default; synth reports it instead.
+      if (v.match && v.match.matches.length > 0) release.addRoute({ name: v.name, cohort: v.match, to: [release.to(v.name)] });
+    }
+    release.addRoute({ name: props.defaultVariant.name, to: [release.to(props.defaultVariant.name)] });
+
+    this.node.addValidation({
+      validate: () => {
+        const errors: string[] = [];
+        const seen = new Map<string, string>([]);
+        const all = [...variants.map((v, i) => [`variants[${i}]`, v.name] as const), ['defaultVariant', props.defaultVariant.name] as const];
+        for (const [field, name] of all) {
+          const prev = seen.get(name);
+          if (prev) errors.push(release.problem(`${field}.name`, `variant name "${name}" is already used by ${prev}`, name, 'a unique name per variant'));
+          else seen.set(name, field);
+        }
+        variants.forEach((v, i) => {
+          if (!v.match || v.match.matches.length === 0) {
+            errors.push(release.problem(`variants[${i}].match`, `variant "${v.name}" has no match, so no request would choose it`, v.match ? [] : NO_VALUE,
+              'a Cohort, e.g. Cohort.header(\'end-user\', StringMatch.exact(\'jason\'))'));
+          }
+        });
+        return errors;
+      },
+    });
+  }
+}

@@ -1,0 +1,65 @@
+// BlueGreen: two complete versions, all traffic on one; switching is a change of one prop. The idle colour
+// keeps its subset, so switching back is as quick, and a preview cohort can try the idle colour first.
+import { Construct } from 'constructs';
+import { Cohort } from './cohort';
+import { Release } from './release';
+import { TrafficPatternProps } from './traffic-pattern';
+import { WorkloadVersion } from './workload-version';
+import { DestinationRule } from '../networking/destination-rule';
+import { VirtualService } from '../networking/virtual-service';
+
+/** The colours of a blue/green deployment. */
+export enum BlueGreenColour {
+  /** The blue version. */
+  BLUE = 'blue',
+  /** The green version. */
+  GREEN = 'green',
+}
+
+/** Properties of a `BlueGreen`. */
+export interface BlueGreenProps extends TrafficPatternProps {
+  /** The blue version (subset `blue`). */
+  readonly blue: WorkloadVersion;
+  /** The green version (subset `green`). */
+  readonly green: WorkloadVersion;
+  /** The colour that receives all traffic. */
+  readonly active: BlueGreenColour;
+  /**
+   * Requests sent to the idle colour (route `preview`), to try it before switching.
+   * @default - none: the idle colour receives no traffic
+   */
+  readonly preview?: Cohort;
+}
+
+/**
+ * A blue/green deployment: subsets `blue` and `green`, route `active` to the active colour.
+ */
+export class BlueGreen extends Construct {
+  /** The VirtualService holding the routes. */
+  public readonly virtualService: VirtualService;
+  /**
+   * The DestinationRule with the `blue` and `green` subsets.
+   * @default - none with host-based splitting
+   */
+  public readonly destinationRule?: DestinationRule;
+  /** The colour receiving traffic. */
+  public readonly active: BlueGreenColour;
+  /** The idle colour. */
+  public readonly idle: BlueGreenColour;
+
+  public constructor(scope: Construct, id: string, props: BlueGreenProps) {
+    super(scope, id);
+    this.active = props.active;
+    this.idle = props.active === BlueGreenColour.BLUE ? BlueGreenColour.GREEN : BlueGreenColour.BLUE;
+    const release = new Release(this, 'BlueGreen', props, [
+      { field: 'blue', subset: BlueGreenColour.BLUE, version: props.blue },
+      { field: 'green', subset: BlueGreenColour.GREEN, version: props.green },
+    ]);
+    this.virtualService = release.virtualService;
+    this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
+
+    release.addFaultTests(this.active);
+    if (props.preview) release.addRoute({ name: 'preview', cohort: props.preview, to: [release.to(this.idle)] });
+    release.addRoute({ name: 'active', to: [release.to(this.active)] });
+  }
+}

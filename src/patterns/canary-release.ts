@@ -1,0 +1,85 @@
+// CanaryRelease: a stable and a canary version behind one Service, with a weighted split and an optional
+// cohort (a tester's header or cookie) that always reaches the canary. Both weights are always written, 0
+// included, so a progressive-delivery controller or a GitOps diff sees the split as two plain numbers.
+import { Construct } from 'constructs';
+import { Cohort } from './cohort';
+import { Release } from './release';
+import { TrafficPatternProps } from './traffic-pattern';
+import { WorkloadVersion } from './workload-version';
+import { invalidValue } from '../core/errors';
+import { DestinationRule, ISubset } from '../networking/destination-rule';
+import { Fault } from '../networking/fault';
+import { VirtualService } from '../networking/virtual-service';
+
+/** Properties of a `CanaryRelease`. */
+export interface CanaryReleaseProps extends TrafficPatternProps {
+  /** The version serving most traffic (subset `stable`). */
+  readonly stable: WorkloadVersion;
+  /** The new version (subset `canary`). */
+  readonly canary: WorkloadVersion;
+  /** The share of traffic the canary receives, a whole number from 0 to 100; stable gets the rest. */
+  readonly canaryWeight: number;
+  /**
+   * Requests that always reach the canary, whatever the weight (route `canary-override`), e.g.
+   * `Cohort.header('canary', StringMatch.exact('true'))` or `Cohort.cookie('canary', 'always')`.
+   * @default - none
+   */
+  readonly canaryOverride?: Cohort;
+  /**
+   * A fault injected into the weighted split (route `split`), e.g. a delay for 1% of requests.
+   * @default - none
+   */
+  readonly fault?: Fault;
+}
+
+/**
+ * A canary release: DestinationRule subsets `stable` and `canary` (or two Services), and a VirtualService
+ * with the fault tests, the canary override, then the weighted split.
+ */
+export class CanaryRelease extends Construct {
+  /** The VirtualService holding the routes. */
+  public readonly virtualService: VirtualService;
+  /**
+   * The DestinationRule with the `stable` and `canary` subsets.
+   * @default - none with host-based splitting
+   */
+  public readonly destinationRule?: DestinationRule;
+  /**
+   * The `stable` subset.
+   * @default - none with host-based splitting
+   */
+  public readonly stableSubset?: ISubset;
+  /**
+   * The `canary` subset.
+   * @default - none with host-based splitting
+   */
+  public readonly canarySubset?: ISubset;
+  /** The canary's weight. */
+  public readonly canaryWeight: number;
+  /** The stable version's weight, `100 - canaryWeight`. */
+  public readonly stableWeight: number;
+
+  public constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
+    super(scope, id);
+    const w = props.canaryWeight;
+    if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 100) {
+      throw invalidValue({ kind: 'CanaryRelease', field: 'canaryWeight', problem: 'the canary weight must be a whole number from 0 to 100', got: w, allowed: 'e.g. 10; stable gets 100 minus it' });
+    }
+    this.canaryWeight = w;
+    this.stableWeight = 100 - w;
+    const release = new Release(this, 'CanaryRelease', props, [
+      { field: 'stable', subset: 'stable', version: props.stable },
+      { field: 'canary', subset: 'canary', version: props.canary },
+    ]);
+    this.virtualService = release.virtualService;
+    this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
+    this.stableSubset = release.subsets.get('stable');
+    this.canarySubset = release.subsets.get('canary');
+
+    release.addFaultTests('stable');
+    if (props.canaryOverride) {
+      release.addRoute({ name: 'canary-override', cohort: props.canaryOverride, to: [release.to('canary')] });
+    }
+    release.addRoute({ name: 'split', to: [release.to('stable', this.stableWeight), release.to('canary', this.canaryWeight)], fault: props.fault });
+  }
+}

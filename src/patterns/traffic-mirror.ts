@@ -1,0 +1,49 @@
+// TrafficMirror: live traffic served by one version and copied to a shadow version whose responses are
+// discarded, to test a new version against real requests without users seeing it.
+import { Construct } from 'constructs';
+import { Release } from './release';
+import { TrafficPatternProps } from './traffic-pattern';
+import { WorkloadVersion } from './workload-version';
+import { Percent } from '../core/percent';
+import { DestinationRule } from '../networking/destination-rule';
+import { VirtualService } from '../networking/virtual-service';
+
+/** Properties of a `TrafficMirror`. */
+export interface TrafficMirrorProps extends TrafficPatternProps {
+  /** The version that serves the requests (subset `live`). */
+  readonly live: WorkloadVersion;
+  /** The version that receives copies (subset `shadow`). */
+  readonly shadow: WorkloadVersion;
+  /**
+   * The share of live requests copied to the shadow.
+   * @default Percent.of(100)
+   */
+  readonly percentage?: Percent;
+}
+
+/**
+ * Traffic mirroring: subsets `live` and `shadow`, route `live` to the live version mirroring to the shadow.
+ */
+export class TrafficMirror extends Construct {
+  /** The VirtualService holding the routes. */
+  public readonly virtualService: VirtualService;
+  /**
+   * The DestinationRule with the `live` and `shadow` subsets.
+   * @default - none with host-based splitting
+   */
+  public readonly destinationRule?: DestinationRule;
+
+  public constructor(scope: Construct, id: string, props: TrafficMirrorProps) {
+    super(scope, id);
+    const release = new Release(this, 'TrafficMirror', props, [
+      { field: 'live', subset: 'live', version: props.live },
+      { field: 'shadow', subset: 'shadow', version: props.shadow },
+    ]);
+    this.virtualService = release.virtualService;
+    this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
+
+    release.addFaultTests('live');
+    // Written even at 100% so the share is visible in the YAML and a diff shows any change to it.
+    release.addRoute({ name: 'live', to: [release.to('live')], mirror: release.mirror('shadow', props.percentage ?? Percent.of(100)) });
+  }
+}

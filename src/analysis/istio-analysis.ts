@@ -37,9 +37,9 @@ export class IstioAnalysis extends Construct {
   private readonly namespaces = new Set<string>();
   private readonly hosts = new Set<string>();
   private failOnWarning = false;
-  // A rule that can never match is almost always a mistake in code we generate, so synth treats Istio's
-  // warning as an error; `analyze` on plain YAML keeps Istio's level.
-  private readonly failingCodes = new Set<string>(['IST0130']);
+  // A rule that can never match, or a namespace with two data-plane modes, is almost always a mistake in code
+  // we generate, so synth treats Istio's warning as an error; `analyze` on plain YAML keeps Istio's level.
+  private readonly failingCodes = new Set<string>(['IST0130', 'IST0123']);
   private enabled = true;
   private lastRun: Diagnostic[] = [];
   private readonly ownerErrors = new Map<IConstruct, string[]>();
@@ -65,7 +65,8 @@ export class IstioAnalysis extends Construct {
 
   /**
    * Fail synth on these codes even though Istio rates them as warnings or info. By default `IST0130`
-   * (a VirtualService rule that can never match) fails synth.
+   * (a VirtualService rule that can never match) and `IST0123` (a Namespace with several injection or
+   * data-plane labels) fail synth.
    */
   public failOn(...codes: string[]): IstioAnalysis {
     codes.forEach(c => this.failingCodes.add(c));

@@ -26,6 +26,22 @@ export interface IHost {
   renderFor(namespace?: string): string;
 }
 
+/**
+ * What `Host.fromServiceEntry` reads of a ServiceEntry. Structural, so that core does not import the
+ * networking module (`ServiceEntry` implements it).
+ */
+export interface IServiceEntryHosts {
+  /** The hosts the ServiceEntry declares. */
+  readonly serviceEntryHosts: string[];
+  /** The port numbers the ServiceEntry declares. */
+  readonly serviceEntryPorts: number[];
+  /**
+   * The namespace of the ServiceEntry.
+   * @default - none (the namespace of the referring resource)
+   */
+  readonly namespace?: string;
+}
+
 /** Options for `Host.fromService`. */
 export interface ServiceHostOptions {
   /**
@@ -69,6 +85,24 @@ export class Host {
     return new NamedHost(hostname, options.namespace, options.ports ?? []);
   }
 
+  /**
+   * A host of a ServiceEntry, so VirtualServices and DestinationRules target exactly what it declares and
+   * routes are checked against its ports.
+   * @param serviceEntry the ServiceEntry (`ServiceEntry` construct)
+   * @param hostname one of its hosts; required when it declares more than one
+   */
+  public static fromServiceEntry(serviceEntry: IServiceEntryHosts, hostname?: string): IHost {
+    const hosts = serviceEntry.serviceEntryHosts;
+    if (hostname === undefined && hosts.length !== 1) {
+      throw invalidValue({ kind: 'Host', problem: 'the ServiceEntry declares several hosts, so name the one to use', got: hosts, allowed: 'Host.fromServiceEntry(se, hostname)' });
+    }
+    const host = hostname ?? hosts[0];
+    if (!hosts.includes(host)) {
+      throw invalidValue({ kind: 'Host', problem: 'the ServiceEntry does not declare this host', got: host, allowed: `one of ${hosts.join(', ')}` });
+    }
+    return new ServiceEntryHost(serviceEntry, host);
+  }
+
   /** A host outside the mesh, such as `api.example.com`; it must be a fully qualified name. */
   public static external(hostname: string, ports: number[] = []): IHost {
     if (!hostname.includes('.')) {
@@ -107,4 +141,12 @@ class ServiceHost implements IHost {
     if (!ns || ns === namespace) return this.svc.name;
     return `${this.svc.name}.${ns}.svc.${this.clusterDomain}`;
   }
+}
+
+class ServiceEntryHost implements IHost {
+  constructor(private readonly se: IServiceEntryHosts, public readonly hostname: string) {}
+  public get namespace(): string | undefined { return this.se.namespace; }
+  public get ports(): number[] { return [...this.se.serviceEntryPorts]; }
+  // ServiceEntry hosts are taken literally by Istio (no namespace qualification), so they render as written.
+  public renderFor(_namespace?: string): string { return this.hostname; }
 }

@@ -249,9 +249,11 @@ describe('metadata rules of every Istio kind', () => {
     ['extensions.istio.io/v1alpha1', 'WasmPlugin'], ['extensions.istio.io/v1alpha1', 'TrafficExtension'],
   ])('metadata rules run on %s %s', (apiVersion, kind) => {
     const obj = { apiVersion, kind, metadata: { name: 'x', annotations: { 'internal.istio.io/parents': 'p' } }, spec: {} };
-    expect(findings(obj)).toEqual([
+    // An empty spec is wrong for some kinds (a ServiceEntry needs hosts); only the metadata findings matter here.
+    const metadataFindings = (o: any) => findings(o).filter(f => f.field?.startsWith('metadata'));
+    expect(metadataFindings(obj)).toEqual([
       finding('IST0106', 'error', kind, 'metadata.annotations.internal.istio.io/parents', 'this annotation is internal to Istio and always rejected (got "p"; remove it)'),
     ]);
-    expect(findings({ ...obj, metadata: { name: 'x' } })).toEqual([]);
+    expect(metadataFindings({ ...obj, metadata: { name: 'x' } })).toEqual([]);
   });
 });

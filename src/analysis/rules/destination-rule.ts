@@ -121,7 +121,8 @@ function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutl
   }
 }
 
-function checkConnectionPool(report: Reporter, cp: unknown, field: string): void {
+/** Connection pool settings, shared with Sidecar ingress listeners. @internal */
+export function checkConnectionPool(report: Reporter, cp: unknown, field: string): void {
   if (!isObj(cp)) return;
   if (!has(cp, 'tcp') && !has(cp, 'http')) report.error(E, field, 'a connection pool needs tcp and/or http settings', cp);
   const http = cp.http;

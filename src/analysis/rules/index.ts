@@ -2,16 +2,23 @@
 import { authorizationPolicyRule } from './authorization-policy';
 import { destinationRuleRule } from './destination-rule';
 import { gatewayRule } from './gateway';
+import { istioOperatorRule, telemetryProviderRule } from './istio-operator';
 import { metadataRule } from './metadata';
+import { namespaceRule } from './namespace';
 import { peerAuthenticationRule } from './peer-authentication';
 import { requestAuthenticationRule } from './request-authentication';
+import { serviceEntryRule } from './service-entry';
+import { sidecarRule } from './sidecar';
+import { telemetryRule } from './telemetry';
 import { virtualServiceRule } from './virtual-service';
 import { ANALYZERS } from '../analyzers';
 import { CrossRule, ObjectRule } from '../engine';
 
 /** Per-object webhook rules (istiod's validation), run after the schema check passes. @internal */
-export const OBJECT_RULES: readonly ObjectRule[] = [metadataRule, gatewayRule, virtualServiceRule, destinationRuleRule,
-  peerAuthenticationRule, authorizationPolicyRule, requestAuthenticationRule];
+export const OBJECT_RULES: readonly ObjectRule[] = [
+  metadataRule, gatewayRule, virtualServiceRule, destinationRuleRule, serviceEntryRule, sidecarRule, telemetryRule,
+  peerAuthenticationRule, authorizationPolicyRule, requestAuthenticationRule, namespaceRule, istioOperatorRule,
+];
 
 /** Cross-resource analyzers (`istioctl analyze`). @internal */
-export const CROSS_RULES: readonly CrossRule[] = [...ANALYZERS];
+export const CROSS_RULES: readonly CrossRule[] = [...ANALYZERS, telemetryProviderRule];

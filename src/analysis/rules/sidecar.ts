@@ -1,0 +1,186 @@
+// istiod's webhook rules for Sidecar (VALIDATION-RULES.md section 9) over plain manifests: IST0106 for what the
+// webhook rejects, IST0133 for what it admits with a warning, IST0002 for the deprecated egressProxy.
+import { isHttpFamily, isTlsFamily, parseProtocol, PROTOCOL_NAMES } from './common';
+import { checkConnectionPool } from './destination-rule';
+import { checkNetworkingSelector } from './service-entry';
+import { checkDns1123Label, checkFqdn, checkNamespacedHost, isIP } from '../../core/validate';
+import { ObjectRule, Reporter } from '../engine';
+
+const E = 'IST0106';
+const W = 'IST0133';
+
+const isObj = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
+const validPort = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
+
+function checkPortFields(r: Reporter, port: Record<string, any>, f: string): string | undefined {
+  if (port.name !== undefined && port.name !== '') {
+    const err = checkDns1123Label(port.name);
+    if (err) r.error(E, `${f}.name`, `a port name ${err}`, port.name);
+  }
+  const protocol = port.protocol === undefined || port.protocol === '' ? undefined : parseProtocol(port.protocol);
+  if (port.protocol !== undefined && port.protocol !== '' && !protocol) r.error(E, `${f}.protocol`, 'unknown protocol', port.protocol, `${PROTOCOL_NAMES}, or none to sniff`);
+  if (port.targetPort !== undefined) r.error(E, `${f}.targetPort`, 'targetPort is not supported on Sidecar listeners', port.targetPort, 'remove it');
+  return protocol;
+}
+
+function checkUdsBind(bind: string): string | undefined {
+  const path = bind.slice('unix://'.length);
+  if (path.startsWith('/') && !path.endsWith('/')) return undefined;
+  return 'a unix:// bind needs an absolute file path';
+}
+
+/** `<127.0.0.1|0.0.0.0|::1|::>:<port>`, `:<port>` (also `[::1]:<port>`), or `unix://<absolute path>`. */
+function checkDefaultEndpoint(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
+  if (value.startsWith('unix://')) return checkUdsBind(value) ? 'a unix:// endpoint needs an absolute file path' : undefined;
+  let host: string;
+  let port: string;
+  const bracket = /^\[([^\]]*)\]:(.*)$/.exec(value);
+  if (bracket) {
+    [, host, port] = bracket;
+  } else {
+    const colon = value.lastIndexOf(':');
+    if (colon < 0) return 'needs a port, e.g. 127.0.0.1:8080';
+    host = value.slice(0, colon);
+    port = value.slice(colon + 1);
+    if (host.includes(':')) return 'an IPv6 host must be in brackets, e.g. [::1]:8080';
+  }
+  if (host !== '' && !['127.0.0.1', '0.0.0.0', '::1', '::'].includes(host)) return 'the host must be 127.0.0.1, 0.0.0.0, ::1, :: or empty';
+  if (!/^[0-9]+$/.test(port) || !validPort(Number(port))) return 'the port must be from 1 to 65535';
+  return undefined;
+}
+
+function checkIngressTls(r: Reporter, tls: Record<string, any>, protocol: string | undefined, f: string): void {
+  if (!isTlsFamily(protocol)) r.error(E, f, 'TLS on a Sidecar ingress listener needs an HTTPS or TLS port', protocol ?? undefined, 'protocol HTTPS or TLS');
+  const forbidden = ['subjectAltNames', 'httpsRedirect', 'credentialName', 'credentialNames', 'tlsCertificates'].filter(k => tls[k] !== undefined);
+  if (forbidden.length) r.error(E, f, 'these TLS fields are not supported on Sidecar ingress listeners', forbidden, 'serverCertificate, privateKey and caCertificates files');
+  const mode: string = tls.mode ?? 'PASSTHROUGH';
+  if (mode === 'ISTIO_MUTUAL' || mode === 'AUTO_PASSTHROUGH') {
+    r.error(E, `${f}.mode`, `mode ${mode} is not supported on Sidecar ingress listeners`, mode, 'SIMPLE, MUTUAL or OPTIONAL_MUTUAL');
+    return;
+  }
+  if (mode === 'SIMPLE' || mode === 'MUTUAL' || mode === 'OPTIONAL_MUTUAL') {
+    const missing = ['serverCertificate', 'privateKey', ...(mode === 'SIMPLE' ? [] : ['caCertificates'])].filter(k => !tls[k]);
+    if (missing.length) r.error(E, f, `${mode} needs ${missing.join(' and ')}`, undefined, 'certificate files mounted into the pod');
+  }
+}
+
+function checkIngress(r: Reporter, ingress: any[]): void {
+  const numbers = new Map<number, number>();
+  ingress.forEach((l, i) => {
+    const f = `spec.ingress[${i}]`;
+    if (!isObj(l)) return;
+    if (!isObj(l.port)) {
+      r.error(E, `${f}.port`, 'an ingress listener needs a port', l.port);
+      return;
+    }
+    const protocol = checkPortFields(r, l.port, `${f}.port`);
+    const n = l.port.number;
+    if (!validPort(n)) r.error(E, `${f}.port.number`, 'a port must be an integer from 1 to 65535', n);
+    else if (numbers.has(n)) r.error(E, `${f}.port.number`, `ingress port numbers must be unique (also used by ingress[${numbers.get(n)}])`, n);
+    else numbers.set(n, i);
+    if (l.bind !== undefined && !isIP(l.bind)) r.error(E, `${f}.bind`, 'an ingress bind must be an IP address', l.bind);
+    if (l.defaultEndpoint !== undefined) {
+      const err = checkDefaultEndpoint(l.defaultEndpoint);
+      if (err) r.error(E, `${f}.defaultEndpoint`, `defaultEndpoint ${err}`, l.defaultEndpoint, '127.0.0.1:<port>, 0.0.0.0:<port>, [::1]:<port>, :<port> or unix:///path');
+    }
+    if (isObj(l.tls)) checkIngressTls(r, l.tls, protocol, `${f}.tls`);
+    if (l.connectionPool !== undefined) {
+      checkConnectionPool(r, l.connectionPool, `${f}.connectionPool`);
+      if (isObj(l.connectionPool.http) && protocol !== undefined && !isHttpFamily(protocol)) {
+        r.warning(W, `${f}.connectionPool.http`, `HTTP connection pool settings have no effect on a ${protocol} port`, l.connectionPool.http);
+      }
+    }
+  });
+}
+
+/** `namespace/dnsName` of an egress listener: namespace `*`, `.`, `~` or a name; dnsName `*` or a dotted name. */
+function checkEgressHost(h: unknown): string | undefined {
+  if (typeof h !== 'string' || h.length === 0) return 'an egress host must not be empty';
+  const slash = h.indexOf('/');
+  if (slash < 0 || h.indexOf('/', slash + 1) >= 0) return 'an egress host must be "namespace/dnsName"';
+  const dns = h.slice(slash + 1);
+  if (isIP(dns)) return `an IP address ("${dns}") is not a host; import the Service or ServiceEntry that has it`;
+  return checkNamespacedHost(h, 'sidecar');
+}
+
+function checkEgress(r: Reporter, egress: any[]): void {
+  const numbers = new Map<number, number>();
+  const binds = new Map<string, number>();
+  egress.forEach((l, i) => {
+    const f = `spec.egress[${i}]`;
+    if (!isObj(l)) return;
+    if (!isObj(l.port)) {
+      if (i !== egress.length - 1) r.error(E, f, 'only the last egress listener may omit its port (it catches all other ports)', undefined, 'give a port, or move this listener last');
+    } else {
+      checkPortFields(r, l.port, `${f}.port`);
+      const n = l.port.number;
+      const bind: unknown = l.bind;
+      if (n === 0) {
+        if (typeof bind !== 'string' || !bind.startsWith('unix://')) {
+          r.error(E, `${f}.bind`, 'port 0 means a unix domain socket listener, which needs a unix:// bind', bind, 'unix:///absolute/path');
+        } else {
+          const err = checkUdsBind(bind);
+          if (err) r.error(E, `${f}.bind`, err, bind);
+          else if (binds.has(bind)) r.error(E, `${f}.bind`, `unix socket binds must be unique (also used by egress[${binds.get(bind)}])`, bind);
+          else binds.set(bind, i);
+          if (l.captureMode !== undefined && l.captureMode !== 'DEFAULT' && l.captureMode !== 'NONE') {
+            r.error(E, `${f}.captureMode`, 'a unix socket listener takes captureMode DEFAULT or NONE', l.captureMode);
+          }
+        }
+      } else if (!validPort(n)) {
+        r.error(E, `${f}.port.number`, 'a port must be an integer from 1 to 65535', n);
+      } else {
+        if (numbers.has(n)) r.error(E, `${f}.port.number`, `egress port numbers must be unique (also used by egress[${numbers.get(n)}])`, n);
+        else numbers.set(n, i);
+        if (bind !== undefined && !(typeof bind === 'string' && isIP(bind))) r.error(E, `${f}.bind`, 'an egress bind on a port must be an IP address', bind);
+      }
+    }
+    const hosts: unknown[] = Array.isArray(l.hosts) ? l.hosts : [];
+    if (hosts.length === 0) r.error(E, `${f}.hosts`, 'an egress listener needs at least one host', l.hosts ?? [], 'e.g. ["./*", "istio-system/*"]');
+    const seen = new Set<unknown>();
+    hosts.forEach((h, j) => {
+      const err = checkEgressHost(h);
+      if (err) r.error(E, `${f}.hosts[${j}]`, err, h, '"namespace/dnsName" with namespace "*", ".", "~" or a name, and dnsName "*", "*.example.com" or a dotted name');
+      else if (seen.has(h)) r.warning(W, `${f}.hosts[${j}]`, 'duplicate egress host', h);
+      seen.add(h);
+    });
+    if (hosts.includes('*/*') && hosts.length > 1) {
+      r.warning(W, `${f}.hosts`, '"*/*" imports every host, so the other entries have no effect', hosts, '"*/*" alone');
+    }
+  });
+}
+
+function checkOutbound(r: Reporter, otp: Record<string, any>): void {
+  const f = 'spec.outboundTrafficPolicy';
+  if (otp.mode === 'ALLOW_ANY_DYNAMIC_DNS') r.error(E, `${f}.mode`, 'ALLOW_ANY_DYNAMIC_DNS is only a MeshConfig setting', otp.mode, 'REGISTRY_ONLY or ALLOW_ANY');
+  const proxy = otp.egressProxy;
+  if (proxy === undefined) return;
+  r.warning('IST0002', `${f}.egressProxy`, 'egressProxy is deprecated and ignored by Istio', proxy, 'route through an egress gateway instead');
+  if ((otp.mode ?? 'REGISTRY_ONLY') !== 'ALLOW_ANY') {
+    r.error(E, `${f}.egressProxy`, 'egressProxy is only allowed with mode ALLOW_ANY', otp.mode ?? undefined, 'mode ALLOW_ANY');
+  }
+  if (isObj(proxy)) {
+    const err = typeof proxy.host === 'string' ? checkFqdn(proxy.host) : 'an egressProxy needs a host';
+    if (err) r.error(E, `${f}.egressProxy.host`, err, proxy.host);
+    if (!isObj(proxy.port) || !validPort(proxy.port.number)) r.error(E, `${f}.egressProxy.port`, 'an egressProxy needs a port from 1 to 65535', proxy.port, 'e.g. { number: 3128 }');
+  }
+}
+
+/** Sidecar rules. @internal */
+export const sidecarRule: ObjectRule = {
+  kinds: ['networking.istio.io/Sidecar'],
+  check(obj, r) {
+    const spec = obj.spec ?? {};
+    checkNetworkingSelector(r, spec.workloadSelector, 'spec.workloadSelector');
+    const ingress: any[] = Array.isArray(spec.ingress) ? spec.ingress : [];
+    const egress: any[] = Array.isArray(spec.egress) ? spec.egress : [];
+    if (ingress.length === 0 && egress.length === 0 && spec.outboundTrafficPolicy === undefined && spec.inboundConnectionPool === undefined) {
+      r.error(E, 'spec', 'a Sidecar must set at least one of egress, ingress, outboundTrafficPolicy or inboundConnectionPool', spec);
+    }
+    checkIngress(r, ingress);
+    checkEgress(r, egress);
+    if (isObj(spec.outboundTrafficPolicy)) checkOutbound(r, spec.outboundTrafficPolicy);
+    if (spec.inboundConnectionPool !== undefined) checkConnectionPool(r, spec.inboundConnectionPool, 'spec.inboundConnectionPool');
+  },
+};

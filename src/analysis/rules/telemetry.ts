@@ -1,0 +1,135 @@
+// istiod's webhook rules for Telemetry (VALIDATION-RULES.md section 10) over plain manifests: IST0106 for
+// what the webhook rejects, IST0133 for what it admits with a warning.
+import { parse as parseCel } from '@bufbuild/cel';
+import { checkDuration } from './common';
+import { ObjectRule, Reporter } from '../engine';
+
+const E = 'IST0106';
+const W = 'IST0133';
+
+const isObj = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+const TARGET_KINDS = new Set(['/Service', 'networking.istio.io/ServiceEntry', 'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass']);
+
+/** selector / targetRef / targetRefs of a policy (Telemetry, and the security kinds' same shape). @internal */
+export function checkPolicyTarget(r: Reporter, spec: Record<string, any>): void {
+  const set = ['selector', 'targetRef', 'targetRefs'].filter(k => spec[k] !== undefined);
+  if (set.length > 1) r.error(E, 'spec', 'only one of selector, targetRef or targetRefs may be set', set);
+  if (isObj(spec.selector)) {
+    const labels = spec.selector.matchLabels ?? {};
+    const keys = Object.keys(labels);
+    if (keys.length === 0) r.warning(W, 'spec.selector', 'a selector without labels selects every workload of the namespace', spec.selector, 'give matchLabels, or omit the selector');
+    for (const k of keys) {
+      if (k === '' || k.includes('*')) r.error(E, 'spec.selector.matchLabels', 'a selector label key must not be empty or contain "*"', k);
+      else if (typeof labels[k] === 'string' && labels[k].includes('*')) r.error(E, `spec.selector.matchLabels.${k}`, 'wildcard is not supported in selector values', labels[k]);
+    }
+  }
+  const refs: Array<[any, string]> = [];
+  if (spec.targetRef !== undefined) refs.push([spec.targetRef, 'spec.targetRef']);
+  if (Array.isArray(spec.targetRefs)) spec.targetRefs.forEach((t: any, i: number) => refs.push([t, `spec.targetRefs[${i}]`]));
+  for (const [ref, f] of refs) {
+    if (!isObj(ref)) continue;
+    if (typeof ref.name !== 'string' || ref.name.length === 0) r.error(E, `${f}.name`, 'a targetRef needs a name', ref.name);
+    if (ref.namespace !== undefined && ref.namespace !== '') r.error(E, `${f}.namespace`, 'cross-namespace targetRefs are not supported', ref.namespace, 'omit namespace');
+    const gk = `${ref.group ?? ''}/${ref.kind}`;
+    if (!TARGET_KINDS.has(gk)) r.error(E, f, 'a targetRef must name a Service, ServiceEntry, Gateway or GatewayClass', gk, 'core Service, networking.istio.io ServiceEntry, gateway.networking.k8s.io Gateway or GatewayClass');
+  }
+}
+
+function checkProviders(r: Reporter, providers: unknown, f: string): number {
+  if (!Array.isArray(providers)) return 0;
+  providers.forEach((p, i) => {
+    if (!isObj(p) || typeof p.name !== 'string' || p.name.length === 0) r.error(E, `${f}[${i}].name`, 'a provider needs a name', isObj(p) ? p.name : p);
+  });
+  return providers.length;
+}
+
+function checkTracing(r: Reporter, tracing: any[]): void {
+  if (tracing.length > 1) r.warning(W, 'spec.tracing', 'only one tracing entry is supported; the others are ignored', tracing.length, 'one entry');
+  tracing.forEach((t, i) => {
+    const f = `spec.tracing[${i}]`;
+    if (!isObj(t)) return;
+    if (checkProviders(r, t.providers, `${f}.providers`) > 1) {
+      r.warning(W, `${f}.providers`, 'only one tracing provider per entry is supported; the others are ignored', t.providers.map((p: any) => p?.name));
+    }
+    const pct = t.randomSamplingPercentage;
+    if (pct !== undefined && (typeof pct !== 'number' || pct < 0 || pct > 100)) r.error(E, `${f}.randomSamplingPercentage`, 'a sampling percentage must be between 0 and 100', pct);
+    if (isObj(t.customTags)) {
+      for (const [name, tag] of Object.entries(t.customTags)) {
+        const tf = `${f}.customTags.${name}`;
+        if (name === '') r.error(E, `${f}.customTags`, 'a custom tag needs a name', name);
+        if (!isObj(tag)) continue;
+        const kinds = ['literal', 'environment', 'header', 'formatter'].filter(k => tag[k] !== undefined);
+        if (kinds.length !== 1) {
+          r.error(E, tf, 'a custom tag needs exactly one of literal, environment, header or formatter', kinds);
+          continue;
+        }
+        const k = kinds[0];
+        const v = tag[k] ?? {};
+        if (k === 'literal' && !v.value) r.error(E, `${tf}.literal.value`, 'a literal tag needs a value', v.value);
+        if (k === 'formatter' && !v.value) r.error(E, `${tf}.formatter.value`, 'a formatter tag needs a value', v.value);
+        if ((k === 'environment' || k === 'header') && !v.name) r.error(E, `${tf}.${k}.name`, `a ${k} tag needs a name`, v.name);
+      }
+    }
+  });
+}
+
+function checkMetrics(r: Reporter, metrics: any[]): void {
+  metrics.forEach((m, i) => {
+    const f = `spec.metrics[${i}]`;
+    if (!isObj(m)) return;
+    checkProviders(r, m.providers, `${f}.providers`);
+    if (m.reportingInterval !== undefined) {
+      const err = checkDuration(m.reportingInterval);
+      if (err) r.error(E, `${f}.reportingInterval`, `reportingInterval ${err}`, m.reportingInterval);
+    }
+    (Array.isArray(m.overrides) ? m.overrides : []).forEach((o: any, j: number) => {
+      const of = `${f}.overrides[${j}]`;
+      if (!isObj(o)) return;
+      if (isObj(o.match)) {
+        if (o.match.metric !== undefined && o.match.customMetric !== undefined) r.error(E, `${of}.match`, 'give either metric or customMetric, not both', o.match);
+        if (o.match.customMetric !== undefined && (typeof o.match.customMetric !== 'string' || o.match.customMetric.length === 0)) {
+          r.error(E, `${of}.match.customMetric`, 'customMetric must not be empty', o.match.customMetric);
+        }
+      }
+      if (isObj(o.tagOverrides)) {
+        for (const [tag, t] of Object.entries(o.tagOverrides)) {
+          const tf = `${of}.tagOverrides.${tag}`;
+          if (tag === '') r.warning(W, `${of}.tagOverrides`, 'a tag override without a tag name has no effect', tag);
+          if (!isObj(t)) continue;
+          const op = t.operation ?? 'UPSERT';
+          if (op === 'UPSERT' && (typeof t.value !== 'string' || t.value.length === 0)) r.error(E, `${tf}.value`, 'value must be set when operation is UPSERT', t.value, 'a CEL expression such as request.host');
+          if (op === 'REMOVE' && t.value !== undefined) r.error(E, `${tf}.value`, 'value must not be set when operation is REMOVE', t.value, 'remove the value');
+        }
+      }
+    });
+  });
+}
+
+function checkAccessLogging(r: Reporter, logging: any[]): void {
+  logging.forEach((a, i) => {
+    const f = `spec.accessLogging[${i}]`;
+    if (!isObj(a)) return;
+    checkProviders(r, a.providers, `${f}.providers`);
+    const expr = isObj(a.filter) ? a.filter.expression : undefined;
+    if (typeof expr === 'string' && expr.length > 0) {
+      try {
+        parseCel(expr);
+      } catch (e) {
+        r.error(E, `${f}.filter.expression`, `the filter is not a valid CEL expression: ${(e as Error).message.replace(/^<input>:/, 'at ')}`, expr);
+      }
+    }
+  });
+}
+
+/** Telemetry rules. @internal */
+export const telemetryRule: ObjectRule = {
+  kinds: ['telemetry.istio.io/Telemetry'],
+  check(obj, r) {
+    const spec = isObj(obj.spec) ? obj.spec : {};
+    checkPolicyTarget(r, spec);
+    checkTracing(r, Array.isArray(spec.tracing) ? spec.tracing : []);
+    checkMetrics(r, Array.isArray(spec.metrics) ? spec.metrics : []);
+    checkAccessLogging(r, Array.isArray(spec.accessLogging) ? spec.accessLogging : []);
+  },
+};

@@ -30,6 +30,8 @@ interface Case {
   readonly namespace?: string;
   /** Documents (by name) that cannot be built through the typed API, with the reason. */
   readonly explained?: { [name: string]: string };
+  /** Analysis codes the fixture triggers on purpose (it tests one object at a time, not a coherent mesh). */
+  readonly suppress?: string[];
   build(chart: Chart): void;
 }
 
@@ -130,6 +132,8 @@ const CASES: Case[] = [
   },
   {
     file: `${CRDS}/telemetry-valid.yaml`,
+    // Three namespace-wide Telemetries in one namespace: valid each, but istioctl analyze reports the set (IST0160).
+    suppress: ['IST0160'],
     build: c => {
       new Telemetry(c, 'full', {
         metadata: { name: 'full' },
@@ -219,6 +223,7 @@ function runCase(shared: string, c: Case): { total: number; agreed: number; expl
   const expected = documents(path.join(shared, c.file)).filter(d => KINDS.has(d.kind));
   const app: App = Testing.app();
   const chart = new Chart(app, 'sample', c.namespace ? { namespace: c.namespace } : {});
+  IstioAnalysis.of(app).suppress(...(c.suppress ?? []));
   c.build(chart);
   const failures: string[] = [];
   const explained: string[] = [];
@@ -229,7 +234,7 @@ function runCase(shared: string, c: Case): { total: number; agreed: number; expl
     failures.push(`${c.file}: synth failed: ${(e as Error).message.split('\n').slice(0, 4).join(' | ')}`);
     return { total: expected.length, agreed: 0, explained, failures };
   }
-  const errors = IstioAnalysis.analyze(manifests).filter(d => d.level === DiagnosticLevel.ERROR);
+  const errors = IstioAnalysis.analyze(manifests, { suppress: c.suppress }).filter(d => d.level === DiagnosticLevel.ERROR);
   for (const e of errors) failures.push(`${c.file}: analysis: ${e.code} ${e.message}`);
   let agreed = 0;
   for (const exp of expected) {

@@ -11,9 +11,12 @@ import { CROSS_RULES, OBJECT_RULES } from './rules';
 import { schemaRule } from './schema';
 
 const USAGE = `usage: cdk8s-istio analyze [--json] [--suppress CODE[,CODE...]] [--fail-on-warnings]
-                           [--namespace NS] FILE|DIR...
+                           [--namespace NS] [--each-file] FILE|DIR...
   Checks Istio manifests as the API server, istiod's webhook and istioctl analyze would.
-  DIRs are searched for *.yaml / *.yml. Exit status: 0 clean, 1 errors found, 2 bad usage or unreadable input.`;
+  DIRs are searched for *.yaml / *.yml. All objects are analyzed together, as one cluster would hold them
+  (a later definition of the same resource replaces an earlier one); --each-file analyzes every file on its
+  own, for a directory of alternatives such as Istio's samples.
+  Exit status: 0 clean, 1 errors found, 2 bad usage or unreadable input.`;
 
 /** Collect YAML files below the given paths, in a stable order. @internal */
 export function collectFiles(paths: string[]): string[] {
@@ -58,32 +61,55 @@ export function main(
   if (args[0] === 'analyze') args.shift();
   let json = false;
   let failOnWarnings = false;
+  let eachFile = false;
   const suppress: string[] = [];
   let defaultNamespace: string | undefined;
   const paths: string[] = [];
   while (args.length > 0) {
     const a = args.shift()!;
-    if (a === '--json') {json = true;} else if (a === '--fail-on-warnings') {failOnWarnings = true;} else if (a === '--suppress') {suppress.push(...(args.shift() ?? '').split(',').filter(Boolean));} else if (a === '--namespace') {defaultNamespace = args.shift();} else if (a === '-h' || a === '--help') {
-      out(USAGE + '\n');
-      return 0;
-    } else if (a.startsWith('-')) {
-      err(`unknown option ${a}\n${USAGE}\n`);
-      return 2;
-    } else {paths.push(a);}
+    switch (a) {
+      case '--json':
+        json = true;
+        break;
+      case '--fail-on-warnings':
+        failOnWarnings = true;
+        break;
+      case '--each-file':
+        eachFile = true;
+        break;
+      case '--suppress':
+        suppress.push(...(args.shift() ?? '').split(',').filter(Boolean));
+        break;
+      case '--namespace':
+        defaultNamespace = args.shift();
+        break;
+      case '-h':
+      case '--help':
+        out(USAGE + '\n');
+        return 0;
+      default:
+        if (a.startsWith('-')) {
+          err(`unknown option ${a}\n${USAGE}\n`);
+          return 2;
+        }
+        paths.push(a);
+    }
   }
   if (paths.length === 0) {
     err(USAGE + '\n');
     return 2;
   }
-  let entries: ManifestEntry[];
+  let groups: ManifestEntry[][];
   try {
-    entries = collectFiles(paths).flatMap(readManifests);
+    const perFile = collectFiles(paths).map(readManifests);
+    groups = eachFile ? perFile : [perFile.flat()];
   } catch (e) {
     err(`cdk8s-istio analyze: ${(e as Error).message}\n`);
     return 2;
   }
   const options: AnalysisOptions = { suppress, defaultNamespace };
-  const diagnostics: Diagnostic[] = runAnalysis(entries, options, schemaRule, OBJECT_RULES, CROSS_RULES);
+  const entries = groups.flat();
+  const diagnostics: Diagnostic[] = groups.flatMap(g => runAnalysis(g, options, schemaRule, OBJECT_RULES, CROSS_RULES));
   if (json) {
     out(JSON.stringify(diagnostics, undefined, 2) + '\n');
   } else {

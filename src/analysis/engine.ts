@@ -151,10 +151,27 @@ export function runAnalysis(
     }
     for (const rule of rulesByKind.get(gk) ?? []) rule.check(obj, report, ctx);
   }
-  // Cross-resource analyzers see what the API server would store: objects the schema rejected are not there.
+  // Cross-resource analyzers see what the API server would store: objects the schema rejected are not there,
+  // and of several definitions of one resource (a directory of alternative files) the last one applied wins.
+  const replaced = supersededDefinitions(objects, ctx);
+  for (const o of replaced) rejected.add(o);
   const stored = rejected.size === 0 ? ctx : storedView(ctx, objects, rejected);
   for (const rule of crossRules) rule.check(stored);
   return diagnostics;
+}
+
+function supersededDefinitions(objects: readonly any[], ctx: RunContext): any[] {
+  const last = new Map<string, any>();
+  const superseded: any[] = [];
+  for (const o of objects) {
+    const name = o?.metadata?.name;
+    if (typeof name !== 'string') continue;
+    const key = `${groupKindOf(o)}|${ctx.namespaceOf(o)}|${name}`;
+    const previous = last.get(key);
+    if (previous) superseded.push(previous);
+    last.set(key, o);
+  }
+  return superseded;
 }
 
 function storedView(ctx: RunContext, objects: readonly any[], rejected: Set<any>): RunContext {

@@ -84,4 +84,31 @@ describe('cdk8s-istio analyze', () => {
     expect(plain.out).toContain('WARNING IST0133');
     expect(run(['analyze', '--fail-on-warnings', dir]).code).toBe(1);
   });
+
+  test('one cluster state by default (the last definition of a resource wins); --each-file judges files alone', () => {
+    const dr = (subsets: string[]) => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: shop}
+spec:
+  host: reviews
+  subsets: [${subsets.map(s => `{name: ${s}, labels: {version: ${s}}}`).join(', ')}]
+`;
+    const vs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: shop}
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v2}
+`;
+    const dir = tmpdir({ 'a.yaml': `${vs}---\n${dr(['v1', 'v2'])}`, 'b.yaml': dr(['v1']) });
+    const together = run(['analyze', dir]);
+    expect(together.code).toBe(1);
+    expect(together.out).toContain('IST0101');
+    expect(together.out).toContain('no DestinationRule in the analysed manifests defines subset "v2" for host "reviews"');
+    const each = run(['analyze', '--each-file', dir]);
+    expect(each.out).not.toContain('IST0101');
+    expect(each.code).toBe(0);
+  });
 });

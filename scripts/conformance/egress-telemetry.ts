@@ -24,6 +24,7 @@ import {
   TrafficDirection, VirtualService, WorkloadSelector,
 } from '../../src';
 import type { Suite, SuiteResult } from '../conformance';
+import { diff, dropEmpty } from './compare';
 
 interface Case {
   readonly file: string;
@@ -167,35 +168,6 @@ const CASES: Case[] = [
 
 const INVALID = [`${CRDS}/serviceentry-invalid.yaml`, `${CRDS}/telemetry-invalid.yaml`];
 const KINDS = new Set(['ServiceEntry', 'Telemetry', 'VirtualService', 'DestinationRule']);
-
-function dropEmpty(v: any): any {
-  if (Array.isArray(v)) {
-    const out = v.map(dropEmpty).filter(x => x !== undefined);
-    return out.length ? out : undefined;
-  }
-  if (v !== null && typeof v === 'object') {
-    const out: any = {};
-    for (const [k, x] of Object.entries(v)) {
-      const p = dropEmpty(x);
-      if (p !== undefined) out[k] = p;
-    }
-    return Object.keys(out).length ? out : undefined;
-  }
-  return v === null ? undefined : v;
-}
-
-function diff(a: any, b: any, at: string, out: string[]): void {
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) out.push(`${at}: ${a.length} entries, sample has ${b.length}`);
-    for (let i = 0; i < Math.min(a.length, b.length); i++) diff(a[i], b[i], `${at}[${i}]`, out);
-    return;
-  }
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) diff(a[k], b[k], at ? `${at}.${k}` : k, out);
-    return;
-  }
-  if (a !== b) out.push(`${at}: ours ${JSON.stringify(a)}, sample ${JSON.stringify(b)}`);
-}
 
 /** Normalisations 2 and 3 (see the file comment), applied to both sides. */
 function canonical(spec: any): any {

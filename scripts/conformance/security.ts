@@ -17,6 +17,7 @@ import {
   WorkloadSelector,
 } from '../../src';
 import type { Suite, SuiteResult } from '../conformance';
+import { diff, dropEmpty } from './compare';
 
 const DIR = 'istio/samples/validation-testdata/crds';
 const FILES = ['authz', 'peerauth', 'reqauth'];
@@ -197,35 +198,6 @@ const INVALID: Record<string, Invalid> = {
   'reqauth-invalid.yaml/invalid-space-delimited-claims': { expect: 'refused', build: (c, name) => ra(c, name, { spaceDelimitedClaims: [''] }) },
   'reqauth-invalid.yaml/invalid-presence-value': { expect: 'unrepresentable', why: 'presence is not in the pinned 1.30.3 CRDs, so the API has no such field' },
 };
-
-function dropEmpty(v: any): any {
-  if (Array.isArray(v)) {
-    const out = v.map(dropEmpty).filter(x => x !== undefined);
-    return out.length ? out : undefined;
-  }
-  if (v && typeof v === 'object') {
-    const out: any = {};
-    for (const [k, x] of Object.entries(v)) {
-      const p = dropEmpty(x);
-      if (p !== undefined) out[k] = p;
-    }
-    return Object.keys(out).length ? out : undefined;
-  }
-  return v === null ? undefined : v;
-}
-
-function diff(a: any, b: any, at: string, out: string[]): void {
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) out.push(`${at}: ${a.length} entries, sample has ${b.length}`);
-    for (let i = 0; i < Math.min(a.length, b.length); i++) diff(a[i], b[i], `${at}[${i}]`, out);
-    return;
-  }
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) diff(a[k], b[k], at ? `${at}.${k}` : k, out);
-    return;
-  }
-  if (a !== b) out.push(`${at}: ours ${JSON.stringify(a)}, sample ${JSON.stringify(b)}`);
-}
 
 /** Remove fields the pinned CRDs lack from a sample; returns what was removed. */
 function dropUnpinned(doc: any, notes: string[]): void {

@@ -16,6 +16,7 @@ import {
   LoadBalancer, Percent, RouteDestination, StringMatch, VirtualService,
 } from '../../src';
 import type { Suite, SuiteResult } from '../conformance';
+import { diff, dropEmpty } from './compare';
 
 /** What a builder gets: the chart whose VS/DR objects are compared, and helpers for context objects. */
 interface Ctx {
@@ -202,37 +203,6 @@ const CASES: Case[] = [
 ];
 
 const KINDS = new Set(['VirtualService', 'DestinationRule']);
-
-/** Drop null/undefined and empty lists and maps, recursively. */
-function dropEmpty(v: any): any {
-  if (Array.isArray(v)) {
-    const out = v.map(dropEmpty).filter(x => x !== undefined);
-    return out.length ? out : undefined;
-  }
-  if (v !== null && typeof v === 'object') {
-    const out: any = {};
-    for (const [k, x] of Object.entries(v)) {
-      const p = dropEmpty(x);
-      if (p !== undefined) out[k] = p;
-    }
-    return Object.keys(out).length ? out : undefined;
-  }
-  return v === null ? undefined : v;
-}
-
-/** Field paths where `a` (ours) and `b` (the sample) differ. */
-function diff(a: any, b: any, at: string, out: string[]): void {
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) out.push(`${at}: ${a.length} entries, sample has ${b.length}`);
-    for (let i = 0; i < Math.min(a.length, b.length); i++) diff(a[i], b[i], `${at}[${i}]`, out);
-    return;
-  }
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) diff(a[k], b[k], at ? `${at}.${k}` : k, out);
-    return;
-  }
-  if (a !== b) out.push(`${at}: ours ${JSON.stringify(a)}, sample ${JSON.stringify(b)}`);
-}
 
 function normalise(ours: any, sample: any): any {
   const copy = JSON.parse(JSON.stringify(ours));

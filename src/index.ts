@@ -42,3 +42,4 @@ export * from './patterns/canary-release';
 export * from './patterns/ab-test';
 export * from './patterns/blue-green';
 export * from './patterns/traffic-mirror';
+export * from './analysis/cdk8s-plugin';

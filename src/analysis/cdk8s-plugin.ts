@@ -1,0 +1,88 @@
+// The analysis as a cdk8s-cli validation plugin: `validations:` in any app's cdk8s.yaml runs it over the synth
+// output, whether or not the app uses our constructs. cdk8s-cli loads the package, constructs the class with
+// the `properties` of the cdk8s.yaml entry and calls `validate(context)`.
+import { DiagnosticLevel } from './diagnostic';
+import { ManifestEntry, runAnalysis } from './engine';
+import { CROSS_RULES, OBJECT_RULES } from './rules';
+import { schemaRule } from './schema';
+
+/**
+ * Options of the cdk8s-cli validation plugin (the `properties` of its cdk8s.yaml entry).
+ */
+export interface IstioValidationProps {
+  /**
+   * Codes never to report.
+   * @default - none
+   */
+  readonly suppress?: string[];
+  /**
+   * Fail on warnings too.
+   * @default false
+   */
+  readonly failOnWarnings?: boolean;
+  /**
+   * Namespaces that exist in the cluster although the app does not define them.
+   * @default - none
+   */
+  readonly knownNamespaces?: string[];
+  /**
+   * Hosts and gateways (`ns/name`) that exist although the app does not define them.
+   * @default - none
+   */
+  readonly knownHosts?: string[];
+}
+
+/**
+ * A cdk8s-cli validation plugin that runs the Istio analysis over the synthesized manifests:
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./node_modules/cdk8s-istio
+ *     version: 0.0.0
+ *     class: IstioValidation
+ *     properties: { suppress: [IST0134] }
+ * ```
+ */
+export class IstioValidation {
+  private readonly props: IstioValidationProps;
+
+  public constructor(props: IstioValidationProps = {}) {
+    this.props = props;
+  }
+
+  /**
+   * Called by cdk8s-cli after synth with its `ValidationContext` (typed loosely so that no cdk8s-cli version is
+   * a dependency): reads every manifest, reports each failing finding as a violation, and submits the report.
+   */
+  public async validate(context: any): Promise<void> {
+    const entries: ManifestEntry[] = [];
+    for (const file of context.manifests as string[]) {
+      for (const object of context.parseManifest(file) as any[]) {
+        if (object) entries.push({ object, source: file });
+      }
+    }
+    const diagnostics = runAnalysis(entries, {
+      suppress: this.props.suppress,
+      knownNamespaces: this.props.knownNamespaces,
+      knownHosts: this.props.knownHosts,
+    }, schemaRule, OBJECT_RULES, CROSS_RULES);
+    let failed = false;
+    for (const d of diagnostics) {
+      const failing = d.level === DiagnosticLevel.ERROR || (this.props.failOnWarnings === true && d.level === DiagnosticLevel.WARNING);
+      if (!failing) {
+        if (d.level === DiagnosticLevel.WARNING) context.logger.log(`WARNING ${d.code} ${d.kind}/${d.namespace ?? ''}/${d.name}: ${d.message}`);
+        continue;
+      }
+      failed = true;
+      context.report.addViolation({
+        ruleName: d.code,
+        recommendation: d.message,
+        fix: d.code.startsWith('IST')
+          ? `https://istio.io/latest/docs/reference/config/analysis/${d.code.toLowerCase()}/`
+          : 'see "Analysis, three ways" in the cdk8s-istio README',
+        violatingResources: [{ resourceName: d.name, locations: d.field ? [d.field] : [], manifestPath: d.source ?? '' }],
+      });
+    }
+    context.report.submit(failed ? 'failure' : 'success', { analyzed: String(entries.length) });
+  }
+}

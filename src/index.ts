@@ -43,3 +43,4 @@ export * from './patterns/ab-test';
 export * from './patterns/blue-green';
 export * from './patterns/traffic-mirror';
 export * from './analysis/cdk8s-plugin';
+export * from './patterns/zero-trust-namespace';

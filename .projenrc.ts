@@ -72,6 +72,12 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 for (const p of ['/examples/', '/bench/', '/scripts/', '/imports/', '/.ci/', '/API.md']) project.npmignore?.exclude(p);
 
+// Python, Java and Go packages need PyPI, Maven Central and Go tooling that these machines cannot reach, so
+// `package` builds the npm package only; CI proves the other languages with `jsii-pacmak --code-only`.
+const packageTask = project.tasks.tryFind('package');
+packageTask?.reset();
+packageTask?.spawn(project.tasks.tryFind('package:js')!);
+
 // The generated L1 bindings are committed and never hand-edited, so eslint --fix must not touch them.
 project.eslint?.addIgnorePattern('src/imports/');
 

@@ -88,6 +88,12 @@ project.addTask('examples', {
   steps: [{ exec: 'bash scripts/synth-examples.sh' }],
 });
 
+project.addTask('bench', {
+  description: 'Synth benchmark (issue #8): constructs + analysis vs raw ApiObjects; pass --n 100 --reps 1 for a smoke run',
+  receiveArgs: true,
+  steps: [{ exec: 'ts-node --transpile-only --project test/tsconfig.json bench/synth.ts' }],
+});
+
 project.addTask('conformance', {
   description: 'Run the conformance scripts against ../shared/istio (prints counts; skips with a message when ../shared is absent)',
   steps: [{ exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/conformance.ts' }],

@@ -1,0 +1,185 @@
+// The synth benchmark of issue #8: the same mesh through the constructs with analysis on (a) and as raw
+// ApiObjects (b), checked byte-identical, then timed. Each N runs in a fresh child process so one size's heap
+// and JIT state do not leak into the next; within a child, a and b alternate order between repetitions so
+// neither always pays for the other's garbage.
+//
+//   bench/synth.ts [--n 250,1000,4000] [--reps 5] [--out bench/RESULTS.md]
+//
+// No assertion is made on timings (CI runs --n 100 --reps 1 to prove the benchmark still works); the only
+// failure is output that differs between a and b.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { buildConstructs, buildRaw } from './mesh';
+import { IstioAnalysis } from '../src';
+
+const ROOT = path.resolve(__dirname, '..');
+
+interface Sample { build: number; synth: number; analysis: number }
+interface ChildResult { n: number; objects: number; findings: number; a: Sample[]; b: Sample[] }
+interface MemResult { peakRssMb: number; heapMb: number }
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const gc = () => (global as any).gc?.();
+
+// The analysis runs inside synthYaml (as the root's validation); its share is measured by timing that call.
+let analysisMs = 0;
+const proto = IstioAnalysis.prototype as any;
+const originalRun = proto.run;
+proto.run = function (this: unknown, ...args: unknown[]) {
+  const t = now();
+  try {
+    return originalRun.apply(this, args);
+  } finally {
+    analysisMs += now() - t;
+  }
+};
+
+function once(variant: 'a' | 'b', n: number): { sample: Sample; yaml: string; app: App } {
+  gc();
+  analysisMs = 0;
+  const t0 = now();
+  const app = new App();
+  (variant === 'a' ? buildConstructs : buildRaw)(app, n);
+  const t1 = now();
+  const yaml = app.synthYaml();
+  const t2 = now();
+  return { sample: { build: t1 - t0, synth: t2 - t1, analysis: analysisMs }, yaml, app };
+}
+
+function child(n: number, reps: number): ChildResult {
+  // Warm the JIT on a small mesh so the first measured repetition is not the interpreter's.
+  for (let i = 0; i < 2; i++) {
+    once('a', Math.min(n, 250));
+    once('b', Math.min(n, 250));
+  }
+  const out: ChildResult = { n, objects: 0, findings: 0, a: [], b: [] };
+  for (let r = 0; r < reps; r++) {
+    const order: Array<'a' | 'b'> = r % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
+    const runs: Record<string, ReturnType<typeof once>> = {};
+    for (const v of order) {
+      runs[v] = once(v, n);
+      out[v].push(runs[v].sample);
+    }
+    if (runs.a.yaml !== runs.b.yaml) {
+      fs.writeFileSync(path.join(os.tmpdir(), 'bench-a.yaml'), runs.a.yaml);
+      fs.writeFileSync(path.join(os.tmpdir(), 'bench-b.yaml'), runs.b.yaml);
+      throw new Error(`N=${n}: the constructs and the raw ApiObjects synthesize different YAML (see ${os.tmpdir()}/bench-{a,b}.yaml)`);
+    }
+    out.objects = runs.a.yaml.split('\n---\n').length;
+    out.findings = IstioAnalysis.of(runs.a.app).diagnostics.length;
+  }
+  return out;
+}
+
+/** One run in a fresh process: the resident-set peak above the loaded-but-idle process, and the heap it committed. */
+function memChild(variant: 'a' | 'b', n: number): MemResult {
+  gc();
+  const base = process.memoryUsage().rss;
+  const r = once(variant, n);
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  const heap = require('v8').getHeapStatistics().total_heap_size;
+  void r;
+  return { peakRssMb: (peakRss - base) / 2 ** 20, heapMb: heap / 2 ** 20 };
+}
+
+function spawnChild(args: string[]): any {
+  const res = spawnSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register', __filename, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true', CDK8S_ISTIO_QUIET: '1' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  if (res.status !== 0) throw new Error(`child ${args.join(' ')} failed:\n${res.stderr}`);
+  const line = res.stdout.trim().split('\n').pop()!;
+  return JSON.parse(line);
+}
+
+/** `require('cdk8s-istio')` as a user pays it: the compiled lib/, in a fresh node process. */
+function requireTimes(reps: number): number[] | undefined {
+  const lib = path.join(ROOT, 'lib', 'index.js');
+  if (!fs.existsSync(lib)) return undefined;
+  const script = 'const t=process.hrtime.bigint();require(process.argv[1]);'
+    + 'console.log(Number(process.hrtime.bigint()-t)/1e6)';
+  // cdk8s and constructs are loaded first: they are the user's own dependencies, not our cost.
+  const pre = 'require("cdk8s");require("constructs");';
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const res = spawnSync(process.execPath, ['-e', pre + script, lib], { cwd: ROOT, encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(res.stderr);
+    times.push(Number(res.stdout.trim()));
+  }
+  return times;
+}
+
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+function main() {
+  const sizes = arg('n', '250,1000,4000').split(',').map(Number);
+  const reps = Number(arg('reps', '5'));
+  const outFile = arg('out', '');
+  const loadBefore = os.loadavg();
+  const results: Array<ChildResult & { memA: MemResult; memB: MemResult }> = [];
+  for (const n of sizes) {
+    process.stderr.write(`N=${n}: ${reps} repetitions...\n`);
+    const r: ChildResult = spawnChild(['--child', String(n), '--reps', String(reps)]);
+    const memA: MemResult = spawnChild(['--mem', 'a', String(n)]);
+    const memB: MemResult = spawnChild(['--mem', 'b', String(n)]);
+    results.push({ ...r, memA, memB });
+  }
+  const req = requireTimes(Math.max(reps, 5));
+  const loadAfter = os.loadavg();
+
+  const total = (s: Sample) => s.build + s.synth;
+  const lines: string[] = [];
+  lines.push(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, ${os.platform()} ${os.release()}`);
+  lines.push(`Load average (1/5/15 min): ${loadBefore.map(x => x.toFixed(2)).join(' / ')} before, ${loadAfter.map(x => x.toFixed(2)).join(' / ')} after`);
+  lines.push(`Repetitions: ${reps} per size (medians), after a warm-up; ${new Date().toISOString()}`);
+  lines.push('');
+  lines.push('| N services | objects | (a) constructs + analysis: build + synthYaml | (b) raw ApiObjects | a/b | analysis share of (a) | peak RSS a / b | heap a / b | findings |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  const medians = new Map<number, number>();
+  for (const r of results) {
+    const a = median(r.a.map(total));
+    const b = median(r.b.map(total));
+    medians.set(r.n, a);
+    const share = median(r.a.map(s => s.analysis / total(s)));
+    lines.push(`| ${r.n} | ${r.objects} | ${fmt(a)} (${fmt(median(r.a.map(s => s.build)))} + ${fmt(median(r.a.map(s => s.synth)))}) `
+      + `| ${fmt(b)} (${fmt(median(r.b.map(s => s.build)))} + ${fmt(median(r.b.map(s => s.synth)))}) | ${(a / b).toFixed(2)} `
+      + `| ${(share * 100).toFixed(1)}% (${fmt(median(r.a.map(s => s.analysis)))}) `
+      + `| ${r.memA.peakRssMb.toFixed(0)} / ${r.memB.peakRssMb.toFixed(0)} MB | ${r.memA.heapMb.toFixed(0)} / ${r.memB.heapMb.toFixed(0)} MB | ${r.findings} |`);
+  }
+  lines.push('');
+  const sorted = [...medians.keys()].sort((x, y) => x - y);
+  for (let i = 1; i < sorted.length; i++) {
+    const [lo, hi] = [sorted[i - 1], sorted[i]];
+    lines.push(`time(${hi}) / time(${lo}) for (a): ${(medians.get(hi)! / medians.get(lo)!).toFixed(2)} (size ratio ${(hi / lo).toFixed(1)})`);
+  }
+  lines.push(req
+    ? `require('cdk8s-istio') (lib/, fresh process, cdk8s and constructs preloaded): median ${fmt(median(req))} (runs: ${req.map(t => t.toFixed(0)).join(', ')} ms)`
+    : 'require(\'cdk8s-istio\'): lib/ not compiled (run `npx projen compile`), not measured');
+  const text = lines.join('\n');
+  process.stdout.write(text + '\n');
+  if (outFile) fs.writeFileSync(outFile, text + '\n');
+}
+
+if (process.argv.includes('--child')) {
+  process.stdout.write(JSON.stringify(child(Number(arg('child', '100')), Number(arg('reps', '1')))) + '\n');
+} else if (process.argv.includes('--mem')) {
+  const i = process.argv.indexOf('--mem');
+  process.stdout.write(JSON.stringify(memChild(process.argv[i + 1] as 'a' | 'b', Number(process.argv[i + 2]))) + '\n');
+} else {
+  main();
+}

@@ -79,6 +79,7 @@ project.addTask('import:istio', {
   description: 'Regenerate the L1 bindings and the schema module in src/imports/ from the pinned CRDs in imports/istio-crds.yaml (offline)',
   steps: [
     { exec: 'cdk8s import istio:=imports/istio-crds.yaml --language typescript --output src/imports --no-check-upgrade' },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/fast-l1-tojson.ts' },
     { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/gen-schemas.ts' },
   ],
 });

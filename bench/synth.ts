@@ -19,7 +19,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 interface Sample { build: number; synth: number; analysis: number }
 interface ChildResult { n: number; objects: number; findings: number; a: Sample[]; b: Sample[] }
-interface MemResult { peakRssMb: number; heapMb: number }
+interface MemResult { peakHeapMb: number }
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -84,25 +84,42 @@ function child(n: number, reps: number): ChildResult {
   return out;
 }
 
-/** One run in a fresh process: the resident-set peak above the loaded-but-idle process, and the heap it committed. */
-function memChild(variant: 'a' | 'b', n: number): MemResult {
+/**
+ * One run in a fresh process started with --trace-gc: V8 prints the heap in use before every collection, so
+ * the largest of those (and the heap in use at the end) between the two markers is the run's peak heap.
+ */
+function memChild(variant: 'a' | 'b', n: number) {
   gc();
-  const base = process.memoryUsage().rss;
+  process.stdout.write(`BENCH-START ${process.memoryUsage().heapUsed}\n`);
   const r = once(variant, n);
-  const peakRss = process.resourceUsage().maxRSS * 1024;
-  const heap = require('v8').getHeapStatistics().total_heap_size;
+  process.stdout.write(`BENCH-END ${process.memoryUsage().heapUsed}\n`);
   void r;
-  return { peakRssMb: (peakRss - base) / 2 ** 20, heapMb: heap / 2 ** 20 };
 }
 
-function spawnChild(args: string[]): any {
-  const res = spawnSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register', __filename, ...args], {
+function peakHeap(variant: 'a' | 'b', n: number): MemResult {
+  const out = spawnChild(['--mem', variant, String(n)], ['--trace-gc'], true) as string;
+  const lines = out.split('\n');
+  const start = lines.findIndex(l => l.startsWith('BENCH-START'));
+  const end = lines.findIndex(l => l.startsWith('BENCH-END'));
+  const base = Number(lines[start].split(' ')[1]);
+  let peak = Number(lines[end].split(' ')[1]);
+  // e.g. "[123:0x...]   456 ms: Scavenge 45.2 (60.1) -> 40.1 (61.1) MB, ..."
+  for (const l of lines.slice(start + 1, end)) {
+    const m = /: [A-Za-z-]+[^\d]* ([\d.]+) \(([\d.]+)\) -> /.exec(l);
+    if (m) peak = Math.max(peak, Number(m[1]) * 2 ** 20);
+  }
+  return { peakHeapMb: (peak - base) / 2 ** 20 };
+}
+
+function spawnChild(args: string[], nodeFlags: string[] = [], raw = false): any {
+  const res = spawnSync(process.execPath, ['--expose-gc', ...nodeFlags, '-r', 'ts-node/register', __filename, ...args], {
     cwd: ROOT,
     env: { ...process.env, TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true', CDK8S_ISTIO_QUIET: '1' },
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
   });
   if (res.status !== 0) throw new Error(`child ${args.join(' ')} failed:\n${res.stderr}`);
+  if (raw) return res.stdout;
   const line = res.stdout.trim().split('\n').pop()!;
   return JSON.parse(line);
 }
@@ -135,8 +152,8 @@ function main() {
   for (const n of sizes) {
     process.stderr.write(`N=${n}: ${reps} repetitions...\n`);
     const r: ChildResult = spawnChild(['--child', String(n), '--reps', String(reps)]);
-    const memA: MemResult = spawnChild(['--mem', 'a', String(n)]);
-    const memB: MemResult = spawnChild(['--mem', 'b', String(n)]);
+    const memA = peakHeap('a', n);
+    const memB = peakHeap('b', n);
     results.push({ ...r, memA, memB });
   }
   const req = requireTimes(Math.max(reps, 5));
@@ -148,8 +165,8 @@ function main() {
   lines.push(`Load average (1/5/15 min): ${loadBefore.map(x => x.toFixed(2)).join(' / ')} before, ${loadAfter.map(x => x.toFixed(2)).join(' / ')} after`);
   lines.push(`Repetitions: ${reps} per size (medians), after a warm-up; ${new Date().toISOString()}`);
   lines.push('');
-  lines.push('| N services | objects | (a) constructs + analysis: build + synthYaml | (b) raw ApiObjects | a/b | analysis share of (a) | peak RSS a / b | heap a / b | findings |');
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  lines.push('| N services | objects | (a) constructs + analysis: build + synthYaml | (b) raw ApiObjects | a/b | analysis share of (a) | peak heap above baseline a / b | findings |');
+  lines.push('|---|---|---|---|---|---|---|---|');
   const medians = new Map<number, number>();
   for (const r of results) {
     const a = median(r.a.map(total));
@@ -159,7 +176,7 @@ function main() {
     lines.push(`| ${r.n} | ${r.objects} | ${fmt(a)} (${fmt(median(r.a.map(s => s.build)))} + ${fmt(median(r.a.map(s => s.synth)))}) `
       + `| ${fmt(b)} (${fmt(median(r.b.map(s => s.build)))} + ${fmt(median(r.b.map(s => s.synth)))}) | ${(a / b).toFixed(2)} `
       + `| ${(share * 100).toFixed(1)}% (${fmt(median(r.a.map(s => s.analysis)))}) `
-      + `| ${r.memA.peakRssMb.toFixed(0)} / ${r.memB.peakRssMb.toFixed(0)} MB | ${r.memA.heapMb.toFixed(0)} / ${r.memB.heapMb.toFixed(0)} MB | ${r.findings} |`);
+      + `| ${r.memA.peakHeapMb.toFixed(0)} / ${r.memB.peakHeapMb.toFixed(0)} MB | ${r.findings} |`);
   }
   lines.push('');
   const sorted = [...medians.keys()].sort((x, y) => x - y);
@@ -179,7 +196,7 @@ if (process.argv.includes('--child')) {
   process.stdout.write(JSON.stringify(child(Number(arg('child', '100')), Number(arg('reps', '1')))) + '\n');
 } else if (process.argv.includes('--mem')) {
   const i = process.argv.indexOf('--mem');
-  process.stdout.write(JSON.stringify(memChild(process.argv[i + 1] as 'a' | 'b', Number(process.argv[i + 2]))) + '\n');
+  memChild(process.argv[i + 1] as 'a' | 'b', Number(process.argv[i + 2]));
 } else {
   main();
 }

@@ -36,7 +36,9 @@ export function buildConstructs(app: App, n: number): void {
             tcp: { maxConnections: 100, connectTimeout: Duration.millis(500) },
             http: { http1MaxPendingRequests: 64, maxRequestsPerConnection: 10 },
           },
-          outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
+          outlierDetection: {
+            consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50,
+          },
         },
       });
       const stable = dr.addSubset('stable', { labels: { version: 'v1' } });

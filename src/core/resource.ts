@@ -42,7 +42,7 @@ export abstract class IstioResource extends Construct {
       metadata: props.metadata,
       spec: Lazy.any({ produce: () => this._toSpec() }),
     });
-    this.node.addValidation({ validate: () => oncePerSynthCall(this, this, () => this._validate()) });
+    this.node.addValidation({ validate: () => oncePerSynthCall(this, () => this._validate()) });
     resourceHooks.onCreate?.(this);
   }
 

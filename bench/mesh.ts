@@ -6,8 +6,14 @@ import {
   StringMatch, VirtualService, WorkloadSelector,
 } from '../src';
 
-/** Services per namespace; each namespace is one Chart with one PeerAuthentication. */
-export const SERVICES_PER_NAMESPACE = 10;
+/**
+ * Services per namespace; each namespace is one Chart with one PeerAuthentication. cdk8s revalidates the whole
+ * app once per chart it renders, so this decides how much of synth is that quadratic term (bench/RESULTS.md).
+ */
+let SERVICES_PER_NAMESPACE = 10;
+export function setServicesPerNamespace(n: number) {
+  SERVICES_PER_NAMESPACE = n;
+}
 
 const nsName = (i: number) => `team-${String(Math.floor(i / SERVICES_PER_NAMESPACE)).padStart(4, '0')}`;
 const svcName = (i: number) => `svc-${String(i).padStart(5, '0')}`;

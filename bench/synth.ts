@@ -3,7 +3,7 @@
 // and JIT state do not leak into the next; within a child, a and b alternate order between repetitions so
 // neither always pays for the other's garbage.
 //
-//   bench/synth.ts [--n 250,1000,4000] [--reps 5] [--out bench/RESULTS.md]
+//   bench/synth.ts [--n 250,1000,4000] [--reps 5] [--per-namespace 10] [--out file.md]
 //
 // No assertion is made on timings (CI runs --n 100 --reps 1 to prove the benchmark still works); the only
 // failure is output that differs between a and b.
@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { buildConstructs, buildRaw } from './mesh';
+import { buildConstructs, buildRaw, setServicesPerNamespace } from './mesh';
 import { IstioAnalysis } from '../src';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -111,7 +111,7 @@ function memChild(variant: 'a' | 'b', n: number) {
 }
 
 function peakHeap(variant: 'a' | 'b', n: number): MemResult {
-  const out = spawnChild(['--mem', variant, String(n)], ['--trace-gc'], true) as string;
+  const out = spawnChild(['--mem', variant, String(n), '--per-namespace', arg('per-namespace', '10')], ['--trace-gc'], true) as string;
   const lines = out.split('\n');
   const start = lines.findIndex(l => l.startsWith('BENCH-START'));
   const end = lines.findIndex(l => l.startsWith('BENCH-END'));
@@ -165,7 +165,7 @@ function main() {
   const results: Array<ChildResult & { memA: MemResult; memB: MemResult }> = [];
   for (const n of sizes) {
     process.stderr.write(`N=${n}: ${reps} repetitions...\n`);
-    const r: ChildResult = spawnChild(['--child', String(n), '--reps', String(reps)]);
+    const r: ChildResult = spawnChild(['--child', String(n), '--reps', String(reps), '--per-namespace', arg('per-namespace', '10')]);
     const memA = peakHeap('a', n);
     const memB = peakHeap('b', n);
     results.push({ ...r, memA, memB });
@@ -178,7 +178,7 @@ function main() {
   const lines: string[] = [];
   lines.push(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, ${os.platform()} ${os.release()}`);
   lines.push(`Load average (1/5/15 min): ${loadBefore.map(x => x.toFixed(2)).join(' / ')} before, ${loadAfter.map(x => x.toFixed(2)).join(' / ')} after`);
-  lines.push(`Repetitions: ${reps} per size (medians), after a warm-up; ${new Date().toISOString()}`);
+  lines.push(`Repetitions: ${reps} per size (medians), after a warm-up; ${arg('per-namespace', '10')} services per namespace (one chart each); ${new Date().toISOString()}`);
   lines.push('');
   lines.push('| N services | objects | (a) constructs + analysis: build + synthYaml | (b) raw ApiObjects | a/b | analysis share of (a): all (checks alone) | peak heap above baseline a / b | findings |');
   lines.push('|---|---|---|---|---|---|---|---|');
@@ -209,6 +209,7 @@ function main() {
   if (outFile) fs.writeFileSync(outFile, text + '\n');
 }
 
+setServicesPerNamespace(Number(arg('per-namespace', '10')));
 if (process.argv.includes('--child')) {
   process.stdout.write(JSON.stringify(child(Number(arg('child', '100')), Number(arg('reps', '1')))) + '\n');
 } else if (process.argv.includes('--mem')) {

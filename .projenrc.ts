@@ -90,9 +90,8 @@ project.addTask('examples', {
 });
 
 project.addTask('bench', {
-  description: 'Synth benchmark (issue #8): constructs + analysis vs raw ApiObjects; pass --n 100 --reps 1 for a smoke run',
-  receiveArgs: true,
-  steps: [{ exec: 'ts-node --transpile-only --project test/tsconfig.json bench/synth.ts' }],
+  description: 'Synth benchmark (issue #8): constructs + analysis vs raw ApiObjects; `npx projen bench -- --n 100 --reps 1` for a smoke run',
+  steps: [{ exec: 'ts-node --transpile-only --project test/tsconfig.json bench/synth.ts', receiveArgs: true }],
 });
 
 project.addTask('conformance', {

@@ -85,6 +85,7 @@ project.addTask('import:istio', {
   description: 'Regenerate the L1 bindings and the schema module in src/imports/ from the pinned CRDs in imports/istio-crds.yaml (offline)',
   steps: [
     { exec: 'cdk8s import istio:=imports/istio-crds.yaml --language typescript --output src/imports --no-check-upgrade' },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/fast-l1-tojson.ts' },
     { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/gen-schemas.ts' },
   ],
 });
@@ -92,6 +93,11 @@ project.addTask('import:istio', {
 project.addTask('examples', {
   description: 'Synthesize every example into examples/<name>/dist with cdk8s-cli',
   steps: [{ exec: 'bash scripts/synth-examples.sh' }],
+});
+
+project.addTask('bench', {
+  description: 'Synth benchmark (issue #8): constructs + analysis vs raw ApiObjects; `npx projen bench -- --n 100 --reps 1` for a smoke run',
+  steps: [{ exec: 'ts-node --transpile-only --project test/tsconfig.json bench/synth.ts', receiveArgs: true }],
 });
 
 project.addTask('conformance', {

@@ -9,6 +9,7 @@ import { formatReport } from './report';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
 import { schemaRule } from './schema';
 import { resourceHooks } from '../core/resource';
+import { oncePerSynthCall } from '../core/synth-call';
 
 const ID = 'IstioAnalysis';
 
@@ -48,7 +49,7 @@ export class IstioAnalysis extends Construct {
   private constructor(app: Construct) {
     super(app, ID);
     // The root is validated first, so the run below is fresh when each owner's validation reads it.
-    app.node.addValidation({ validate: () => this.run() });
+    app.node.addValidation({ validate: () => oncePerSynthCall(this, () => this.run()) });
   }
 
   /** Never report these codes (e.g. `IST0134` when the mesh allocates ServiceEntry addresses). */

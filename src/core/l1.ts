@@ -1,28 +1,56 @@
 // The generated L1 classes, by kind and API generation. Internal: users see the L2 constructs only.
+//
+// The bindings are required on first use of a kind, not when cdk8s-istio is loaded: the networking module
+// alone is over 1 MB of JavaScript, and a program that only analyses YAML, or only uses security kinds,
+// should not pay for parsing it.
+//
+// Each class is extended so that its JSON is computed once per synth call: the app-wide analysis resolves
+// every object when it validates the app, and cdk8s resolves it again to render it (see synth-call.ts).
+import type { ApiObject } from 'cdk8s';
 import { IstioApiVersion } from './api-version';
-import * as net from '../imports/istio-networking.istio.io';
-import * as sec from '../imports/istio-security.istio.io';
-import * as tel from '../imports/istio-telemetry.istio.io';
+import { resolvedOncePerSynthCall } from './synth-call';
 
-type L1Class = new (scope: any, id: string, props: any) => any;
+type L1Class = new (scope: any, id: string, props: any) => ApiObject;
 
-const L1: Record<string, Record<IstioApiVersion, L1Class>> = {
-  Gateway: { v1: net.Gateway, v1beta1: net.GatewayV1Beta1 },
-  VirtualService: { v1: net.VirtualService, v1beta1: net.VirtualServiceV1Beta1 },
-  DestinationRule: { v1: net.DestinationRule, v1beta1: net.DestinationRuleV1Beta1 },
-  ServiceEntry: { v1: net.ServiceEntry, v1beta1: net.ServiceEntryV1Beta1 },
-  Sidecar: { v1: net.Sidecar, v1beta1: net.SidecarV1Beta1 },
-  WorkloadEntry: { v1: net.WorkloadEntry, v1beta1: net.WorkloadEntryV1Beta1 },
-  PeerAuthentication: { v1: sec.PeerAuthentication, v1beta1: sec.PeerAuthenticationV1Beta1 },
-  AuthorizationPolicy: { v1: sec.AuthorizationPolicy, v1beta1: sec.AuthorizationPolicyV1Beta1 },
-  RequestAuthentication: { v1: sec.RequestAuthentication, v1beta1: sec.RequestAuthenticationV1Beta1 },
-  // Telemetry never had a v1beta1; older meshes serve v1alpha1.
-  Telemetry: { v1: tel.Telemetry, v1beta1: tel.TelemetryV1Alpha1 },
+/* eslint-disable @typescript-eslint/no-require-imports */
+const MODULES = {
+  net: () => require('../imports/istio-networking.istio.io'),
+  sec: () => require('../imports/istio-security.istio.io'),
+  tel: () => require('../imports/istio-telemetry.istio.io'),
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Module and class name per kind and generation. */
+const L1: Record<string, { module: keyof typeof MODULES } & Record<IstioApiVersion, string>> = {
+  Gateway: { module: 'net', v1: 'Gateway', v1beta1: 'GatewayV1Beta1' },
+  VirtualService: { module: 'net', v1: 'VirtualService', v1beta1: 'VirtualServiceV1Beta1' },
+  DestinationRule: { module: 'net', v1: 'DestinationRule', v1beta1: 'DestinationRuleV1Beta1' },
+  ServiceEntry: { module: 'net', v1: 'ServiceEntry', v1beta1: 'ServiceEntryV1Beta1' },
+  Sidecar: { module: 'net', v1: 'Sidecar', v1beta1: 'SidecarV1Beta1' },
+  WorkloadEntry: { module: 'net', v1: 'WorkloadEntry', v1beta1: 'WorkloadEntryV1Beta1' },
+  PeerAuthentication: { module: 'sec', v1: 'PeerAuthentication', v1beta1: 'PeerAuthenticationV1Beta1' },
+  AuthorizationPolicy: { module: 'sec', v1: 'AuthorizationPolicy', v1beta1: 'AuthorizationPolicyV1Beta1' },
+  RequestAuthentication: { module: 'sec', v1: 'RequestAuthentication', v1beta1: 'RequestAuthenticationV1Beta1' },
+  // Telemetry never had a v1beta1; older meshes serve v1alpha1.
+  Telemetry: { module: 'tel', v1: 'Telemetry', v1beta1: 'TelemetryV1Alpha1' },
+};
+
+const classes = new Map<string, L1Class>();
 
 /** The generated class for `kind` at `version`. @internal */
 export function l1ClassFor(kind: string, version: IstioApiVersion): L1Class {
   const entry = L1[kind];
   if (!entry) throw new Error(`internal: no L1 binding registered for ${kind}`);
-  return entry[version];
+  const key = `${kind}/${version}`;
+  let cls = classes.get(key);
+  if (!cls) {
+    const Generated: L1Class = MODULES[entry.module]()[entry[version]];
+    cls = class extends Generated {
+      public toJson(): any {
+        return resolvedOncePerSynthCall(this, () => super.toJson());
+      }
+    };
+    classes.set(key, cls);
+  }
+  return cls;
 }

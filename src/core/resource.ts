@@ -4,6 +4,7 @@ import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioApi } from './api-version';
 import { l1ClassFor } from './l1';
+import { oncePerSynthCall } from './synth-call';
 
 /**
  * Properties common to every Istio resource.
@@ -41,7 +42,7 @@ export abstract class IstioResource extends Construct {
       metadata: props.metadata,
       spec: Lazy.any({ produce: () => this._toSpec() }),
     });
-    this.node.addValidation({ validate: () => this._validate() });
+    this.node.addValidation({ validate: () => oncePerSynthCall(this, () => this._validate()) });
     resourceHooks.onCreate?.(this);
   }
 

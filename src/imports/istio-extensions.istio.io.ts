@@ -85,7 +85,9 @@ export function toJson_TrafficExtensionProps(obj: TrafficExtensionProps | undefi
     'spec': toJson_TrafficExtensionSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -163,7 +165,9 @@ export function toJson_TrafficExtensionSpec(obj: TrafficExtensionSpec | undefine
     'wasm': toJson_TrafficExtensionSpecWasm(obj.wasm),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -191,7 +195,9 @@ export function toJson_TrafficExtensionSpecLua(obj: TrafficExtensionSpecLua | un
     'inlineCode': obj.inlineCode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -227,7 +233,9 @@ export function toJson_TrafficExtensionSpecMatch(obj: TrafficExtensionSpecMatch 
     'ports': obj.ports?.map(y => toJson_TrafficExtensionSpecMatchPorts(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -273,7 +281,9 @@ export function toJson_TrafficExtensionSpecSelector(obj: TrafficExtensionSpecSel
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -323,7 +333,9 @@ export function toJson_TrafficExtensionSpecTargetRefs(obj: TrafficExtensionSpecT
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -427,7 +439,9 @@ export function toJson_TrafficExtensionSpecWasm(obj: TrafficExtensionSpecWasm | 
     'vmConfig': toJson_TrafficExtensionSpecWasmVmConfig(obj.vmConfig),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -469,7 +483,9 @@ export function toJson_TrafficExtensionSpecMatchPorts(obj: TrafficExtensionSpecM
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -545,7 +561,9 @@ export function toJson_TrafficExtensionSpecWasmVmConfig(obj: TrafficExtensionSpe
     'env': obj.env?.map(y => toJson_TrafficExtensionSpecWasmVmConfigEnv(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -589,7 +607,9 @@ export function toJson_TrafficExtensionSpecWasmVmConfigEnv(obj: TrafficExtension
     'valueFrom': obj.valueFrom,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -690,7 +710,9 @@ export function toJson_WasmPluginProps(obj: WasmPluginProps | undefined): Record
     'spec': toJson_WasmPluginSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -842,7 +864,9 @@ export function toJson_WasmPluginSpec(obj: WasmPluginSpec | undefined): Record<s
     'vmConfig': toJson_WasmPluginSpecVmConfig(obj.vmConfig),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -910,7 +934,9 @@ export function toJson_WasmPluginSpecMatch(obj: WasmPluginSpecMatch | undefined)
     'ports': obj.ports?.map(y => toJson_WasmPluginSpecMatchPorts(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -956,7 +982,9 @@ export function toJson_WasmPluginSpecSelector(obj: WasmPluginSpecSelector | unde
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1006,7 +1034,9 @@ export function toJson_WasmPluginSpecTargetRef(obj: WasmPluginSpecTargetRef | un
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1056,7 +1086,9 @@ export function toJson_WasmPluginSpecTargetRefs(obj: WasmPluginSpecTargetRefs | 
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1100,7 +1132,9 @@ export function toJson_WasmPluginSpecVmConfig(obj: WasmPluginSpecVmConfig | unde
     'env': obj.env?.map(y => toJson_WasmPluginSpecVmConfigEnv(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1142,7 +1176,9 @@ export function toJson_WasmPluginSpecMatchPorts(obj: WasmPluginSpecMatchPorts | 
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1186,7 +1222,9 @@ export function toJson_WasmPluginSpecVmConfigEnv(obj: WasmPluginSpecVmConfigEnv 
     'valueFrom': obj.valueFrom,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -85,7 +85,9 @@ export function toJson_AuthorizationPolicyProps(obj: AuthorizationPolicyProps | 
     'spec': toJson_AuthorizationPolicySpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -153,7 +155,9 @@ export function toJson_AuthorizationPolicySpec(obj: AuthorizationPolicySpec | un
     'targetRefs': obj.targetRefs?.map(y => toJson_AuthorizationPolicySpecTargetRefs(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -199,7 +203,9 @@ export function toJson_AuthorizationPolicySpecProvider(obj: AuthorizationPolicyS
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -241,7 +247,9 @@ export function toJson_AuthorizationPolicySpecRules(obj: AuthorizationPolicySpec
     'when': obj.when?.map(y => toJson_AuthorizationPolicySpecRulesWhen(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -269,7 +277,9 @@ export function toJson_AuthorizationPolicySpecSelector(obj: AuthorizationPolicyS
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -319,7 +329,9 @@ export function toJson_AuthorizationPolicySpecTargetRef(obj: AuthorizationPolicy
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -369,7 +381,9 @@ export function toJson_AuthorizationPolicySpecTargetRefs(obj: AuthorizationPolic
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -395,7 +409,9 @@ export function toJson_AuthorizationPolicySpecRulesFrom(obj: AuthorizationPolicy
     'source': toJson_AuthorizationPolicySpecRulesFromSource(obj.source),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -421,7 +437,9 @@ export function toJson_AuthorizationPolicySpecRulesTo(obj: AuthorizationPolicySp
     'operation': toJson_AuthorizationPolicySpecRulesToOperation(obj.operation),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -463,7 +481,9 @@ export function toJson_AuthorizationPolicySpecRulesWhen(obj: AuthorizationPolicy
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -595,7 +615,9 @@ export function toJson_AuthorizationPolicySpecRulesFromSource(obj: Authorization
     'trustDomains': obj.trustDomains?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -679,7 +701,9 @@ export function toJson_AuthorizationPolicySpecRulesToOperation(obj: Authorizatio
     'ports': obj.ports?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -766,7 +790,9 @@ export function toJson_AuthorizationPolicyV1Beta1Props(obj: AuthorizationPolicyV
     'spec': toJson_AuthorizationPolicyV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -834,7 +860,9 @@ export function toJson_AuthorizationPolicyV1Beta1Spec(obj: AuthorizationPolicyV1
     'targetRefs': obj.targetRefs?.map(y => toJson_AuthorizationPolicyV1Beta1SpecTargetRefs(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -880,7 +908,9 @@ export function toJson_AuthorizationPolicyV1Beta1SpecProvider(obj: Authorization
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -922,7 +952,9 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRules(obj: AuthorizationPol
     'when': obj.when?.map(y => toJson_AuthorizationPolicyV1Beta1SpecRulesWhen(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -950,7 +982,9 @@ export function toJson_AuthorizationPolicyV1Beta1SpecSelector(obj: Authorization
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1000,7 +1034,9 @@ export function toJson_AuthorizationPolicyV1Beta1SpecTargetRef(obj: Authorizatio
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1050,7 +1086,9 @@ export function toJson_AuthorizationPolicyV1Beta1SpecTargetRefs(obj: Authorizati
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1076,7 +1114,9 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRulesFrom(obj: Authorizatio
     'source': toJson_AuthorizationPolicyV1Beta1SpecRulesFromSource(obj.source),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1102,7 +1142,9 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRulesTo(obj: AuthorizationP
     'operation': toJson_AuthorizationPolicyV1Beta1SpecRulesToOperation(obj.operation),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1144,7 +1186,9 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRulesWhen(obj: Authorizatio
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1276,7 +1320,9 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRulesFromSource(obj: Author
     'trustDomains': obj.trustDomains?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1360,7 +1406,9 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRulesToOperation(obj: Autho
     'ports': obj.ports?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1447,7 +1495,9 @@ export function toJson_PeerAuthenticationProps(obj: PeerAuthenticationProps | un
     'spec': toJson_PeerAuthenticationSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1491,7 +1541,9 @@ export function toJson_PeerAuthenticationSpec(obj: PeerAuthenticationSpec | unde
     'selector': toJson_PeerAuthenticationSpecSelector(obj.selector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1521,7 +1573,9 @@ export function toJson_PeerAuthenticationSpecMtls(obj: PeerAuthenticationSpecMtl
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1549,7 +1603,9 @@ export function toJson_PeerAuthenticationSpecPortLevelMtls(obj: PeerAuthenticati
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1577,7 +1633,9 @@ export function toJson_PeerAuthenticationSpecSelector(obj: PeerAuthenticationSpe
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1700,7 +1758,9 @@ export function toJson_PeerAuthenticationV1Beta1Props(obj: PeerAuthenticationV1B
     'spec': toJson_PeerAuthenticationV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1744,7 +1804,9 @@ export function toJson_PeerAuthenticationV1Beta1Spec(obj: PeerAuthenticationV1Be
     'selector': toJson_PeerAuthenticationV1Beta1SpecSelector(obj.selector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1774,7 +1836,9 @@ export function toJson_PeerAuthenticationV1Beta1SpecMtls(obj: PeerAuthentication
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1802,7 +1866,9 @@ export function toJson_PeerAuthenticationV1Beta1SpecPortLevelMtls(obj: PeerAuthe
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1830,7 +1896,9 @@ export function toJson_PeerAuthenticationV1Beta1SpecSelector(obj: PeerAuthentica
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1953,7 +2021,9 @@ export function toJson_RequestAuthenticationProps(obj: RequestAuthenticationProp
     'spec': toJson_RequestAuthenticationSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2003,7 +2073,9 @@ export function toJson_RequestAuthenticationSpec(obj: RequestAuthenticationSpec 
     'targetRefs': obj.targetRefs?.map(y => toJson_RequestAuthenticationSpecTargetRefs(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2118,7 +2190,9 @@ export function toJson_RequestAuthenticationSpecJwtRules(obj: RequestAuthenticat
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2146,7 +2220,9 @@ export function toJson_RequestAuthenticationSpecSelector(obj: RequestAuthenticat
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2196,7 +2272,9 @@ export function toJson_RequestAuthenticationSpecTargetRef(obj: RequestAuthentica
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2246,7 +2324,9 @@ export function toJson_RequestAuthenticationSpecTargetRefs(obj: RequestAuthentic
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2280,7 +2360,9 @@ export function toJson_RequestAuthenticationSpecJwtRulesFromHeaders(obj: Request
     'prefix': obj.prefix,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2314,7 +2396,9 @@ export function toJson_RequestAuthenticationSpecJwtRulesOutputClaimToHeaders(obj
     'header': obj.header,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2401,7 +2485,9 @@ export function toJson_RequestAuthenticationV1Beta1Props(obj: RequestAuthenticat
     'spec': toJson_RequestAuthenticationV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2451,7 +2537,9 @@ export function toJson_RequestAuthenticationV1Beta1Spec(obj: RequestAuthenticati
     'targetRefs': obj.targetRefs?.map(y => toJson_RequestAuthenticationV1Beta1SpecTargetRefs(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2566,7 +2654,9 @@ export function toJson_RequestAuthenticationV1Beta1SpecJwtRules(obj: RequestAuth
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2594,7 +2684,9 @@ export function toJson_RequestAuthenticationV1Beta1SpecSelector(obj: RequestAuth
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2644,7 +2736,9 @@ export function toJson_RequestAuthenticationV1Beta1SpecTargetRef(obj: RequestAut
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2694,7 +2788,9 @@ export function toJson_RequestAuthenticationV1Beta1SpecTargetRefs(obj: RequestAu
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2728,7 +2824,9 @@ export function toJson_RequestAuthenticationV1Beta1SpecJwtRulesFromHeaders(obj: 
     'prefix': obj.prefix,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2762,7 +2860,9 @@ export function toJson_RequestAuthenticationV1Beta1SpecJwtRulesOutputClaimToHead
     'header': obj.header,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -85,7 +85,9 @@ export function toJson_TelemetryProps(obj: TelemetryProps | undefined): Record<s
     'spec': toJson_TelemetrySpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -151,7 +153,9 @@ export function toJson_TelemetrySpec(obj: TelemetrySpec | undefined): Record<str
     'tracing': obj.tracing?.map(y => toJson_TelemetrySpecTracing(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -201,7 +205,9 @@ export function toJson_TelemetrySpecAccessLogging(obj: TelemetrySpecAccessLoggin
     'providers': obj.providers?.map(y => toJson_TelemetrySpecAccessLoggingProviders(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -243,7 +249,9 @@ export function toJson_TelemetrySpecMetrics(obj: TelemetrySpecMetrics | undefine
     'reportingInterval': obj.reportingInterval,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -271,7 +279,9 @@ export function toJson_TelemetrySpecSelector(obj: TelemetrySpecSelector | undefi
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -321,7 +331,9 @@ export function toJson_TelemetrySpecTargetRef(obj: TelemetrySpecTargetRef | unde
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -371,7 +383,9 @@ export function toJson_TelemetrySpecTargetRefs(obj: TelemetrySpecTargetRefs | un
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -451,7 +465,9 @@ export function toJson_TelemetrySpecTracing(obj: TelemetrySpecTracing | undefine
     'useRequestIdForTraceSampling': obj.useRequestIdForTraceSampling,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -479,7 +495,9 @@ export function toJson_TelemetrySpecAccessLoggingFilter(obj: TelemetrySpecAccess
     'expression': obj.expression,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -509,7 +527,9 @@ export function toJson_TelemetrySpecAccessLoggingMatch(obj: TelemetrySpecAccessL
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -535,7 +555,9 @@ export function toJson_TelemetrySpecAccessLoggingProviders(obj: TelemetrySpecAcc
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -577,7 +599,9 @@ export function toJson_TelemetrySpecMetricsOverrides(obj: TelemetrySpecMetricsOv
     'tagOverrides': ((obj.tagOverrides) === undefined) ? undefined : (Object.entries(obj.tagOverrides).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_TelemetrySpecMetricsOverridesTagOverrides(i[1]) }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -603,7 +627,9 @@ export function toJson_TelemetrySpecMetricsProviders(obj: TelemetrySpecMetricsPr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -653,7 +679,9 @@ export function toJson_TelemetrySpecTracingCustomTags(obj: TelemetrySpecTracingC
     'literal': toJson_TelemetrySpecTracingCustomTagsLiteral(obj.literal),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -683,7 +711,9 @@ export function toJson_TelemetrySpecTracingMatch(obj: TelemetrySpecTracingMatch 
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -709,7 +739,9 @@ export function toJson_TelemetrySpecTracingProviders(obj: TelemetrySpecTracingPr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -773,7 +805,9 @@ export function toJson_TelemetrySpecMetricsOverridesMatch(obj: TelemetrySpecMetr
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -809,7 +843,9 @@ export function toJson_TelemetrySpecMetricsOverridesTagOverrides(obj: TelemetryS
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -845,7 +881,9 @@ export function toJson_TelemetrySpecTracingCustomTagsEnvironment(obj: TelemetryS
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -873,7 +911,9 @@ export function toJson_TelemetrySpecTracingCustomTagsFormatter(obj: TelemetrySpe
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -909,7 +949,9 @@ export function toJson_TelemetrySpecTracingCustomTagsHeader(obj: TelemetrySpecTr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -937,7 +979,9 @@ export function toJson_TelemetrySpecTracingCustomTagsLiteral(obj: TelemetrySpecT
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1102,7 +1146,9 @@ export function toJson_TelemetryV1Alpha1Props(obj: TelemetryV1Alpha1Props | unde
     'spec': toJson_TelemetryV1Alpha1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1168,7 +1214,9 @@ export function toJson_TelemetryV1Alpha1Spec(obj: TelemetryV1Alpha1Spec | undefi
     'tracing': obj.tracing?.map(y => toJson_TelemetryV1Alpha1SpecTracing(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1218,7 +1266,9 @@ export function toJson_TelemetryV1Alpha1SpecAccessLogging(obj: TelemetryV1Alpha1
     'providers': obj.providers?.map(y => toJson_TelemetryV1Alpha1SpecAccessLoggingProviders(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1260,7 +1310,9 @@ export function toJson_TelemetryV1Alpha1SpecMetrics(obj: TelemetryV1Alpha1SpecMe
     'reportingInterval': obj.reportingInterval,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1288,7 +1340,9 @@ export function toJson_TelemetryV1Alpha1SpecSelector(obj: TelemetryV1Alpha1SpecS
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1338,7 +1392,9 @@ export function toJson_TelemetryV1Alpha1SpecTargetRef(obj: TelemetryV1Alpha1Spec
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1388,7 +1444,9 @@ export function toJson_TelemetryV1Alpha1SpecTargetRefs(obj: TelemetryV1Alpha1Spe
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1468,7 +1526,9 @@ export function toJson_TelemetryV1Alpha1SpecTracing(obj: TelemetryV1Alpha1SpecTr
     'useRequestIdForTraceSampling': obj.useRequestIdForTraceSampling,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1496,7 +1556,9 @@ export function toJson_TelemetryV1Alpha1SpecAccessLoggingFilter(obj: TelemetryV1
     'expression': obj.expression,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1526,7 +1588,9 @@ export function toJson_TelemetryV1Alpha1SpecAccessLoggingMatch(obj: TelemetryV1A
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1552,7 +1616,9 @@ export function toJson_TelemetryV1Alpha1SpecAccessLoggingProviders(obj: Telemetr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1594,7 +1660,9 @@ export function toJson_TelemetryV1Alpha1SpecMetricsOverrides(obj: TelemetryV1Alp
     'tagOverrides': ((obj.tagOverrides) === undefined) ? undefined : (Object.entries(obj.tagOverrides).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_TelemetryV1Alpha1SpecMetricsOverridesTagOverrides(i[1]) }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1620,7 +1688,9 @@ export function toJson_TelemetryV1Alpha1SpecMetricsProviders(obj: TelemetryV1Alp
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1670,7 +1740,9 @@ export function toJson_TelemetryV1Alpha1SpecTracingCustomTags(obj: TelemetryV1Al
     'literal': toJson_TelemetryV1Alpha1SpecTracingCustomTagsLiteral(obj.literal),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1700,7 +1772,9 @@ export function toJson_TelemetryV1Alpha1SpecTracingMatch(obj: TelemetryV1Alpha1S
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1726,7 +1800,9 @@ export function toJson_TelemetryV1Alpha1SpecTracingProviders(obj: TelemetryV1Alp
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1790,7 +1866,9 @@ export function toJson_TelemetryV1Alpha1SpecMetricsOverridesMatch(obj: Telemetry
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1826,7 +1904,9 @@ export function toJson_TelemetryV1Alpha1SpecMetricsOverridesTagOverrides(obj: Te
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1862,7 +1942,9 @@ export function toJson_TelemetryV1Alpha1SpecTracingCustomTagsEnvironment(obj: Te
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1890,7 +1972,9 @@ export function toJson_TelemetryV1Alpha1SpecTracingCustomTagsFormatter(obj: Tele
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1926,7 +2010,9 @@ export function toJson_TelemetryV1Alpha1SpecTracingCustomTagsHeader(obj: Telemet
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1954,7 +2040,9 @@ export function toJson_TelemetryV1Alpha1SpecTracingCustomTagsLiteral(obj: Teleme
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const filtered: Record<string, any> = {};
+  for (const k in result) { const v = (result as Record<string, any>)[k]; if (v !== undefined) filtered[k] = v; }
+  return filtered;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -96,8 +96,27 @@ function program(rule: string): Program {
   return p;
 }
 
+// A rule's outcome on a scalar depends on the rule and the value alone, and a large app repeats the same few
+// values (durations such as '5s', label values) thousands of times; maps and lists are evaluated every time.
+// Each rule remembers a bounded number of values, so memory stays flat however varied the input is.
+const MEMO_LIMIT = 1024;
+const scalarOutcomes = new Map<string, Map<unknown, RuleOutcome>>();
+
 /** Evaluate `rule` with `self` bound to an already converted CEL value. */
 export function evaluateRule(rule: string, self: unknown): RuleOutcome {
+  const t = typeof self;
+  if (t !== 'string' && t !== 'boolean' && t !== 'bigint' && t !== 'number') return evaluateUncached(rule, self);
+  let memo = scalarOutcomes.get(rule);
+  if (!memo) scalarOutcomes.set(rule, (memo = new Map()));
+  let outcome = memo.get(self);
+  if (!outcome) {
+    outcome = evaluateUncached(rule, self);
+    if (memo.size < MEMO_LIMIT) memo.set(self, outcome);
+  }
+  return outcome;
+}
+
+function evaluateUncached(rule: string, self: unknown): RuleOutcome {
   let result: CelValue | Error;
   try {
     result = program(rule)(self);

@@ -8,7 +8,7 @@ import { AnalysisOptions } from './options';
 import { formatReport } from './report';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
 import { schemaRule } from './schema';
-import { resourceHooks } from '../core/resource';
+import { IstioResource, resourceHooks } from '../core/resource';
 import { oncePerSynthCall } from '../core/synth-call';
 
 const ID = 'IstioAnalysis';
@@ -45,6 +45,7 @@ export class IstioAnalysis extends Construct {
   private lastRun: Diagnostic[] = [];
   private readonly ownerErrors = new Map<IConstruct, string[]>();
   private readonly hooked = new WeakSet<IConstruct>();
+  private readonly resources: IstioResource[] = [];
 
   private constructor(app: Construct) {
     super(app, ID);
@@ -111,8 +112,18 @@ export class IstioAnalysis extends Construct {
     };
   }
 
+  /** @internal */
+  public _register(resource: IstioResource): void {
+    this.resources.push(resource);
+  }
+
   private run(): string[] {
     this.ownerErrors.clear();
+    // Construct-level checks first (they name what the user wrote), then Istio's rules on the output.
+    for (const r of this.resources) {
+      const errors = r._constructErrors();
+      if (errors.length > 0) this.report(r, errors);
+    }
     if (!this.enabled) {
       this.lastRun = [];
       return [];
@@ -138,11 +149,7 @@ export class IstioAnalysis extends Construct {
         continue;
       }
       const owner = d.constructPath !== undefined ? owners.get(d.constructPath) : undefined;
-      if (!owner) continue;
-      this.hook(owner);
-      const list = this.ownerErrors.get(owner) ?? [];
-      list.push(`${d.code} ${d.message}`);
-      this.ownerErrors.set(owner, list);
+      if (owner) this.report(owner, [`${d.code} ${d.message}`]);
     }
     if (printable.length > 0 && process.env.CDK8S_ISTIO_QUIET !== '1') {
       process.stderr.write(formatReport(printable, { title: 'cdk8s-istio analysis warnings' }) + '\n');
@@ -150,11 +157,14 @@ export class IstioAnalysis extends Construct {
     return [];
   }
 
-  private hook(owner: IConstruct) {
-    if (this.hooked.has(owner)) return;
-    this.hooked.add(owner);
-    const validation: IValidation = { validate: () => this.ownerErrors.get(owner) ?? [] };
-    owner.node.addValidation(validation);
+  /** Attach `errors` to `owner`, so that cdk8s prints them with its construct path. */
+  private report(owner: IConstruct, errors: string[]) {
+    if (!this.hooked.has(owner)) {
+      this.hooked.add(owner);
+      const validation: IValidation = { validate: () => this.ownerErrors.get(owner) ?? [] };
+      owner.node.addValidation(validation);
+    }
+    this.ownerErrors.set(owner, [...(this.ownerErrors.get(owner) ?? []), ...errors]);
   }
 }
 
@@ -167,5 +177,6 @@ function ownerConstruct(obj: ApiObject): IConstruct {
 
 // Every Istio construct joins the analysis of its app on creation.
 resourceHooks.onCreate = (r: Construct) => {
-  IstioAnalysis.of(r);
+  const analysis = IstioAnalysis.of(r);
+  if (r instanceof IstioResource) analysis._register(r);
 };

@@ -4,7 +4,6 @@ import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioApi } from './api-version';
 import { l1ClassFor } from './l1';
-import { oncePerSynthCall } from './synth-call';
 
 /**
  * Properties common to every Istio resource.
@@ -42,7 +41,8 @@ export abstract class IstioResource extends Construct {
       metadata: props.metadata,
       spec: Lazy.any({ produce: () => this._toSpec() }),
     });
-    this.node.addValidation({ validate: () => oncePerSynthCall(this, () => this._validate()) });
+    // No validation of its own: the app's analysis runs every resource's construct checks once per synth and
+    // attaches errors to the failing constructs only, since cdk8s walks every validation once per chart.
     resourceHooks.onCreate?.(this);
   }
 
@@ -61,6 +61,14 @@ export abstract class IstioResource extends Construct {
    * @internal
    */
   protected abstract _toSpec(): any;
+
+  /**
+   * The construct-level problems, for the app's analysis to report at synth.
+   * @internal
+   */
+  public _constructErrors(): string[] {
+    return this._validate();
+  }
 
   /**
    * Construct-level problems that only the typed API can see (a route without destinations, ...).

@@ -19,12 +19,12 @@ describe('Telemetry webhook rules', () => {
   });
 
   test.each([
-    ['selector and targetRef', { selector: { matchLabels: { a: 'b' } }, targetRef: { kind: 'Service', name: 's' } }, 'IST0106 error Telemetry.spec: only one of selector, targetRef or targetRefs may be set (got ["selector","targetRef"])'],
-    ['selector value *', { selector: { matchLabels: { a: '*' } } }, 'IST0106 error Telemetry.spec.selector.matchLabels.a: wildcard is not supported in selector values (got "*")'],
-    ['selector key empty', { selector: { matchLabels: { '': 'a' } } }, 'IST0106 error Telemetry.spec.selector.matchLabels: a selector label key must not be empty or contain "*" (got "")'],
-    ['targetRef namespace', { targetRef: { kind: 'Service', name: 's', namespace: 'other' } }, 'IST0106 error Telemetry.spec.targetRef.namespace: cross-namespace targetRefs are not supported (got "other"; omit namespace)'],
-    ['targetRef kind', { targetRefs: [{ kind: 'Deployment', group: 'apps', name: 'd' }] }, 'IST0106 error Telemetry.spec.targetRefs[0]: a targetRef must name a Service, ServiceEntry, Gateway or GatewayClass (got "apps/Deployment"; core Service, networking.istio.io ServiceEntry, gateway.networking.k8s.io Gateway or GatewayClass)'],
-    ['targetRef name', { targetRef: { kind: 'Service', name: '' } }, 'IST0106 error Telemetry.spec.targetRef.name: a targetRef needs a name (got "")'],
+    ['selector and targetRef', { selector: { matchLabels: { a: 'b' } }, targetRef: { kind: 'Service', name: 's' } }, 'IST0106 error Telemetry.spec: only one of selector, targetRef or targetRefs can be set (got ["selector","targetRef"])'],
+    ['selector value *', { selector: { matchLabels: { a: '*' } } }, 'IST0106 error Telemetry.spec.selector.matchLabels.a: a selector value must not contain "*" (got "*"; an exact label value)'],
+    ['selector key empty', { selector: { matchLabels: { '': 'a' } } }, 'IST0106 error Telemetry.spec.selector.matchLabels.: a selector key must be non-empty and without "*" (got "")'],
+    ['targetRef namespace', { targetRef: { kind: 'Service', name: 's', namespace: 'other' } }, 'IST0106 error Telemetry.spec.targetRef.namespace: cross-namespace references are not supported (got "other"; omit namespace; the policy\'s own namespace is used)'],
+    ['targetRef kind', { targetRefs: [{ kind: 'Deployment', group: 'apps', name: 'd' }] }, 'IST0106 error Telemetry.spec.targetRefs[0]: a policy can only target a Service, ServiceEntry, or Gateway API Gateway/GatewayClass (got "apps/Deployment"; group "" kind Service, networking.istio.io ServiceEntry, gateway.networking.k8s.io Gateway or GatewayClass)'],
+    ['targetRef name', { targetRef: { kind: 'Service', name: '' } }, 'IST0106 error Telemetry.spec.targetRef.name: a target reference needs a name of 1 to 253 characters (got "")'],
     ['empty provider name', { metrics: [{ providers: [{ name: '' }] }] }, 'IST0106 error Telemetry.spec.metrics[0].providers[0].name: a provider needs a name (got "")'],
     ['sampling above 100', { tracing: [{ randomSamplingPercentage: 150 }] }, 'IST0106 error Telemetry.spec.tracing[0].randomSamplingPercentage: a sampling percentage must be between 0 and 100 (got 150)'],
     ['custom tag two kinds', { tracing: [{ customTags: { a: { literal: { value: 'v' }, header: { name: 'h' } } } }] }, 'IST0106 error Telemetry.spec.tracing[0].customTags.a: a custom tag needs exactly one of literal, environment, header or formatter (got ["literal","header"])'],
@@ -45,7 +45,7 @@ describe('Telemetry webhook rules', () => {
   test.each([
     ['two tracing entries', { tracing: [{ providers: [{ name: 'a' }] }, { providers: [{ name: 'b' }] }] }, 'IST0133 warning Telemetry.spec.tracing: only one tracing entry is supported; the others are ignored (got 2; one entry)'],
     ['two tracing providers', { tracing: [{ providers: [{ name: 'a' }, { name: 'b' }] }] }, 'IST0133 warning Telemetry.spec.tracing[0].providers: only one tracing provider per entry is supported; the others are ignored (got ["a","b"])'],
-    ['empty selector', { selector: { matchLabels: {} } }, 'IST0133 warning Telemetry.spec.selector: a selector without labels selects every workload of the namespace (got {"matchLabels":{}}; give matchLabels, or omit the selector)'],
+    ['empty selector', { selector: { matchLabels: {} } }, 'IST0133 warning Telemetry.spec.selector.matchLabels: a selector without labels selects every workload in the namespace (got {}; set labels, or drop the selector to mean the namespace)'],
     ['empty tag name', { metrics: [{ overrides: [{ tagOverrides: { '': { operation: 'REMOVE' } } }] }] }, 'IST0133 warning Telemetry.spec.metrics[0].overrides[0].tagOverrides: a tag override without a tag name has no effect (got "")'],
   ])('%s is a warning', (_name, spec, message) => {
     expect(findings(telemetry(spec))).toEqual([message]);

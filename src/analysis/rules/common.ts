@@ -5,13 +5,18 @@
 // grammars themselves live in core/validate.ts, shared with the constructs); `validate*(report, field, value)`
 // report IST0106 (rejected by the webhook) or IST0133 (admitted with a warning) themselves. A `validate*`
 // helper ignores values of the wrong type: the schema check reports those and keeps the object from here.
-import { RE2JS } from '@bufbuild/re2';
 import { parseGoDuration } from '../../core/duration';
 import {
   checkDns1123Label, checkFqdn, checkIpOrCidr, checkLabels, checkNamespacedHost, checkPort, checkUnixAddress,
   checkWildcardDomain, isIP,
 } from '../../core/validate';
 import { Reporter } from '../engine';
+
+// RE2 is loaded on the first regex checked, not when cdk8s-istio is required.
+type Re2Lib = typeof import('@bufbuild/re2');
+let re2Lib: Re2Lib | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const re2 = (): Re2Lib => (re2Lib ??= require('@bufbuild/re2'));
 
 const E = 'IST0106';
 const W = 'IST0133';
@@ -63,7 +68,7 @@ export function checkRegex(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return 'a regex must not be empty';
   if (Buffer.byteLength(value, 'utf8') > MAX_REGEX_BYTES) return `a regex must be at most ${MAX_REGEX_BYTES} bytes`;
   try {
-    new RE2JS(value);
+    new (re2().RE2JS)(value);
   } catch (e) {
     return `the regex is not valid RE2: ${(e as Error).message}`;
   }

@@ -1,4 +1,4 @@
-// Checks the three security kinds (and Telemetry/WasmPlugin later) share: the selector / targetRef /
+// Checks the three security kinds and Telemetry share: the selector / targetRef /
 // targetRefs scope of VALIDATION-RULES.md section 1. Value rules (selectors, IPs, durations) are common.ts's.
 import { validateWorkloadSelector } from './common';
 import { NO_VALUE } from '../../core/errors';

@@ -1,40 +1,14 @@
 // istiod's webhook rules for Telemetry (VALIDATION-RULES.md section 10) over plain manifests: IST0106 for
 // what the webhook rejects, IST0133 for what it admits with a warning.
-import { parse as parseCel } from '@bufbuild/cel';
 import { checkDuration } from './common';
+import { checkPolicyScope } from './policy-common';
 import { ObjectRule, Reporter } from '../engine';
+import { parseCelExpression } from '../schema/cel';
 
 const E = 'IST0106';
 const W = 'IST0133';
 
 const isObj = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
-
-const TARGET_KINDS = new Set(['/Service', 'networking.istio.io/ServiceEntry', 'gateway.networking.k8s.io/Gateway', 'gateway.networking.k8s.io/GatewayClass']);
-
-/** selector / targetRef / targetRefs of a policy (Telemetry, and the security kinds' same shape). @internal */
-export function checkPolicyTarget(r: Reporter, spec: Record<string, any>): void {
-  const set = ['selector', 'targetRef', 'targetRefs'].filter(k => spec[k] !== undefined);
-  if (set.length > 1) r.error(E, 'spec', 'only one of selector, targetRef or targetRefs may be set', set);
-  if (isObj(spec.selector)) {
-    const labels = spec.selector.matchLabels ?? {};
-    const keys = Object.keys(labels);
-    if (keys.length === 0) r.warning(W, 'spec.selector', 'a selector without labels selects every workload of the namespace', spec.selector, 'give matchLabels, or omit the selector');
-    for (const k of keys) {
-      if (k === '' || k.includes('*')) r.error(E, 'spec.selector.matchLabels', 'a selector label key must not be empty or contain "*"', k);
-      else if (typeof labels[k] === 'string' && labels[k].includes('*')) r.error(E, `spec.selector.matchLabels.${k}`, 'wildcard is not supported in selector values', labels[k]);
-    }
-  }
-  const refs: Array<[any, string]> = [];
-  if (spec.targetRef !== undefined) refs.push([spec.targetRef, 'spec.targetRef']);
-  if (Array.isArray(spec.targetRefs)) spec.targetRefs.forEach((t: any, i: number) => refs.push([t, `spec.targetRefs[${i}]`]));
-  for (const [ref, f] of refs) {
-    if (!isObj(ref)) continue;
-    if (typeof ref.name !== 'string' || ref.name.length === 0) r.error(E, `${f}.name`, 'a targetRef needs a name', ref.name);
-    if (ref.namespace !== undefined && ref.namespace !== '') r.error(E, `${f}.namespace`, 'cross-namespace targetRefs are not supported', ref.namespace, 'omit namespace');
-    const gk = `${ref.group ?? ''}/${ref.kind}`;
-    if (!TARGET_KINDS.has(gk)) r.error(E, f, 'a targetRef must name a Service, ServiceEntry, Gateway or GatewayClass', gk, 'core Service, networking.istio.io ServiceEntry, gateway.networking.k8s.io Gateway or GatewayClass');
-  }
-}
 
 function checkProviders(r: Reporter, providers: unknown, f: string): number {
   if (!Array.isArray(providers)) return 0;
@@ -114,7 +88,7 @@ function checkAccessLogging(r: Reporter, logging: any[]): void {
     const expr = isObj(a.filter) ? a.filter.expression : undefined;
     if (typeof expr === 'string' && expr.length > 0) {
       try {
-        parseCel(expr);
+        parseCelExpression(expr);
       } catch (e) {
         r.error(E, `${f}.filter.expression`, `the filter is not a valid CEL expression: ${(e as Error).message.replace(/^<input>:/, 'at ')}`, expr);
       }
@@ -127,7 +101,7 @@ export const telemetryRule: ObjectRule = {
   kinds: ['telemetry.istio.io/Telemetry'],
   check(obj, r) {
     const spec = isObj(obj.spec) ? obj.spec : {};
-    checkPolicyTarget(r, spec);
+    checkPolicyScope(r, spec);
     checkTracing(r, Array.isArray(spec.tracing) ? spec.tracing : []);
     checkMetrics(r, Array.isArray(spec.metrics) ? spec.metrics : []);
     checkAccessLogging(r, Array.isArray(spec.accessLogging) ? spec.accessLogging : []);

@@ -138,3 +138,8 @@ export function evaluateMessage(expression: string, self: unknown): string | und
     return undefined;
   }
 }
+
+/** Parse a CEL expression (e.g. a Telemetry access-log filter), throwing its syntax error; loads CEL lazily. */
+export function parseCelExpression(expression: string): void {
+  cel().parse(expression);
+}

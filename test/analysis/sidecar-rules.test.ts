@@ -31,7 +31,7 @@ describe('Sidecar webhook rules', () => {
 
   test.each([
     ['nothing set', {}, 'IST0106 error Sidecar.spec: a Sidecar must set at least one of egress, ingress, outboundTrafficPolicy or inboundConnectionPool (got {})'],
-    ['selector key *', { workloadSelector: { labels: { '*': 'a' } }, egress: [eg()] }, 'IST0106 error Sidecar.spec.workloadSelector.labels: a selector label key must not be empty or contain "*" (got "*")'],
+    ['selector key *', { workloadSelector: { labels: { '*': 'a' } }, egress: [eg()] }, 'IST0106 error Sidecar.spec.workloadSelector.labels.*: a selector key must be non-empty and without "*" (got "*")'],
     ['ingress without port', { ingress: [{ defaultEndpoint: '127.0.0.1:8080' }] }, 'IST0106 error Sidecar.spec.ingress[0].port: an ingress listener needs a port'],
     ['ingress targetPort', { ingress: [ing({ port: { number: 1, targetPort: 2 } })] }, 'IST0106 error Sidecar.spec.ingress[0].port.targetPort: targetPort is not supported on Sidecar listeners (got 2; remove it)'],
     ['ingress port name', { ingress: [ing({ port: { number: 1, name: 'a_b' } })] }, 'IST0106 error Sidecar.spec.ingress[0].port.name: a port name must be a DNS-1123 label: letters, digits and "-", starting and ending with a letter or digit (got "a_b")'],
@@ -80,7 +80,7 @@ describe('Sidecar webhook rules', () => {
   });
 
   test.each([
-    ['empty selector', { workloadSelector: {}, egress: [eg()] }, 'IST0133 warning Sidecar.spec.workloadSelector: a workloadSelector without labels selects every workload of the namespace (got {}; give labels, or omit the selector)'],
+    ['empty selector', { workloadSelector: {}, egress: [eg()] }, 'IST0133 warning Sidecar.spec.workloadSelector.labels: a selector without labels selects every workload in the namespace (got {}; set labels, or drop the selector to mean the namespace)'],
     ['duplicate host', { egress: [{ hosts: ['./*', './*'] }] }, 'IST0133 warning Sidecar.spec.egress[0].hosts[1]: duplicate egress host (got "./*")'],
     ['*/* with others', { egress: [{ hosts: ['*/*', './*'] }] }, 'IST0133 warning Sidecar.spec.egress[0].hosts: "*/*" imports every host, so the other entries have no effect (got ["*/*","./*"]; "*/*" alone)'],
     ['HTTP pool on TCP port', { ingress: [{ port: { number: 9000, protocol: 'TCP' }, connectionPool: { http: { maxRetries: 1 } } }] }, 'IST0133 warning Sidecar.spec.ingress[0].connectionPool.http: HTTP connection pool settings have no effect on a TCP port (got {"maxRetries":1})'],

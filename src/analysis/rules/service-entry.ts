@@ -1,6 +1,6 @@
 // istiod's webhook rules for ServiceEntry (VALIDATION-RULES.md section 8) over plain manifests: IST0106 for
 // what the webhook rejects, IST0133 for what it admits with a warning.
-import { isHttpFamily, isTlsFamily, parseProtocol, PROTOCOL_NAMES, validateExportTo, validateLabels } from './common';
+import { isHttpFamily, isTlsFamily, parseProtocol, PROTOCOL_NAMES, validateExportTo, validateLabels, validateWorkloadSelector } from './common';
 import {
   checkDns1123Label, checkFqdn, checkIpOrCidr, checkWildcardDomain, isIP, isPartialWildcard,
 } from '../../core/validate';
@@ -13,17 +13,11 @@ const W = 'IST0133';
 export function checkNetworkingSelector(r: Reporter, ws: any, field: string): void {
   if (!ws || typeof ws !== 'object') return;
   const labels = ws.labels ?? {};
+  validateWorkloadSelector(r, `${field}.labels`, labels);
+  // Label syntax only for the entries the selector rule accepted, so one bad entry is reported once.
   const keys = Object.keys(labels);
-  if (keys.length === 0) {
-    r.warning(W, field, 'a workloadSelector without labels selects every workload of the namespace', ws, 'give labels, or omit the selector');
-    return;
-  }
-  for (const k of keys) {
-    if (k === '' || k.includes('*')) r.error(E, `${field}.labels`, 'a selector label key must not be empty or contain "*"', k);
-    else if (typeof labels[k] === 'string' && labels[k].includes('*')) r.error(E, `${field}.labels.${k}`, 'wildcard is not supported in selector values', labels[k]);
-  }
   const good = Object.fromEntries(keys.filter(k => k !== '' && !k.includes('*') && !String(labels[k]).includes('*')).map(k => [k, labels[k]]));
-  validateLabels(r, `${field}.labels`, good);
+  if (keys.length > 0) validateLabels(r, `${field}.labels`, good);
 }
 
 function checkUds(address: string): string | undefined {

@@ -2,7 +2,7 @@
 // synthesize to the same bytes. (b) is what a user would write without the library, so a/b is the library's cost.
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import {
-  AuthorizationPolicy, DestinationRule, Host, HttpMatch, Operation, PeerAuthentication, RetryOn, RouteDestination, Source,
+  AuthorizationPolicy, DestinationRule, Host, HttpMatch, Operation, PeerAuthentication, Principal, RetryOn, RouteDestination, Source,
   StringMatch, VirtualService, WorkloadSelector,
 } from '../src';
 
@@ -66,7 +66,7 @@ export function buildConstructs(app: App, n: number): void {
         metadata: { name },
         selector: WorkloadSelector.labels({ app: name }),
         rules: [{
-          from: [Source.principals(`cluster.local/ns/${nsName(i === 0 ? n - 1 : i - 1)}/sa/${caller}`)],
+          from: [Source.principals(Principal.of(`cluster.local/ns/${nsName(i === 0 ? n - 1 : i - 1)}/sa/${caller}`))],
           to: [Operation.of({ methods: ['GET', 'POST'], paths: ['/api/*'] })],
         }],
       });

@@ -3,7 +3,7 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import {
   ClientTls, DestinationRule, Fault, Gateway, GatewayServer, Host, HttpMatch, JwksSource, Operation, Percent, RetryOn, RouteDestination,
-  Source, StringMatch, VirtualService, ZeroTrustNamespace,
+  ServerCertificate, Source, StringMatch, VirtualService, WorkloadSelector, ZeroTrustNamespace,
 } from '../src';
 import { synth, synthError } from './util';
 
@@ -11,9 +11,9 @@ test('Quickstart synthesizes, and its broken variant fails with the message the 
   const app = new App({ outdir: Testing.app().outdir });
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
   new Gateway(chart, 'public', {
-    selector: { istio: 'ingressgateway' },
+    selector: WorkloadSelector.labels({ istio: 'ingressgateway' }),
     servers: [
-      GatewayServer.https({ hosts: ['shop.example.com'], credentialName: 'shop-cert' }),
+      GatewayServer.https({ hosts: ['shop.example.com'], certificate: ServerCertificate.fromSecret('shop-cert') }),
       GatewayServer.httpsRedirect({ hosts: ['shop.example.com'] }),
     ],
   });

@@ -14,7 +14,7 @@ import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import {
   AuthorizationPolicy, Condition, JwksSource, MtlsMode, Operation, PeerAuthentication, PolicyTargetRef, RequestAuthentication, Source,
-  WorkloadSelector,
+  Principal, WorkloadSelector,
 } from '../../src';
 import type { Suite, SuiteResult } from '../conformance';
 import { diff, dropEmpty } from './compare';
@@ -54,12 +54,12 @@ const VALID: Record<string, Build> = {
     selector: WorkloadSelector.labels({ app: 'httpbin' }),
     rules: [{
       from: [Source.of({
-        principals: ['principal', 'principal-prefix-*', '*-suffix-principal', '*'],
+        principals: ['principal', 'principal-prefix-*', '*-suffix-principal', '*'].map(Principal.of),
         requestPrincipals: ['requestPrincipals', 'requestPrincipals-prefix-*', '*-suffix-requestPrincipals', '*'],
         namespaces: ['ns', 'ns-prefix-*', '*-ns-suffix', '*'],
         ipBlocks: ['1.2.3.4', '5.6.0.0/16'],
         remoteIpBlocks: ['1.2.3.4', '5.6.0.0/16'],
-        notPrincipals: ['not-principal', 'not-principal-prefix-*', '*-not-suffix-principal', '*'],
+        notPrincipals: ['not-principal', 'not-principal-prefix-*', '*-not-suffix-principal', '*'].map(Principal.of),
         notRequestPrincipals: ['not-requestPrincipals', 'not-requestPrincipals-prefix-*', '*-not-suffix-requestPrincipals', '*'],
         notNamespaces: ['not-ns', 'not-ns-prefix-*', '*-not-ns-suffix', '*'],
         notIpBlocks: ['9.0.0.1', '9.2.0.0/16'],
@@ -82,7 +82,7 @@ const VALID: Record<string, Build> = {
   }),
   'authz-valid.yaml/service-account-and-namespace-principal-split': (c, name) => new AuthorizationPolicy(c, name, {
     metadata: { name },
-    rules: [{ from: [Source.serviceAccountNames('baz/sa', 'sa'), Source.principals('bar'), Source.namespaces('bar')] }],
+    rules: [{ from: [Source.serviceAccountNames('baz/sa', 'sa'), Source.principals(Principal.of('bar')), Source.namespaces('bar')] }],
   }),
   'peerauth-valid.yaml/full': (c, name) => new PeerAuthentication(c, name, {
     metadata: { name },
@@ -130,7 +130,7 @@ const INVALID: Record<string, Invalid> = {
   },
   'authz-invalid.yaml/service-account-and-namespace-principal': {
     expect: 'refused',
-    build: (c, name) => new AuthorizationPolicy(c, name, { metadata: { name }, rules: [{ from: [Source.serviceAccountNames('baz/sa').and(Source.principals('bar'))] }] }),
+    build: (c, name) => new AuthorizationPolicy(c, name, { metadata: { name }, rules: [{ from: [Source.serviceAccountNames('baz/sa').and(Source.principals(Principal.of('bar')))] }] }),
   },
   'peerauth-invalid.yaml/bad-mode': {
     expect: 'unrepresentable',

@@ -1,6 +1,8 @@
 // One shape for every problem the library reports, so a user can grep a synth failure like a compiler error:
 //   [<construct path>] <Kind>.<field path>: <what is wrong> (got <value>; <what is allowed>)
-// cdk8s prefixes validation messages with "[<construct path>] " itself; this module writes the rest.
+// cdk8s prefixes validation messages with "[<construct path>] " itself; errors thrown while a construct is built
+// get the same prefix from `constructError`/`withConstructPath`; this module writes the rest.
+import { IConstruct } from 'constructs';
 
 /**
  * The parts of one problem report.
@@ -62,4 +64,29 @@ export function joinPath(...parts: Array<string | number>): string {
     else if (part) out += out ? `.${part}` : part;
   }
   return out;
+}
+
+/**
+ * The error a construct throws while it is being built or changed (a bad prop, a bad `add*` argument):
+ * `[<construct path>] <Kind>.<field>: <problem> (got ...; ...)`, the shape cdk8s gives validation errors.
+ * @internal
+ */
+export function constructError(scope: IConstruct, p: ProblemParts): Error {
+  return new Error(`[${scope.node.path}] ${formatProblem(p)}`);
+}
+
+/**
+ * Run `build` on behalf of the construct `scope`: an error it throws (a value type's `invalidValue`, which
+ * knows no construct) is rethrown with `[<construct path>] ` in front, unless it already names a construct.
+ * @internal
+ */
+export function withConstructPath<T>(scope: IConstruct, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof Error) || e.message.startsWith('[')) throw e;
+    const located = new Error(`[${scope.node.path}] ${e.message}`);
+    located.stack = e.stack;
+    throw located;
+  }
 }

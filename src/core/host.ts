@@ -1,63 +1,36 @@
 // Hosts are what VirtualServices, DestinationRules and ServiceEntries talk about. A host made from a Service
 // knows its namespace and ports, so a route can be checked against them instead of trusting a string.
+// A host is data (name, namespace, ports); how a referring resource writes it is decided here, in one place.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ClusterDomain } from './cluster-domain';
 import { invalidValue } from './errors';
 import { apiObjectOf, resolvedJson } from './kube';
+import { ReferenceOptions } from './reference';
 import { checkWildcardDomain } from './validate';
 
 /**
  * A mesh hostname: a Kubernetes Service, a ServiceEntry host, or an external name.
+ *
+ * A reference: it carries what the library needs to know about the host; how a referring resource writes it
+ * (`reviews`, or `reviews.shop.svc.cluster.local` from another namespace) is decided when that resource renders.
  */
 export interface IHost {
   /** The host as written in the resource that defines it (a short name such as `reviews`, or an FQDN). */
   readonly hostname: string;
-  /** The namespace of the Service or ServiceEntry that defines the host, when known. */
+  /**
+   * The namespace of the Service or ServiceEntry that defines the host, when known.
+   * @default - unknown: the host is written as given
+   */
   readonly namespace?: string;
   /**
    * The port numbers the host serves, when known (read at synth time). Empty when unknown.
    */
   readonly ports: number[];
-  /**
-   * The host as a resource in `namespace` must write it: the short name in the same namespace, the
-   * fully qualified `name.ns.svc.<cluster domain>` elsewhere.
-   * @param namespace the namespace of the referring resource (undefined when it has none)
-   */
-  renderFor(namespace?: string): string;
-}
-
-/**
- * What `Host.fromServiceEntry` reads of a ServiceEntry. Structural, so that core does not import the
- * networking module (`ServiceEntry` implements it).
- */
-export interface IServiceEntryHosts {
-  /** The hosts the ServiceEntry declares. */
-  readonly serviceEntryHosts: string[];
-  /** The port numbers the ServiceEntry declares. */
-  readonly serviceEntryPorts: number[];
-  /**
-   * The namespace of the ServiceEntry.
-   * @default - none (the namespace of the referring resource)
-   */
-  readonly namespace?: string;
-}
-
-/** Options for `Host.fromService`. */
-export interface ServiceHostOptions {
-  /**
-   * The cluster DNS domain used to qualify the name from other namespaces.
-   * @default 'cluster.local'
-   */
-  readonly clusterDomain?: string;
 }
 
 /** Options for `Host.fromName`. */
-export interface NamedHostOptions {
-  /**
-   * The namespace the short name lives in, when it is a Service defined elsewhere.
-   * @default - the namespace of the referring resource
-   */
-  readonly namespace?: string;
+export interface NamedHostOptions extends ReferenceOptions {
   /**
    * The ports the host is known to serve; routes to other ports are reported.
    * @default - unknown: ports are not checked
@@ -66,15 +39,16 @@ export interface NamedHostOptions {
 }
 
 /**
- * Factories for `IHost`.
+ * Factories for `IHost`. A ServiceEntry's hosts come from `serviceEntry.host()`.
  */
 export class Host {
   /**
    * The host of a Kubernetes Service: any construct whose default child is a Service ApiObject
    * (cdk8s-plus-28 ... -33 `Service`, or a raw `KubeService`). Name, namespace and ports are read from it.
+   * From another namespace it is written `<name>.<namespace>.svc.<cluster domain>` (see `ClusterDomain`).
    */
-  public static fromService(service: IConstruct, options: ServiceHostOptions = {}): IHost {
-    return new ServiceHost(apiObjectOf(service, 'Service'), options.clusterDomain ?? 'cluster.local');
+  public static fromService(service: IConstruct): IHost {
+    return new ServiceHost(apiObjectOf(service, 'Service'));
   }
 
   /**
@@ -83,24 +57,6 @@ export class Host {
    */
   public static fromName(hostname: string, options: NamedHostOptions = {}): IHost {
     return new NamedHost(hostname, options.namespace, options.ports ?? []);
-  }
-
-  /**
-   * A host of a ServiceEntry, so VirtualServices and DestinationRules target exactly what it declares and
-   * routes are checked against its ports.
-   * @param serviceEntry the ServiceEntry (`ServiceEntry` construct)
-   * @param hostname one of its hosts; required when it declares more than one
-   */
-  public static fromServiceEntry(serviceEntry: IServiceEntryHosts, hostname?: string): IHost {
-    const hosts = serviceEntry.serviceEntryHosts;
-    if (hostname === undefined && hosts.length !== 1) {
-      throw invalidValue({ kind: 'Host', problem: 'the ServiceEntry declares several hosts, so name the one to use', got: hosts, allowed: 'Host.fromServiceEntry(se, hostname)' });
-    }
-    const host = hostname ?? hosts[0];
-    if (!hosts.includes(host)) {
-      throw invalidValue({ kind: 'Host', problem: 'the ServiceEntry does not declare this host', got: host, allowed: `one of ${hosts.join(', ')}` });
-    }
-    return new ServiceEntryHost(serviceEntry, host);
   }
 
   /** A host outside the mesh, such as `api.example.com`; it must be a fully qualified name. */
@@ -114,39 +70,80 @@ export class Host {
   private constructor() {}
 }
 
+/**
+ * Where a resource that refers to hosts is: what decides how it writes them.
+ * @internal
+ */
+export interface RenderContext {
+  /** The namespace of the referring resource, when it has one. */
+  readonly namespace?: string;
+  /** The cluster DNS domain (`ClusterDomain.of`). */
+  readonly clusterDomain: string;
+}
+
+/** The render context of a construct: its namespace (if it has one) and the app's cluster domain. @internal */
+export function renderContextOf(scope: IConstruct, namespace: string | undefined): RenderContext {
+  return { namespace, clusterDomain: ClusterDomain.of(scope) };
+}
+
+/**
+ * A host written literally whatever the referring namespace (ServiceEntry hosts: Istio does not qualify them).
+ * @internal
+ */
+export interface LiteralHostMarker {
+  readonly _literal?: boolean;
+}
+
+/** True for hosts written as declared (ServiceEntry hosts and subsets of them). @internal */
+export function isLiteralHost(host: IHost): boolean {
+  return (host as LiteralHostMarker)._literal === true;
+}
+
+/**
+ * The host's fully qualified name when it is a short Service name in a known namespace, else as declared.
+ * @internal
+ */
+export function qualifiedHost(host: IHost, clusterDomain: string): string {
+  const name = host.hostname;
+  if (isLiteralHost(host) || host.namespace === undefined || name === '*' || name.includes('.')) return name;
+  return `${name}.${host.namespace}.svc.${clusterDomain}`;
+}
+
+/**
+ * The host as a resource at `ctx` writes it: as declared in the host's own namespace, qualified elsewhere
+ * (a short name in another namespace would name a different Service).
+ * @internal
+ */
+export function renderHost(host: IHost, ctx: RenderContext): string {
+  if (host.namespace !== undefined && host.namespace === ctx.namespace) return host.hostname;
+  return qualifiedHost(host, ctx.clusterDomain);
+}
+
 class NamedHost implements IHost {
   constructor(public readonly hostname: string, public readonly namespace: string | undefined, private readonly _ports: number[]) {
     const err = checkWildcardDomain(hostname);
     if (err) throw invalidValue({ kind: 'Host', problem: err, got: hostname, allowed: 'a DNS name such as reviews, reviews.shop.svc.cluster.local or *.example.com' });
   }
   public get ports(): number[] { return [...this._ports]; }
-  public renderFor(namespace?: string): string {
-    if (this.namespace && namespace !== undefined && namespace !== this.namespace && !this.hostname.includes('.')) {
-      return `${this.hostname}.${this.namespace}.svc.cluster.local`;
-    }
-    return this.hostname;
-  }
 }
 
 class ServiceHost implements IHost {
-  constructor(private readonly svc: ApiObject, private readonly clusterDomain: string) {}
+  constructor(private readonly svc: ApiObject) {}
   public get hostname(): string { return this.svc.name; }
   public get namespace(): string | undefined { return this.svc.metadata.namespace; }
   public get ports(): number[] {
-    const ports = resolvedJson(this.svc)?.spec?.ports ?? [];
-    return ports.map((p: any) => p.port).filter((p: unknown) => typeof p === 'number');
-  }
-  public renderFor(namespace?: string): string {
-    const ns = this.namespace;
-    if (!ns || ns === namespace) return this.svc.name;
-    return `${this.svc.name}.${ns}.svc.${this.clusterDomain}`;
+    const ports: unknown[] = resolvedJson(this.svc)?.spec?.ports ?? [];
+    return ports.map(p => (p as { port?: unknown }).port).filter((p): p is number => typeof p === 'number');
   }
 }
 
-class ServiceEntryHost implements IHost {
-  constructor(private readonly se: IServiceEntryHosts, public readonly hostname: string) {}
-  public get namespace(): string | undefined { return this.se.namespace; }
-  public get ports(): number[] { return [...this.se.serviceEntryPorts]; }
-  // ServiceEntry hosts are taken literally by Istio (no namespace qualification), so they render as written.
-  public renderFor(_namespace?: string): string { return this.hostname; }
+/**
+ * One host of a ServiceEntry (made by `ServiceEntry.host()`): Istio takes ServiceEntry hosts literally.
+ * @internal
+ */
+export class ServiceEntryHost implements IHost, LiteralHostMarker {
+  public readonly _literal = true;
+  constructor(public readonly hostname: string, private readonly source: { readonly namespace?: string; readonly portNumbers: number[] }) {}
+  public get namespace(): string | undefined { return this.source.namespace; }
+  public get ports(): number[] { return [...this.source.portNumbers]; }
 }

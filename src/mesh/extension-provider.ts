@@ -1,5 +1,6 @@
 // Extension providers: the tracing, access-log and metrics backends MeshConfig defines by name and Telemetry
 // resources select by name. One class serves both sides, so a Telemetry names a provider object, not a string.
+import { JsonMap } from '../core/json';
 
 /** Options of a provider reached over the network (a collector Service). */
 export interface CollectorProviderOptions {
@@ -107,7 +108,7 @@ export class ExtensionProvider {
   }
 
   /** The MeshConfig `extensionProviders[]` entry. @internal */
-  public _definition(): any {
+  public _definition(): JsonMap | undefined {
     if (!this.type) return undefined;
     return { name: this.name, [this.type]: JSON.parse(JSON.stringify(this.settings ?? {})) };
   }

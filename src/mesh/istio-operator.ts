@@ -4,9 +4,11 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExtensionProvider } from './extension-provider';
+import { constructError } from '../core/errors';
 import { Percent } from '../core/percent';
 import { compact } from '../core/render';
 import { resourceHooks } from '../core/resource';
+import { OutboundTrafficPolicy } from '../networking/sidecar';
 
 /**
  * The built-in installation profiles of `istioctl` (1.30).
@@ -40,14 +42,6 @@ export enum AccessLogEncoding {
   TEXT = 'TEXT',
   /** One JSON object per line. */
   JSON = 'JSON',
-}
-
-/** The mesh-wide outbound policy for hosts outside the service registry. */
-export enum MeshOutboundTrafficPolicy {
-  /** Only registered hosts (Services, ServiceEntries) are reachable. */
-  REGISTRY_ONLY = 'REGISTRY_ONLY',
-  /** Unknown hosts are passed through (Istio's default). */
-  ALLOW_ANY = 'ALLOW_ANY',
 }
 
 /** The providers used by Telemetry resources that name none. */
@@ -139,10 +133,11 @@ export interface IstioOperatorProps {
    */
   readonly rootNamespace?: string;
   /**
-   * The mesh-wide outbound traffic policy.
+   * The mesh-wide outbound traffic policy: `OutboundTrafficPolicy.registryOnly()` or `allowAny()` (an egress
+   * proxy is a Sidecar setting only).
    * @default - ALLOW_ANY
    */
-  readonly outboundTrafficPolicy?: MeshOutboundTrafficPolicy;
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
 }
 
 /**
@@ -156,6 +151,9 @@ export class IstioOperator extends Construct {
 
   public constructor(scope: Construct, id: string, props: IstioOperatorProps = {}) {
     super(scope, id);
+    if (props.outboundTrafficPolicy?.egressProxy) {
+      throw constructError(this, { kind: 'IstioOperator', field: 'spec.meshConfig.outboundTrafficPolicy', problem: 'an egress proxy is a Sidecar setting; the mesh config takes only the mode', got: props.outboundTrafficPolicy.egressProxy.hostname, allowed: 'OutboundTrafficPolicy.allowAny() here, the proxy on a Sidecar' });
+    }
     this.props = props;
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'install.istio.io/v1alpha1',
@@ -172,7 +170,7 @@ export class IstioOperator extends Construct {
     return [...(this.props.extensionProviders ?? [])];
   }
 
-  private toSpec(): any {
+  private toSpec(): unknown {
     const p = this.props;
     const gateway = (name: string, enabled: boolean | undefined) => enabled === undefined ? undefined : [{ name, enabled }];
     const names = (list: ExtensionProvider[] | undefined) => list?.map(x => x.name);
@@ -195,9 +193,9 @@ export class IstioOperator extends Construct {
           metrics: names(p.defaultProviders.metrics),
         },
         rootNamespace: p.rootNamespace,
-        outboundTrafficPolicy: p.outboundTrafficPolicy && { mode: p.outboundTrafficPolicy },
+        outboundTrafficPolicy: p.outboundTrafficPolicy && { mode: p.outboundTrafficPolicy.outboundMode },
       },
-    }) as any;
+    }) as { meshConfig?: object };
     // Provider settings may be legitimately empty (`prometheus: {}`), which `compact` would drop.
     const providers = (p.extensionProviders ?? []).map(x => x._definition() ?? { name: x.name });
     if (providers.length > 0) spec.meshConfig = { ...spec.meshConfig, extensionProviders: providers };

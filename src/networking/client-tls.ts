@@ -1,5 +1,6 @@
 // Client-side TLS of a DestinationRule traffic policy: how the proxy connects to the upstream (Istio mTLS,
 // TLS to an external server, mutual TLS with its own client certificate, or plain text).
+import { JsonMap } from '../core/json';
 
 /** Options common to the TLS client modes. */
 export interface ClientTlsBaseOptions {
@@ -72,7 +73,7 @@ export class ClientTls {
     return new ClientTls({ mode: 'DISABLE' });
   }
 
-  private constructor(private readonly json: any) {}
+  private constructor(private readonly json: JsonMap & { readonly mode: string }) {}
 
   /** The TLS mode. */
   public get mode(): string {
@@ -80,12 +81,12 @@ export class ClientTls {
   }
 
   /** @internal */
-  public _toJson(): any {
+  public _render(): JsonMap {
     return JSON.parse(JSON.stringify(this.json));
   }
 }
 
-function simpleFields(o: SimpleClientTlsOptions): any {
+function simpleFields(o: SimpleClientTlsOptions): JsonMap {
   return {
     caCertificates: o.caCertificates,
     credentialName: o.credentialName,

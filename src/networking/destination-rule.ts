@@ -2,7 +2,9 @@
 // (versions) that VirtualService rules route to.
 import { Construct } from 'constructs';
 import { TrafficPolicy, renderTrafficPolicy } from './traffic-policy';
-import { IHost } from '../core/host';
+import { withConstructPath } from '../core/errors';
+import { IHost, LiteralHostMarker, isLiteralHost, renderContextOf, renderHost } from '../core/host';
+import { JsonMap } from '../core/json';
 import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/selector';
@@ -43,33 +45,27 @@ export interface DestinationRuleProps extends IstioResourceProps {
    */
   readonly exportTo?: string[];
   /**
-   * The client workloads the rule applies to (then it may only be exported to its own namespace).
+   * The client workloads the rule applies to (then it may only be exported to its own namespace). Rendered
+   * as Istio's `spec.workloadSelector`.
    * @default - every workload that sees the rule
    */
-  readonly workloadSelector?: WorkloadSelector;
+  readonly selector?: WorkloadSelector;
 }
 
-class Subset implements ISubset {
+class Subset implements ISubset, LiteralHostMarker {
   constructor(
     public readonly destinationRule: DestinationRule,
     public readonly subsetName: string,
     public readonly options: SubsetOptions,
     /** The subset's traffic policy, rendered when the subset was added so a bad duration throws there. */
-    public readonly policyJson: any,
+    public readonly policyJson: JsonMap | undefined,
   ) {}
   public get hostname(): string { return this.destinationRule.host.hostname; }
+  // A short name in the DestinationRule means the host in the rule's namespace; from elsewhere it must be
+  // qualified or it would name a different Service (which has no such subset).
   public get namespace(): string | undefined { return this.destinationRule.host.namespace ?? this.destinationRule.namespace; }
   public get ports(): number[] { return this.destinationRule.host.ports; }
-  public renderFor(namespace?: string): string {
-    const host = this.destinationRule.host;
-    const drNs = this.destinationRule.namespace;
-    // A short name in the DestinationRule means the host in the rule's namespace; from elsewhere it must be
-    // qualified or it would name a different Service (which has no such subset).
-    if (host.namespace === undefined && drNs !== undefined && namespace !== undefined && namespace !== drNs && !host.hostname.includes('.')) {
-      return `${host.hostname}.${drNs}.svc.cluster.local`;
-    }
-    return host.renderFor(namespace);
-  }
+  public get _literal(): boolean { return isLiteralHost(this.destinationRule.host); }
 }
 
 /**
@@ -79,16 +75,16 @@ export class DestinationRule extends IstioResource {
   /** The host the rule applies to. */
   public readonly host: IHost;
   private readonly exportTo?: string[];
-  private readonly workloadSelector?: WorkloadSelector;
+  private readonly selector?: WorkloadSelector;
   private readonly subsets: Subset[] = [];
-  private readonly policyJson: any;
+  private readonly policyJson: JsonMap | undefined;
 
   public constructor(scope: Construct, id: string, props: DestinationRuleProps) {
     super(scope, id, 'DestinationRule', props);
     this.host = props.host;
     this.exportTo = props.exportTo ? [...props.exportTo] : undefined;
-    this.workloadSelector = props.workloadSelector;
-    this.policyJson = renderTrafficPolicy(props.trafficPolicy, 'DestinationRule', 'spec.trafficPolicy');
+    this.selector = props.selector;
+    this.policyJson = withConstructPath(this, () => renderTrafficPolicy(props.trafficPolicy, 'DestinationRule', 'spec.trafficPolicy'));
   }
 
   /**
@@ -96,7 +92,7 @@ export class DestinationRule extends IstioResource {
    * @param name the subset name, e.g. `v1`
    */
   public addSubset(name: string, options: SubsetOptions): ISubset {
-    const policy = renderTrafficPolicy(options.trafficPolicy, 'DestinationRule', `spec.subsets[${this.subsets.length}].trafficPolicy`);
+    const policy = withConstructPath(this, () => renderTrafficPolicy(options.trafficPolicy, 'DestinationRule', `spec.subsets[${this.subsets.length}].trafficPolicy`));
     const subset = new Subset(this, name, options, policy);
     this.subsets.push(subset);
     return subset;
@@ -108,13 +104,13 @@ export class DestinationRule extends IstioResource {
   }
 
   /** @internal */
-  protected _toSpec(): any {
+  protected _render(): unknown {
     return compact({
-      host: this.host.renderFor(this.namespace),
+      host: renderHost(this.host, renderContextOf(this, this.namespace)),
       trafficPolicy: this.policyJson,
       subsets: this.subsets.map(s => ({ name: s.subsetName, labels: { ...s.options.labels }, trafficPolicy: s.policyJson })),
       exportTo: this.exportTo,
-      workloadSelector: this.workloadSelector && { matchLabels: this.workloadSelector.matchLabels },
+      workloadSelector: this.selector && { matchLabels: this.selector.matchLabels },
     });
   }
 }

@@ -2,7 +2,8 @@
 // a weight), and Mirror: where it copies traffic to.
 import type { ISubset } from './destination-rule';
 import { HttpHeaders, renderHeaders } from './headers';
-import { IHost } from '../core/host';
+import { IHost, RenderContext, renderHost } from '../core/host';
+import { JsonMap } from '../core/json';
 import { Percent } from '../core/percent';
 
 /** Options of `RouteDestination.to`. */
@@ -59,14 +60,9 @@ export class RouteDestination {
   }
 
   /** @internal */
-  public _destination(namespace: string | undefined): any {
-    return renderDestination(this.target, this._subset, this.options.port, namespace);
-  }
-
-  /** @internal */
-  public _toJson(namespace: string | undefined, withHeaders: boolean): any {
+  public _render(ctx: RenderContext, withHeaders: boolean): JsonMap {
     return {
-      destination: this._destination(namespace),
+      destination: renderDestination(this.target, this._subset, this.options.port, ctx),
       weight: this.options.weight,
       headers: withHeaders ? renderHeaders(this.options.headers) : undefined,
     };
@@ -106,20 +102,20 @@ export class Mirror {
     this.options = options;
   }
 
-  /** @internal */
-  public _destination(namespace: string | undefined): any {
-    return renderDestination(this.target, isSubset(this.target) ? this.target : undefined, this.options.port, namespace);
+  /** The destination of the mirrored copies. @internal */
+  public _render(ctx: RenderContext): JsonMap {
+    return renderDestination(this.target, isSubset(this.target) ? this.target : undefined, this.options.port, ctx);
   }
 }
 
 /** True when a host is a DestinationRule subset. @internal */
 export function isSubset(h: IHost): h is ISubset {
-  return typeof (h as any).subsetName === 'string';
+  return typeof (h as Partial<ISubset>).subsetName === 'string';
 }
 
-function renderDestination(target: IHost, subset: ISubset | undefined, port: number | undefined, namespace: string | undefined): any {
+function renderDestination(target: IHost, subset: ISubset | undefined, port: number | undefined, ctx: RenderContext): JsonMap {
   return {
-    host: target.renderFor(namespace),
+    host: renderHost(target, ctx),
     subset: subset?.subsetName,
     port: port !== undefined ? { number: port } : undefined,
   };

@@ -2,6 +2,7 @@
 import { Duration } from 'cdk8s';
 import { renderDuration } from '../core/duration';
 import { invalidValue } from '../core/errors';
+import { JsonMap } from '../core/json';
 import { Percent } from '../core/percent';
 
 /**
@@ -83,16 +84,16 @@ export class Fault {
     return new Fault(delay.delayJson, abort.abortJson);
   }
 
-  private constructor(private readonly delayJson: any, private readonly abortJson: any) {}
+  private constructor(private readonly delayJson: JsonMap | undefined, private readonly abortJson: JsonMap | undefined) {}
 
   /** @internal */
-  public _toJson(): any {
+  public _render(): JsonMap {
     return { delay: this.delayJson, abort: this.abortJson };
   }
 }
 
 // Istio translates an absent percentage as 0% for delays (the deprecated integer `percent` defaults to 0),
 // so "all requests" is written out rather than left to a default that does the opposite of what was meant.
-function pct(p: Percent | undefined): any {
+function pct(p: Percent | undefined): JsonMap {
   return { value: p === undefined ? 100 : p.value };
 }

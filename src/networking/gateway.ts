@@ -2,13 +2,15 @@
 import { Construct } from 'constructs';
 import { Protocol } from './protocol';
 import { ServerCertificate, ServerTlsMode, TlsProtocolVersion } from './tls';
-import { formatProblem, invalidValue } from '../core/errors';
+import { invalidValue } from '../core/errors';
+import { ReferenceOptions } from '../core/reference';
 import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/selector';
 
 /**
  * A Gateway that VirtualServices can bind to: one defined here, one defined elsewhere, or the mesh itself.
+ * A reference (data); how a VirtualService writes it is decided when the VirtualService renders.
  */
 export interface IGateway {
   /** The Gateway's name; `mesh` for the mesh pseudo-gateway. */
@@ -18,20 +20,21 @@ export interface IGateway {
    * @default - unknown: resolved in the namespace of the referring resource
    */
   readonly gatewayNamespace?: string;
-  /**
-   * The reference as a resource in `namespace` writes it: `name` in the same namespace, `ns/name` elsewhere,
-   * `mesh` for the mesh.
-   */
-  refFor(namespace?: string): string;
 }
 
 class GatewayRef implements IGateway {
   constructor(public readonly gatewayName: string, public readonly gatewayNamespace?: string) {}
-  public refFor(namespace?: string): string {
-    if (this.gatewayName === 'mesh' && this.gatewayNamespace === undefined) return 'mesh';
-    if (!this.gatewayNamespace || this.gatewayNamespace === namespace) return this.gatewayName;
-    return `${this.gatewayNamespace}/${this.gatewayName}`;
-  }
+}
+
+/**
+ * The gateway as a resource in `namespace` writes it: `name` in the same namespace, `ns/name` elsewhere,
+ * `mesh` for the mesh.
+ * @internal
+ */
+export function renderGatewayRef(gateway: IGateway, namespace: string | undefined): string {
+  const ns = gateway.gatewayNamespace;
+  if (!ns || ns === namespace) return gateway.gatewayName;
+  return `${ns}/${gateway.gatewayName}`;
 }
 
 /** Options common to every Gateway server, whatever its port rules. */
@@ -70,13 +73,9 @@ export interface GatewayServerOptions extends GatewayServerBaseOptions {
 /** TLS settings of a terminating server (HTTPS, or TLS with SIMPLE/MUTUAL/...). */
 export interface ServerTlsOptions {
   /**
-   * The name of the Secret that holds the certificate (shorthand for `certificate: ServerCertificate.fromSecret(name)`).
-   * @default - see `certificate`
-   */
-  readonly credentialName?: string;
-  /**
-   * Where the certificate comes from. Give this or `credentialName`, not both.
-   * @default - `credentialName`; one of the two is required unless the mode is ISTIO_MUTUAL or a passthrough mode
+   * Where the certificate comes from: `ServerCertificate.fromSecret('shop-cert')` (Istio's `credentialName`),
+   * `fromSecrets(rsa, ecdsa)` or `fromFiles({...})`.
+   * @default - none; required unless the mode is ISTIO_MUTUAL or a passthrough mode
    */
   readonly certificate?: ServerCertificate;
   /**
@@ -116,15 +115,6 @@ export interface ServerTlsOptions {
   readonly verifyCertificateHash?: string[];
 }
 
-/** Options of `GatewayServer.http()`. */
-export interface HttpServerOptions extends GatewayServerOptions {
-  /**
-   * Answer every request with a 301 to the HTTPS URL.
-   * @default false
-   */
-  readonly httpsRedirect?: boolean;
-}
-
 /** Options of `GatewayServer.https()` and `GatewayServer.tls()`. */
 export interface TlsServerOptions extends GatewayServerOptions, ServerTlsOptions {}
 
@@ -138,9 +128,9 @@ export interface PlainServerOptions extends GatewayServerBaseOptions {
  * A server of a Gateway: a port, a protocol, the hosts it exposes and its TLS.
  */
 export class GatewayServer {
-  /** Plain HTTP (port 80 by default). */
-  public static http(options: HttpServerOptions): GatewayServer {
-    return new GatewayServer(Protocol.HTTP, options.port ?? 80, options, options.httpsRedirect ? { httpsRedirect: true } : undefined);
+  /** Plain HTTP (port 80 by default). For a server that only redirects to HTTPS, use `httpsRedirect()`. */
+  public static http(options: GatewayServerOptions): GatewayServer {
+    return new GatewayServer(Protocol.HTTP, options.port ?? 80, options);
   }
 
   /** Plain HTTP that redirects every request to HTTPS with a 301 (port 80 by default). */
@@ -203,7 +193,7 @@ export class GatewayServer {
   }
 
   /** @internal */
-  public _toSpec(): any {
+  public _render(): unknown {
     return compact({
       port: { number: this.port, name: this.portName, protocol: this.protocol },
       hosts: this.hosts,
@@ -212,21 +202,12 @@ export class GatewayServer {
       tls: this.tls,
     });
   }
-
-  /**
-   * A contradiction only the typed API can see (the manifest would show just one of the two fields).
-   * @internal
-   */
-  public _conflict(): string | undefined {
-    const o = this.options as ServerTlsOptions;
-    return o.credentialName !== undefined && o.certificate !== undefined ? o.credentialName : undefined;
-  }
 }
 
 function tlsFields(o: ServerTlsOptions, defaultMode: ServerTlsMode): { [key: string]: unknown } {
-  const fields: { [key: string]: unknown } = {
+  return {
     mode: o.mode ?? defaultMode,
-    ...(o.certificate ? o.certificate._toTls() : {}),
+    ...(o.certificate ? o.certificate._render() : {}),
     minProtocolVersion: o.minProtocolVersion,
     maxProtocolVersion: o.maxProtocolVersion,
     cipherSuites: o.cipherSuites,
@@ -234,22 +215,16 @@ function tlsFields(o: ServerTlsOptions, defaultMode: ServerTlsMode): { [key: str
     verifyCertificateSpki: o.verifyCertificateSpki,
     verifyCertificateHash: o.verifyCertificateHash,
   };
-  if (o.credentialName !== undefined && !o.certificate) fields.credentialName = o.credentialName;
-  return fields;
 }
 
 /** Properties of a `Gateway`. */
 export interface GatewayProps extends IstioResourceProps {
   /**
-   * Labels of the gateway pods this configuration applies to.
-   * @default { istio: 'ingressgateway' } (Istio's default ingress gateway), unless `workloadSelector` is given
+   * The gateway pods this configuration applies to: `WorkloadSelector.labels({ istio: 'egressgateway' })`, or
+   * `WorkloadSelector.fromWorkload(gatewayDeployment)`. Rendered as Istio's `spec.selector`.
+   * @default - the pods labelled `istio: ingressgateway` (Istio's default ingress gateway)
    */
-  readonly selector?: { [key: string]: string };
-  /**
-   * The gateway pods, as a `WorkloadSelector` (e.g. from the gateway's Deployment). Give this or `selector`.
-   * @default - see `selector`
-   */
-  readonly workloadSelector?: WorkloadSelector;
+  readonly selector?: WorkloadSelector;
   /**
    * The servers (listeners). More can be added with `addServer`.
    * @default - none; a Gateway needs at least one by synth
@@ -266,19 +241,20 @@ export class Gateway extends IstioResource implements IGateway {
   /** The mesh pseudo-gateway: the sidecars of every workload. */
   public static readonly MESH: IGateway = new GatewayRef('mesh');
 
-  /** A Gateway defined elsewhere. Analysis checks the reference when that Gateway is in the same app. */
-  public static fromName(namespace: string, name: string): IGateway {
-    return new GatewayRef(name, namespace);
+  /**
+   * A Gateway defined elsewhere, e.g. `Gateway.fromName('ingress', { namespace: 'istio-system' })`. Analysis
+   * checks the reference when that Gateway is in the same app.
+   */
+  public static fromName(name: string, options: ReferenceOptions = {}): IGateway {
+    return new GatewayRef(name, options.namespace);
   }
 
   private readonly servers: GatewayServer[] = [];
-  private readonly selector?: { [key: string]: string };
-  private readonly workloadSelector?: WorkloadSelector;
+  private readonly selector?: WorkloadSelector;
 
   public constructor(scope: Construct, id: string, props: GatewayProps = {}) {
     super(scope, id, 'Gateway', props);
-    this.selector = props.selector ? { ...props.selector } : undefined;
-    this.workloadSelector = props.workloadSelector;
+    this.selector = props.selector;
     for (const s of props.servers ?? []) this.addServer(s);
   }
 
@@ -290,11 +266,6 @@ export class Gateway extends IstioResource implements IGateway {
   /** The Gateway's namespace. */
   public get gatewayNamespace(): string | undefined {
     return this.namespace;
-  }
-
-  /** @inheritdoc */
-  public refFor(namespace?: string): string {
-    return new GatewayRef(this.name, this.namespace).refFor(namespace);
   }
 
   /** Add a server (listener). */
@@ -309,26 +280,10 @@ export class Gateway extends IstioResource implements IGateway {
   }
 
   /** @internal */
-  protected _toSpec(): any {
-    const selector = this.workloadSelector ? this.workloadSelector.matchLabels : this.selector ?? { istio: 'ingressgateway' };
+  protected _render(): unknown {
     return compact({
-      selector,
-      servers: this.servers.map(s => s._toSpec()),
+      selector: this.selector ? this.selector.matchLabels : { istio: 'ingressgateway' },
+      servers: this.servers.map(s => s._render()),
     });
-  }
-
-  /** @internal */
-  protected _validate(): string[] {
-    const errors: string[] = [];
-    if (this.selector && this.workloadSelector) {
-      errors.push(formatProblem({ kind: 'Gateway', field: 'spec.selector', problem: 'give either selector or workloadSelector, not both', got: this.selector }));
-    }
-    this.servers.forEach((s, i) => {
-      const both = s._conflict();
-      if (both) {
-        errors.push(formatProblem({ kind: 'Gateway', field: `spec.servers[${i}].tls`, problem: 'give either credentialName or certificate, not both', got: both, allowed: 'one certificate source per server' }));
-      }
-    });
-    return errors;
   }
 }

@@ -1,4 +1,5 @@
 // Header manipulation of VirtualService rules and destinations: set, add and remove on requests and responses.
+import { JsonMap } from '../core/json';
 
 /**
  * Changes to the headers of a request or a response.
@@ -38,7 +39,7 @@ export interface HttpHeaders {
 }
 
 /** @internal */
-export function renderHeaders(h: HttpHeaders | undefined): any {
+export function renderHeaders(h: HttpHeaders | undefined): JsonMap | undefined {
   if (!h) return undefined;
   const ops = (o: HeaderOperations | undefined) => o && { set: o.set && { ...o.set }, add: o.add && { ...o.add }, remove: o.remove && [...o.remove] };
   return { request: ops(h.request), response: ops(h.response) };

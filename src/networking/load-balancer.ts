@@ -2,6 +2,7 @@
 // distribution and failover, and slow-start warmup of new endpoints.
 import { Duration } from 'cdk8s';
 import { renderDuration } from '../core/duration';
+import { JsonMap } from '../core/json';
 import { Percent } from '../core/percent';
 
 /**
@@ -144,10 +145,10 @@ export class HashKey {
     return new HashKey({ httpQueryParameterName: name });
   }
 
-  private constructor(private readonly json: any) {}
+  private constructor(private readonly json: JsonMap) {}
 
   /** @internal */
-  public _toJson(): any {
+  public _render(): JsonMap {
     return { ...this.json };
   }
 }
@@ -178,10 +179,10 @@ export class HashAlgorithm {
     return new HashAlgorithm({ maglev: { tableSize } });
   }
 
-  private constructor(private readonly json: any) {}
+  private constructor(private readonly json: JsonMap) {}
 
   /** @internal */
-  public _toJson(): any {
+  public _render(): JsonMap {
     return JSON.parse(JSON.stringify(this.json));
   }
 }
@@ -223,7 +224,7 @@ export class LoadBalancer {
 
   /** Sticky sessions: the same key goes to the same endpoint. */
   public static consistentHash(options: ConsistentHashOptions): LoadBalancer {
-    return new LoadBalancer({ consistentHash: { ...options.key._toJson(), ...options.algorithm?._toJson() } }, options);
+    return new LoadBalancer({ consistentHash: { ...options.key._render(), ...options.algorithm?._render() } }, options);
   }
 
   /**
@@ -233,9 +234,9 @@ export class LoadBalancer {
     return new LoadBalancer({}, options);
   }
 
-  private readonly json: any;
+  private readonly json: JsonMap;
 
-  private constructor(policy: any, options: LoadBalancerOptions) {
+  private constructor(policy: JsonMap, options: LoadBalancerOptions) {
     const l = options.locality;
     this.json = {
       ...policy,
@@ -254,7 +255,7 @@ export class LoadBalancer {
   }
 
   /** @internal */
-  public _toJson(): any {
+  public _render(): JsonMap {
     return JSON.parse(JSON.stringify(this.json));
   }
 }

@@ -1,7 +1,8 @@
 // Request matches of VirtualService rules: HttpMatch (an AND of request conditions) for HTTP rules, and the
 // connection-level matches of TCP and TLS rules. A rule's match list is an OR of these.
-import { IGateway } from './gateway';
+import { IGateway, renderGatewayRef } from './gateway';
 import { StringMatch, renderMatchMap } from './string-match';
+import { JsonMap } from '../core/json';
 
 /**
  * The conditions of one HTTP match; all given conditions must hold (AND).
@@ -142,21 +143,21 @@ export class HttpMatch {
   }
 
   /** @internal */
-  public _toJson(namespace: string | undefined): any {
+  public _render(namespace: string | undefined): JsonMap {
     const o = this.options;
     return {
       name: o.name,
-      uri: o.uri?._toJson(),
-      scheme: o.scheme?._toJson(),
-      method: o.method?._toJson(),
-      authority: o.authority?._toJson(),
+      uri: o.uri?._render(),
+      scheme: o.scheme?._render(),
+      method: o.method?._render(),
+      authority: o.authority?._render(),
       headers: renderMatchMap(o.headers),
       withoutHeaders: renderMatchMap(o.withoutHeaders),
       queryParams: renderMatchMap(o.queryParams),
       port: o.port,
       sourceLabels: o.sourceLabels ? { ...o.sourceLabels } : undefined,
       sourceNamespace: o.sourceNamespace,
-      gateways: o.gateways?.map(g => g.refFor(namespace)),
+      gateways: o.gateways?.map(g => renderGatewayRef(g, namespace)),
       ignoreUriCase: o.ignoreUriCase,
       statPrefix: o.statPrefix,
     };
@@ -212,13 +213,13 @@ export interface TlsMatch extends TcpMatch {
 }
 
 /** @internal */
-export function renderL4Match(m: TcpMatch, namespace: string | undefined, sniHosts?: string[]): any {
+export function renderL4Match(m: TcpMatch, namespace: string | undefined, sniHosts?: string[]): JsonMap {
   return {
     sniHosts,
     port: m.port,
     destinationSubnets: m.destinationSubnets,
     sourceLabels: m.sourceLabels ? { ...m.sourceLabels } : undefined,
     sourceNamespace: m.sourceNamespace,
-    gateways: m.gateways?.map(g => g.refFor(namespace)),
+    gateways: m.gateways?.map(g => renderGatewayRef(g, namespace)),
   };
 }

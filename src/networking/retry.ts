@@ -1,6 +1,7 @@
 // Retry policy of an HTTP rule and the conditions (Envoy `retry_on` values) that trigger a retry.
 import { Duration } from 'cdk8s';
 import { renderDuration } from '../core/duration';
+import { JsonMap } from '../core/json';
 
 /**
  * A condition that makes the proxy retry a request (an Envoy `x-envoy-retry-on` / `x-envoy-retry-grpc-on` value).
@@ -91,7 +92,7 @@ export interface RetryPolicy {
 }
 
 /** @internal */
-export function renderRetries(r: RetryPolicy | undefined, kind: string, field: string): any {
+export function renderRetries(r: RetryPolicy | undefined, kind: string, field: string): JsonMap | undefined {
   if (!r) return undefined;
   return {
     attempts: r.attempts,

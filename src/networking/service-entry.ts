@@ -2,8 +2,9 @@
 // with their ports, how their addresses are resolved, and where their endpoints are.
 import { Construct } from 'constructs';
 import { Protocol } from './protocol';
-import { formatProblem } from '../core/errors';
-import { Host, IHost, IServiceEntryHosts } from '../core/host';
+import { constructError, formatProblem } from '../core/errors';
+import { IHost, ServiceEntryHost } from '../core/host';
+import { JsonMap } from '../core/json';
 import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/selector';
@@ -115,7 +116,7 @@ export class ServicePort {
   }
 
   /** @internal */
-  public _toJson(): any {
+  public _render(): JsonMap {
     return { number: this.number, protocol: this.protocol, name: this.name, targetPort: this.targetPort };
   }
 }
@@ -209,49 +210,58 @@ export interface ServiceEntryProps extends IstioResourceProps {
 
 /**
  * An Istio ServiceEntry: hosts added to the mesh's service registry, e.g. an external API that sidecars with
- * `REGISTRY_ONLY` may then call. `Host.fromServiceEntry(se)` (or `se.host()`) makes it a routing target.
+ * `REGISTRY_ONLY` may then call. `se.host()` makes one of its hosts a routing target.
  */
-export class ServiceEntry extends IstioResource implements IServiceEntryHosts {
-  private readonly hosts: string[];
-  private readonly ports: ServicePort[] = [];
+export class ServiceEntry extends IstioResource {
+  private readonly hostnames: string[];
+  private readonly servicePorts: ServicePort[] = [];
   private readonly endpoints: ServiceEntryEndpoint[];
   private readonly props: ServiceEntryProps;
 
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
     super(scope, id, 'ServiceEntry', props);
     this.props = props;
-    this.hosts = [...props.hosts];
+    this.hostnames = [...props.hosts];
     this.endpoints = [...(props.endpoints ?? [])];
     for (const p of props.ports ?? []) this.addPort(p);
   }
 
   /** The hosts the entry declares. */
-  public get serviceEntryHosts(): string[] {
-    return [...this.hosts];
+  public get hosts(): string[] {
+    return [...this.hostnames];
   }
 
   /** The port numbers the entry declares. */
-  public get serviceEntryPorts(): number[] {
-    return this.ports.map(p => p.number);
+  public get portNumbers(): number[] {
+    return this.servicePorts.map(p => p.number);
   }
 
   /**
-   * One of the entry's hosts as a routing target (`Host.fromServiceEntry(this, hostname)`).
+   * One of the entry's hosts as a routing target for VirtualServices and DestinationRules, which then target
+   * exactly what the entry declares and have their routes checked against its ports.
    * @param hostname the host; may be omitted when the entry declares only one
    */
   public host(hostname?: string): IHost {
-    return Host.fromServiceEntry(this, hostname);
+    const hosts = this.hostnames;
+    if (hostname === undefined && hosts.length !== 1) {
+      throw constructError(this, { kind: 'ServiceEntry', field: 'spec.hosts', problem: 'the entry declares several hosts, so name the one to use', got: hosts, allowed: 'serviceEntry.host(hostname)' });
+    }
+    const host = hostname ?? hosts[0];
+    if (!hosts.includes(host)) {
+      throw constructError(this, { kind: 'ServiceEntry', field: 'spec.hosts', problem: 'the entry does not declare this host', got: host, allowed: `one of ${hosts.join(', ')}` });
+    }
+    return new ServiceEntryHost(host, this);
   }
 
   /** Add a host. */
   public addHost(hostname: string): ServiceEntry {
-    this.hosts.push(hostname);
+    this.hostnames.push(hostname);
     return this;
   }
 
   /** Add a port. */
   public addPort(port: ServicePort): ServiceEntry {
-    this.ports.push(port);
+    this.servicePorts.push(port);
     return this;
   }
 
@@ -262,12 +272,12 @@ export class ServiceEntry extends IstioResource implements IServiceEntryHosts {
   }
 
   /** @internal */
-  protected _toSpec(): any {
+  protected _render(): unknown {
     const p = this.props;
     return compact({
-      hosts: this.hosts,
+      hosts: this.hostnames,
       addresses: p.addresses,
-      ports: this.ports.map(x => x._toJson()),
+      ports: this.servicePorts.map(x => x._render()),
       location: p.location,
       resolution: p.resolution,
       endpoints: this.endpoints.map(e => ({

@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 import { Protocol } from './protocol';
 import { CertificateFiles, ServerTlsMode, TlsProtocolVersion } from './tls';
 import { ConnectionPool, renderTrafficPolicy } from './traffic-policy';
-import { IHost } from '../core/host';
+import { withConstructPath } from '../core/errors';
+import { IHost, RenderContext, qualifiedHost, renderContextOf, renderHost } from '../core/host';
+import { JsonMap } from '../core/json';
 import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/selector';
@@ -52,14 +54,11 @@ export class SidecarHost {
   private constructor(private readonly entry?: string, private readonly host?: IHost) {}
 
   /** @internal */
-  public _render(): string {
+  public _render(ctx: RenderContext): string {
     if (this.entry !== undefined) return this.entry;
     const h = this.host!;
-    const ns = h.namespace;
     // Egress hosts must be dotted names: a short Service name is qualified with the namespace it lives in.
-    let name = h.renderFor(undefined);
-    if (ns !== undefined && name !== '*' && !name.includes('.')) name = `${name}.${ns}.svc.cluster.local`;
-    return `${ns ?? '*'}/${name}`;
+    return `${h.namespace ?? '*'}/${qualifiedHost(h, ctx.clusterDomain)}`;
   }
 }
 
@@ -169,7 +168,8 @@ export interface SidecarEgressListener {
 }
 
 /**
- * What a sidecar does with traffic to hosts it does not know.
+ * What proxies do with traffic to hosts they do not know: per namespace or workload (`Sidecar`), or for the
+ * whole mesh (`IstioOperator`, where only the mode applies).
  */
 export class OutboundTrafficPolicy {
   /** Only hosts in the service registry (Services, ServiceEntries) are reachable; the rest is refused. */
@@ -189,12 +189,25 @@ export class OutboundTrafficPolicy {
 
   private constructor(private readonly mode: string, private readonly proxy?: IHost, private readonly proxyPort?: number) {}
 
+  /** The mode (`REGISTRY_ONLY` or `ALLOW_ANY`). */
+  public get outboundMode(): string {
+    return this.mode;
+  }
+
+  /**
+   * The egress proxy, when one was given.
+   * @default - none
+   */
+  public get egressProxy(): IHost | undefined {
+    return this.proxy;
+  }
+
   /** @internal */
-  public _toJson(namespace: string | undefined): any {
+  public _render(ctx: RenderContext): JsonMap {
     return {
       mode: this.mode,
       egressProxy: this.proxy && {
-        host: this.proxy.renderFor(namespace),
+        host: renderHost(this.proxy, ctx),
         port: this.proxyPort !== undefined ? { number: this.proxyPort } : undefined,
       },
     };
@@ -204,10 +217,10 @@ export class OutboundTrafficPolicy {
 /** Properties of a `Sidecar`. */
 export interface SidecarProps extends IstioResourceProps {
   /**
-   * The workloads the Sidecar applies to.
+   * The workloads the Sidecar applies to. Rendered as Istio's `spec.workloadSelector`.
    * @default - every workload of the namespace without a more specific Sidecar (one per namespace)
    */
-  readonly workloadSelector?: WorkloadSelector;
+  readonly selector?: WorkloadSelector;
   /**
    * Ingress listeners. More with `addIngress`.
    * @default - inferred from the workload's Services
@@ -238,8 +251,8 @@ export class Sidecar extends IstioResource {
   private readonly props: SidecarProps;
   private readonly ingress: SidecarIngressListener[];
   private readonly egress: SidecarEgressListener[];
-  private readonly ingressPools: any[];
-  private readonly inboundPool: any;
+  private readonly ingressPools: unknown[];
+  private readonly inboundPool: unknown;
 
   public constructor(scope: Construct, id: string, props: SidecarProps = {}) {
     super(scope, id, 'Sidecar', props);
@@ -247,13 +260,13 @@ export class Sidecar extends IstioResource {
     this.ingress = [];
     this.ingressPools = [];
     this.egress = [...(props.egress ?? [])];
-    this.inboundPool = pool(props.inboundConnectionPool, 'spec.inboundConnectionPool');
+    this.inboundPool = withConstructPath(this, () => pool(props.inboundConnectionPool, 'spec.inboundConnectionPool'));
     for (const i of props.ingress ?? []) this.addIngress(i);
   }
 
   /** Add an ingress listener. */
   public addIngress(listener: SidecarIngressListener): Sidecar {
-    this.ingressPools.push(pool(listener.connectionPool, `spec.ingress[${this.ingress.length}].connectionPool`));
+    this.ingressPools.push(withConstructPath(this, () => pool(listener.connectionPool, `spec.ingress[${this.ingress.length}].connectionPool`)));
     this.ingress.push(listener);
     return this;
   }
@@ -265,11 +278,11 @@ export class Sidecar extends IstioResource {
   }
 
   /** @internal */
-  protected _toSpec(): any {
-    const ns = this.namespace;
+  protected _render(): unknown {
+    const ctx = renderContextOf(this, this.namespace);
     const p = this.props;
     return compact({
-      workloadSelector: p.workloadSelector && { labels: p.workloadSelector.matchLabels },
+      workloadSelector: p.selector && { labels: p.selector.matchLabels },
       ingress: this.ingress.map((l, i) => ({
         port: port(l.port),
         bind: l.bind,
@@ -291,23 +304,23 @@ export class Sidecar extends IstioResource {
         port: l.port && port(l.port),
         bind: l.bind,
         captureMode: l.captureMode,
-        hosts: l.hosts.map(h => h._render()),
+        hosts: l.hosts.map(h => h._render(ctx)),
       })),
-      outboundTrafficPolicy: p.outboundTrafficPolicy?._toJson(ns),
+      outboundTrafficPolicy: p.outboundTrafficPolicy?._render(ctx),
       inboundConnectionPool: this.inboundPool,
     });
   }
 }
 
-function port(p: SidecarPort): any {
+function port(p: SidecarPort): JsonMap {
   return { number: p.number, protocol: p.protocol, name: p.name };
 }
 
 /** A connection pool rendered the way DestinationRule renders it, so bad durations throw at the call. */
-function pool(cp: ConnectionPool | undefined, field: string): any {
+function pool(cp: ConnectionPool | undefined, field: string): unknown {
   if (!cp) return undefined;
   try {
-    return renderTrafficPolicy({ connectionPool: cp }, 'Sidecar', 'spec').connectionPool;
+    return renderTrafficPolicy({ connectionPool: cp }, 'Sidecar', 'spec')?.connectionPool;
   } catch (e) {
     // The shared renderer names the field `spec.connectionPool...`; say where it really is.
     throw new Error((e as Error).message.replace('Sidecar.spec.connectionPool', `Sidecar.${field}`));

@@ -1,5 +1,6 @@
 // StringMatch: how a VirtualService compares a URI, header, query parameter, method, authority or CORS origin.
 // One class with three factories makes "exact and prefix at once" (a CRD oneOf violation) unwritable.
+import { JsonMap } from '../core/json';
 
 /**
  * A string comparison: exact, prefix, or RE2 regular expression.
@@ -34,15 +35,15 @@ export class StringMatch {
   }
 
   /** @internal */
-  public _toJson(): { [key: string]: string } {
+  public _render(): { [key: string]: string } {
     return { [this.type]: this.value };
   }
 }
 
 /** Render a map of StringMatches. @internal */
-export function renderMatchMap(map: { [key: string]: StringMatch } | undefined): { [key: string]: any } | undefined {
+export function renderMatchMap(map: { [key: string]: StringMatch } | undefined): JsonMap | undefined {
   if (!map) return undefined;
-  const out: { [key: string]: any } = {};
-  for (const [k, v] of Object.entries(map)) out[k] = v._toJson();
+  const out: JsonMap = {};
+  for (const [k, v] of Object.entries(map)) out[k] = v._render();
   return out;
 }

@@ -83,7 +83,7 @@ export class ServerCertificate {
   private constructor(private readonly fields: { [key: string]: unknown }) {}
 
   /** The TLS fields this source sets. @internal */
-  public _toTls(): { [key: string]: unknown } {
+  public _render(): { [key: string]: unknown } {
     return { ...this.fields };
   }
 }

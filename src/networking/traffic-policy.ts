@@ -4,6 +4,7 @@ import { Duration } from 'cdk8s';
 import { ClientTls } from './client-tls';
 import { LoadBalancer } from './load-balancer';
 import { renderDuration } from '../core/duration';
+import { JsonMap } from '../core/json';
 import { Percent } from '../core/percent';
 
 /** TCP keepalive probes on upstream connections. */
@@ -266,7 +267,7 @@ export interface TrafficPolicy extends PortTrafficPolicyOptions {
 }
 
 /** @internal */
-export function renderTrafficPolicy(tp: TrafficPolicy | undefined, kind: string, field: string): any {
+export function renderTrafficPolicy(tp: TrafficPolicy | undefined, kind: string, field: string): JsonMap | undefined {
   if (!tp) return undefined;
   return {
     ...renderPortOptions(tp, kind, field),
@@ -280,13 +281,13 @@ export function renderTrafficPolicy(tp: TrafficPolicy | undefined, kind: string,
   };
 }
 
-function renderPortOptions(p: PortTrafficPolicyOptions, kind: string, field: string): any {
+function renderPortOptions(p: PortTrafficPolicyOptions, kind: string, field: string): JsonMap {
   const d = (v: Duration | undefined, f: string) => v && renderDuration(v, kind, `${field}.${f}`);
   const tcp = p.connectionPool?.tcp;
   const http = p.connectionPool?.http;
   const od = p.outlierDetection;
   return {
-    loadBalancer: p.loadBalancer?._toJson(),
+    loadBalancer: p.loadBalancer?._render(),
     connectionPool: p.connectionPool && {
       tcp: tcp && {
         maxConnections: tcp.maxConnections,
@@ -323,6 +324,6 @@ function renderPortOptions(p: PortTrafficPolicyOptions, kind: string, field: str
       maxEjectionPercent: od.maxEjectionPercent,
       minHealthPercent: od.minHealthPercent,
     },
-    tls: p.tls?._toJson(),
+    tls: p.tls?._render(),
   };
 }

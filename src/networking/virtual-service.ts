@@ -2,14 +2,16 @@
 // optionally bound to Gateways.
 import { Construct } from 'constructs';
 import { RouteDestination, isSubset } from './destination';
-import { IGateway } from './gateway';
+import { IGateway, renderGatewayRef } from './gateway';
 import { renderHeaders } from './headers';
 import { HttpRouteOptions, L4RouteOptions } from './http-route';
 import { TcpMatch, TlsMatch, renderL4Match } from './match';
 import { renderRetries } from './retry';
 import { renderDuration } from '../core/duration';
-import { NO_VALUE, formatProblem } from '../core/errors';
-import { IHost } from '../core/host';
+import { NO_VALUE, formatProblem, withConstructPath } from '../core/errors';
+import { IHost, RenderContext, renderContextOf, renderHost } from '../core/host';
+import { JsonMap } from '../core/json';
+import { ReferenceOptions } from '../core/reference';
 import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 
@@ -82,9 +84,12 @@ class VirtualServiceRef implements IVirtualService {
  * An Istio VirtualService: routing rules for hosts, evaluated in order; the first rule that matches wins.
  */
 export class VirtualService extends IstioResource implements IVirtualService {
-  /** A VirtualService defined elsewhere, e.g. as a delegation target. */
-  public static fromName(namespace: string, name: string): IVirtualService {
-    return new VirtualServiceRef(name, namespace);
+  /**
+   * A VirtualService defined elsewhere, e.g. as a delegation target:
+   * `VirtualService.fromName('reviews-delegate', { namespace: 'reviews' })`.
+   */
+  public static fromName(name: string, options: ReferenceOptions = {}): IVirtualService {
+    return new VirtualServiceRef(name, options.namespace);
   }
 
   private readonly hosts: IHost[];
@@ -127,12 +132,12 @@ export class VirtualService extends IstioResource implements IVirtualService {
    */
   public addHttpRoute(name: string, options: HttpRouteOptions): VirtualService {
     const field = `spec.http[${this.count('http')}]`;
-    const eager = {
+    const eager = withConstructPath(this, () => ({
       timeout: options.timeout && renderDuration(options.timeout, 'VirtualService', `${field}.timeout`),
       retries: renderRetries(options.retries, 'VirtualService', `${field}.retries`),
       corsMaxAge: options.corsPolicy?.maxAge && renderDuration(options.corsPolicy.maxAge, 'VirtualService', `${field}.corsPolicy.maxAge`, { wholeSeconds: true }),
-      fault: options.fault?._toJson(),
-    };
+      fault: options.fault?._render(),
+    }));
     this.rules.push({ kind: 'http', name, http: options, eager });
     return this;
   }
@@ -160,19 +165,19 @@ export class VirtualService extends IstioResource implements IVirtualService {
   }
 
   /** @internal */
-  protected _toSpec(): any {
-    const ns = this.namespace;
-    const http: any[] = [];
-    const tcp: any[] = [];
-    const tls: any[] = [];
+  protected _render(): unknown {
+    const ctx = renderContextOf(this, this.namespace);
+    const http: JsonMap[] = [];
+    const tcp: JsonMap[] = [];
+    const tls: JsonMap[] = [];
     for (const rule of this.rules) {
-      if (rule.kind === 'http') http.push(this.renderHttp(rule, ns));
-      else if (rule.kind === 'tcp') tcp.push(this.renderL4(rule, ns, false));
-      else tls.push(this.renderL4(rule, ns, true));
+      if (rule.kind === 'http') http.push(this.renderHttp(rule, ctx));
+      else if (rule.kind === 'tcp') tcp.push(this.renderL4(rule, ctx, false));
+      else tls.push(this.renderL4(rule, ctx, true));
     }
     return compact({
-      hosts: this.hosts.map(h => h.renderFor(ns)),
-      gateways: this.gateways.map(g => g.refFor(ns)),
+      hosts: this.hosts.map(h => renderHost(h, ctx)),
+      gateways: this.gateways.map(g => renderGatewayRef(g, ctx.namespace)),
       exportTo: this.exportTo,
       http,
       tcp,
@@ -180,13 +185,13 @@ export class VirtualService extends IstioResource implements IVirtualService {
     });
   }
 
-  private renderHttp(rule: Rule, ns: string | undefined): any {
+  private renderHttp(rule: Rule, ctx: RenderContext): JsonMap {
     const o = rule.http!;
     const cors = o.corsPolicy;
     return {
       name: rule.name,
-      match: o.match?.map(m => m._toJson(ns)),
-      route: o.to?.map(d => d._toJson(ns, true)),
+      match: o.match?.map(m => m._render(ctx.namespace)),
+      route: o.to?.map(d => d._render(ctx, true)),
       redirect: o.redirect && { ...o.redirect },
       directResponse: o.directResponse && {
         status: o.directResponse.status,
@@ -203,11 +208,11 @@ export class VirtualService extends IstioResource implements IVirtualService {
       timeout: rule.eager.timeout,
       retries: rule.eager.retries,
       fault: rule.eager.fault,
-      mirror: o.mirror?._destination(ns),
+      mirror: o.mirror?._render(ctx),
       mirrorPercentage: o.mirror?.options.percentage && { value: o.mirror.options.percentage.value },
-      mirrors: o.mirrors?.map(m => ({ destination: m._destination(ns), percentage: m.options.percentage && { value: m.options.percentage.value } })),
+      mirrors: o.mirrors?.map(m => ({ destination: m._render(ctx), percentage: m.options.percentage && { value: m.options.percentage.value } })),
       corsPolicy: cors && {
-        allowOrigins: cors.allowOrigins?.map(s => s._toJson()),
+        allowOrigins: cors.allowOrigins?.map(s => s._render()),
         allowMethods: cors.allowMethods,
         allowHeaders: cors.allowHeaders,
         exposeHeaders: cors.exposeHeaders,
@@ -219,11 +224,11 @@ export class VirtualService extends IstioResource implements IVirtualService {
     };
   }
 
-  private renderL4(rule: Rule, ns: string | undefined, isTls: boolean): any {
+  private renderL4(rule: Rule, ctx: RenderContext, isTls: boolean): JsonMap {
     const o = rule.l4!;
     return {
-      match: o.match?.map(m => renderL4Match(m, ns, isTls ? [...(m as TlsMatch).sniHosts] : undefined)),
-      route: o.to.map(d => d._toJson(ns, false)),
+      match: o.match?.map(m => renderL4Match(m, ctx.namespace, isTls ? [...(m as TlsMatch).sniHosts] : undefined)),
+      route: o.to.map(d => d._render(ctx, false)),
     };
   }
 
@@ -249,7 +254,7 @@ export class VirtualService extends IstioResource implements IVirtualService {
           err(field, `route "${rule.name}" has more than one action`, actions.join(' + '), 'give exactly one of `to`, `redirect`, `directResponse`, `delegate`');
         }
         (o.match ?? []).forEach((m, i) => {
-          if (Object.keys(compact(m._toJson(ns)) ?? {}).length === 0) {
+          if (Object.keys(compact(m._render(ns)) ?? {}).length === 0) {
             err(`${field}.match[${i}]`, 'a match with no conditions matches every request and would be dropped from the output', {}, 'omit `match` to match everything');
           }
         });
@@ -268,7 +273,7 @@ export class VirtualService extends IstioResource implements IVirtualService {
   }
 
   private checkDestinations(to: RouteDestination[], field: string, name: string, err: ErrorSink, l4: boolean) {
-    const ns = this.namespace;
+    const ctx = renderContextOf(this, this.namespace);
     const weighted = to.filter(d => d.options.weight !== undefined);
     if (to.length > 0 && weighted.length === to.length && to.every(d => d.options.weight === 0)) {
       err(field, `every destination of route "${name}" has weight 0, so it sends no traffic`, to.map(d => d.options.weight), 'give at least one destination a positive weight');
@@ -280,8 +285,8 @@ export class VirtualService extends IstioResource implements IVirtualService {
       if (l4 && d.options.headers) err(`${f}.headers`, 'header changes apply only to HTTP routes', d.options.headers, 'move the headers to an addHttpRoute destination');
       const subset = d.options.subset;
       if (subset) {
-        const targetHost = d.target.renderFor(ns);
-        const subsetHost = subset.renderFor(ns);
+        const targetHost = renderHost(d.target, ctx);
+        const subsetHost = renderHost(subset, ctx);
         if (targetHost !== subsetHost) {
           err(`${f}.destination.subset`, `subset "${subset.subsetName}" belongs to the DestinationRule for host ${subsetHost}, not the routed host`, targetHost, 'a subset added to a DestinationRule for the same host');
         }

@@ -47,10 +47,14 @@ export class AbTest extends Construct {
   public constructor(scope: Construct, id: string, props: AbTestProps) {
     super(scope, id);
     const variants = props.variants ?? [];
-    const release = new Release(this, 'AbTest', props, [
-      ...variants.map((v, i) => ({ field: `variants[${i}]`, subset: v.name, version: v.version })),
-      { field: 'defaultVariant', subset: props.defaultVariant.name, version: props.defaultVariant.version },
-    ]);
+    const release = new Release(this, {
+      pattern: 'AbTest',
+      props,
+      versions: [
+        ...variants.map((v, i) => ({ field: `variants[${i}]`, subset: v.name, version: v.version })),
+        { field: 'defaultVariant', subset: props.defaultVariant.name, version: props.defaultVariant.version },
+      ],
+    });
     this.virtualService = release.virtualService;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 

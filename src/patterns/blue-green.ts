@@ -51,10 +51,14 @@ export class BlueGreen extends Construct {
     super(scope, id);
     this.active = props.active;
     this.idle = props.active === BlueGreenColour.BLUE ? BlueGreenColour.GREEN : BlueGreenColour.BLUE;
-    const release = new Release(this, 'BlueGreen', props, [
-      { field: 'blue', subset: BlueGreenColour.BLUE, version: props.blue },
-      { field: 'green', subset: BlueGreenColour.GREEN, version: props.green },
-    ]);
+    const release = new Release(this, {
+      pattern: 'BlueGreen',
+      props,
+      versions: [
+        { field: 'blue', subset: BlueGreenColour.BLUE, version: props.blue },
+        { field: 'green', subset: BlueGreenColour.GREEN, version: props.green },
+      ],
+    });
     this.virtualService = release.virtualService;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 

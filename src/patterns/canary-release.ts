@@ -6,7 +6,7 @@ import { Cohort } from './cohort';
 import { Release } from './release';
 import { TrafficPatternProps } from './traffic-pattern';
 import { WorkloadVersion } from './workload-version';
-import { invalidValue } from '../core/errors';
+import { constructError } from '../core/errors';
 import { DestinationRule, ISubset } from '../networking/destination-rule';
 import { Fault } from '../networking/fault';
 import { VirtualService } from '../networking/virtual-service';
@@ -63,14 +63,18 @@ export class CanaryRelease extends Construct {
     super(scope, id);
     const w = props.canaryWeight;
     if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 100) {
-      throw invalidValue({ kind: 'CanaryRelease', field: 'canaryWeight', problem: 'the canary weight must be a whole number from 0 to 100', got: w, allowed: 'e.g. 10; stable gets 100 minus it' });
+      throw constructError(this, { kind: 'CanaryRelease', field: 'canaryWeight', problem: 'the canary weight must be a whole number from 0 to 100', got: w, allowed: 'e.g. 10; stable gets 100 minus it' });
     }
     this.canaryWeight = w;
     this.stableWeight = 100 - w;
-    const release = new Release(this, 'CanaryRelease', props, [
-      { field: 'stable', subset: 'stable', version: props.stable },
-      { field: 'canary', subset: 'canary', version: props.canary },
-    ]);
+    const release = new Release(this, {
+      pattern: 'CanaryRelease',
+      props,
+      versions: [
+        { field: 'stable', subset: 'stable', version: props.stable },
+        { field: 'canary', subset: 'canary', version: props.canary },
+      ],
+    });
     this.virtualService = release.virtualService;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
     this.stableSubset = release.subsets.get('stable');

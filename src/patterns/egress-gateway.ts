@@ -5,6 +5,7 @@
 // that opens TLS to the host).
 import { Construct } from 'constructs';
 import { Host, IHost } from '../core/host';
+import { WorkloadSelector } from '../core/selector';
 import { ClientTls } from '../networking/client-tls';
 import { RouteDestination } from '../networking/destination';
 import { DestinationRule } from '../networking/destination-rule';
@@ -42,10 +43,10 @@ export interface EgressGatewayProps {
    */
   readonly mode?: EgressMode;
   /**
-   * Labels of the egress gateway pods.
-   * @default { istio: 'egressgateway' } (Istio's egress gateway)
+   * The egress gateway pods, e.g. `WorkloadSelector.labels({ istio: 'egressgateway' })`.
+   * @default - the pods labelled `istio: egressgateway` (Istio's egress gateway)
    */
-  readonly gatewaySelector?: { [key: string]: string };
+  readonly gatewaySelector?: WorkloadSelector;
   /**
    * The egress gateway's Service.
    * @default - `istio-egressgateway` in `istio-system`
@@ -104,7 +105,7 @@ export class EgressGateway extends Construct {
         : GatewayServer.https({ hosts: [props.host], port: 80, portName: 'https-for-tls-origination', mode: ServerTlsMode.ISTIO_MUTUAL });
     this.gateway = new Gateway(this, 'Gateway', {
       metadata: name('egress'),
-      selector: props.gatewaySelector ?? { istio: 'egressgateway' },
+      selector: props.gatewaySelector ?? WorkloadSelector.labels({ istio: 'egressgateway' }),
       servers: [server],
     });
 

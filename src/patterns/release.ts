@@ -33,6 +33,14 @@ export interface RouteSpec {
 
 type Labels = { [key: string]: string };
 
+/** What a pattern hands to `Release`. @internal */
+export interface ReleaseSpec {
+  /** The pattern's class name, e.g. `CanaryRelease`, for messages. */
+  readonly pattern: string;
+  readonly props: TrafficPatternProps;
+  readonly versions: VersionSpec[];
+}
+
 /**
  * The objects and checks of one pattern.
  * @internal
@@ -45,12 +53,15 @@ export class Release {
   private readonly serviceName: string;
   private readonly routeOptions: ResilienceRouteOptions;
 
-  public constructor(
-    scope: Construct,
-    private readonly kind: string,
-    private readonly props: TrafficPatternProps,
-    private readonly versions: VersionSpec[],
-  ) {
+  private readonly kind: string;
+  private readonly props: TrafficPatternProps;
+  private readonly versions: VersionSpec[];
+
+  public constructor(scope: Construct, spec: ReleaseSpec) {
+    this.kind = spec.pattern;
+    this.props = spec.props;
+    this.versions = spec.versions;
+    const { props, versions } = spec;
     const service = apiObjectOf(props.service, 'Service');
     this.serviceName = service.name;
     const name = props.name ?? service.name;

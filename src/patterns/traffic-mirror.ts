@@ -35,10 +35,14 @@ export class TrafficMirror extends Construct {
 
   public constructor(scope: Construct, id: string, props: TrafficMirrorProps) {
     super(scope, id);
-    const release = new Release(this, 'TrafficMirror', props, [
-      { field: 'live', subset: 'live', version: props.live },
-      { field: 'shadow', subset: 'shadow', version: props.shadow },
-    ]);
+    const release = new Release(this, {
+      pattern: 'TrafficMirror',
+      props,
+      versions: [
+        { field: 'live', subset: 'live', version: props.live },
+        { field: 'shadow', subset: 'shadow', version: props.shadow },
+      ],
+    });
     this.virtualService = release.virtualService;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 

@@ -2,7 +2,7 @@
 // an allow-nothing policy (no request is allowed by default), then one least-privilege ALLOW policy per
 // `allowFrom()` call, and optionally a JWT that requests must carry.
 import { Construct, IConstruct } from 'constructs';
-import { invalidValue } from '../core/errors';
+import { constructError } from '../core/errors';
 import { WorkloadSelector } from '../core/selector';
 import { AuthorizationPolicy, Operation, Source } from '../security/authorization-policy';
 import { MtlsMode, PeerAuthentication } from '../security/peer-authentication';
@@ -52,7 +52,7 @@ export class ZeroTrustNamespace extends Construct {
       metadata: { name: 'default', ...(props.namespace ? { namespace: props.namespace } : {}) },
       mtls: MtlsMode.STRICT,
     });
-    this.allowNothing = AuthorizationPolicy.allowNothing(this, 'AllowNothing', { namespace: props.namespace });
+    this.allowNothing = AuthorizationPolicy.allowNothing(this, 'AllowNothing', { metadata: this.namespace ? { namespace: this.namespace } : undefined });
   }
 
   /**
@@ -85,7 +85,7 @@ export class ZeroTrustNamespace extends Construct {
 
   private allow(source: Source, selector: WorkloadSelector, operations: Operation[]): AuthorizationPolicy {
     if (operations.length === 0) {
-      throw invalidValue({
+      throw constructError(this, {
         kind: 'ZeroTrustNamespace',
         field: 'allowFrom',
         problem: 'name the operations to allow; allowing everything from a caller is not least privilege',

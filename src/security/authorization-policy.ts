@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Principal, PrincipalOptions } from './principal';
 import { PolicyTargetRef } from './target-ref';
 import { formatProblem, invalidValue } from '../core/errors';
+import { JsonMap } from '../core/json';
 import { CONDITION_KEYS, checkConditionKey } from '../core/policy-grammar';
 import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
@@ -65,15 +66,15 @@ class Fields {
 /** Every field of one `from` entry, for `Source.of()`. Values with `*` match by prefix or suffix. */
 export interface SourceProps {
   /**
-   * Peer identities (mTLS), e.g. `cluster.local/ns/shop/sa/checkout`.
+   * Peer identities (mTLS): `Principal.fromServiceAccount(sa)`, `Principal.of('cluster.local/ns/shop/*')`.
    * @default - any
    */
-  readonly principals?: string[];
+  readonly principals?: Principal[];
   /**
    * Peer identities that do not match.
    * @default - none excluded
    */
-  readonly notPrincipals?: string[];
+  readonly notPrincipals?: Principal[];
   /**
    * End-user identities from a validated JWT, `<iss>/<sub>`.
    * @default - any
@@ -136,11 +137,12 @@ export interface SourceProps {
   readonly notTrustDomains?: string[];
 }
 
-const SOURCE_FIELDS: Array<keyof SourceProps> = [
-  'principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces',
+const PRINCIPAL_FIELDS = ['principals', 'notPrincipals'] as const;
+const SOURCE_FIELDS = [
+  'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces',
   'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks', 'serviceAccounts', 'notServiceAccounts',
   'trustDomains', 'notTrustDomains',
-];
+] as const;
 
 /**
  * One `from` entry of a rule: who sends the request. A request matches when it matches every field set.
@@ -150,28 +152,22 @@ export class Source {
   /** An entry with any fields at once. */
   public static of(props: SourceProps): Source {
     const f = new Fields();
+    for (const k of PRINCIPAL_FIELDS) if (props[k] !== undefined) f.add(k, props[k]!.map(principalValue));
     for (const k of SOURCE_FIELDS) if (props[k] !== undefined) f.add(k, props[k]!);
     return new Source(f);
   }
 
-  /** Peer identities (mTLS principals), e.g. `cluster.local/ns/shop/sa/checkout`; `*` matches by prefix or suffix. */
-  public static principals(...principals: string[]): Source {
-    return Source.field('principals', principals);
+  /**
+   * Peer identities (mTLS principals): `Principal.fromServiceAccount(sa)`, or as written with
+   * `Principal.of('cluster.local/ns/shop/*')` (`*` matches by prefix or suffix).
+   */
+  public static principals(...principals: Principal[]): Source {
+    return Source.field('principals', principals.map(principalValue));
   }
 
   /** Peers whose identity is none of these. */
-  public static notPrincipals(...principals: string[]): Source {
-    return Source.field('notPrincipals', principals);
-  }
-
-  /** Peer identities, as `Principal` values (e.g. from ServiceAccount constructs). */
-  public static principalsOf(...principals: Principal[]): Source {
-    return Source.field('principals', principals.map(p => () => p.value));
-  }
-
-  /** Peers whose identity is none of these `Principal` values. */
-  public static notPrincipalsOf(...principals: Principal[]): Source {
-    return Source.field('notPrincipals', principals.map(p => () => p.value));
+  public static notPrincipals(...principals: Principal[]): Source {
+    return Source.field('notPrincipals', principals.map(principalValue));
   }
 
   /**
@@ -179,12 +175,12 @@ export class Source {
    * `KubeServiceAccount`): the principal `<trust domain>/ns/<namespace>/sa/<name>`.
    */
   public static serviceAccount(serviceAccount: IConstruct, options: PrincipalOptions = {}): Source {
-    return Source.principalsOf(Principal.fromServiceAccount(serviceAccount, options));
+    return Source.principals(Principal.fromServiceAccount(serviceAccount, options));
   }
 
   /** Workloads that do not run as this ServiceAccount. */
   public static notServiceAccount(serviceAccount: IConstruct, options: PrincipalOptions = {}): Source {
-    return Source.notPrincipalsOf(Principal.fromServiceAccount(serviceAccount, options));
+    return Source.notPrincipals(Principal.fromServiceAccount(serviceAccount, options));
   }
 
   /** The `serviceAccounts` field: `name` (the policy's namespace) or `namespace/name`. Not with principals or namespaces. */
@@ -259,9 +255,18 @@ export class Source {
   }
 
   /** @internal */
-  public _toSpec(): any {
+  public _render(): { [key: string]: string[] } {
     return this.fields.render();
   }
+}
+
+/** A principal's string, read at synth (a ServiceAccount's namespace may be set late). */
+function principalValue(p: Principal): ListField {
+  if (!(p instanceof Principal)) {
+    // jsii languages and plain JavaScript can pass a string here; say so instead of writing "[object Object]" or a guess.
+    throw invalidValue({ kind: 'Source', field: 'principals', problem: 'a principal must be a Principal', got: p, allowed: 'Principal.of("cluster.local/ns/shop/sa/checkout") or Principal.fromServiceAccount(sa)' });
+  }
+  return () => p.value;
 }
 
 /** Every field of one `to` entry, for `Operation.of()`. */
@@ -376,7 +381,7 @@ export class Operation {
   }
 
   /** @internal */
-  public _toSpec(): any {
+  public _render(): { [key: string]: string[] } {
     return this.fields.render();
   }
 }
@@ -505,7 +510,7 @@ export class Condition {
   }
 
   /** @internal */
-  public _toSpec(): any {
+  public _render(): JsonMap {
     return { key: this.key, values: this.values, notValues: this.notValues };
   }
 }
@@ -531,11 +536,6 @@ export interface AuthorizationRule {
 
 /** Where a policy applies. */
 export interface PolicyScopeOptions extends IstioResourceProps {
-  /**
-   * The namespace the policy applies to; the root namespace makes it mesh-wide.
-   * @default - the namespace of `metadata`, else the chart's
-   */
-  readonly namespace?: string;
   /**
    * The workloads the policy applies to.
    * @default - every workload of the namespace
@@ -610,7 +610,7 @@ export class AuthorizationPolicy extends IstioResource {
   }
 
   private static scoped(name: string, options: PolicyScopeOptions): AuthorizationPolicyProps {
-    const metadata = { name, ...options.metadata, ...(options.namespace ? { namespace: options.namespace } : {}) };
+    const metadata = { name, ...options.metadata };
     return { metadata, selector: options.selector, targetRefs: options.targetRefs };
   }
 
@@ -638,10 +638,10 @@ export class AuthorizationPolicy extends IstioResource {
   }
 
   /** @internal */
-  protected _toSpec(): any {
-    const spec: any = compact({
+  protected _render(): unknown {
+    const spec: JsonMap = compact({
       selector: this.selector ? { matchLabels: this.selector.matchLabels } : undefined,
-      targetRefs: this.targetRefs?.map(t => t._toSpec()),
+      targetRefs: this.targetRefs?.map(t => t._render()),
       action: this.explicitAction || this.action.action !== 'ALLOW' ? this.action.action : undefined,
       provider: this.action.provider !== undefined ? { name: this.action.provider } : undefined,
     }) ?? {};
@@ -683,10 +683,10 @@ export class AuthorizationPolicy extends IstioResource {
   }
 }
 
-function renderRule(rule: AuthorizationRule): any {
-  const out: any = {};
-  if (rule.from !== undefined) out.from = rule.from.map(s => ({ source: s._toSpec() }));
-  if (rule.to !== undefined) out.to = rule.to.map(o => ({ operation: o._toSpec() }));
-  if (rule.when !== undefined) out.when = rule.when.map(c => compact(c._toSpec()));
+function renderRule(rule: AuthorizationRule): JsonMap {
+  const out: JsonMap = {};
+  if (rule.from !== undefined) out.from = rule.from.map(s => ({ source: s._render() }));
+  if (rule.to !== undefined) out.to = rule.to.map(o => ({ operation: o._render() }));
+  if (rule.when !== undefined) out.when = rule.when.map(c => compact(c._render()));
   return out;
 }

@@ -56,15 +56,6 @@ export interface MeshWideMtlsOptions extends IstioResourceProps {
   readonly rootNamespace?: string;
 }
 
-/** Options of the namespace-wide helpers. */
-export interface NamespaceMtlsOptions extends IstioResourceProps {
-  /**
-   * The namespace the policy applies to.
-   * @default - the namespace of `metadata`, else the chart's
-   */
-  readonly namespace?: string;
-}
-
 /**
  * An Istio PeerAuthentication: the mutual TLS mode that sidecars enforce on inbound traffic.
  *
@@ -85,14 +76,13 @@ export class PeerAuthentication extends IstioResource {
   }
 
   /** STRICT mTLS for every workload of one namespace: a policy named `default` without selector. */
-  public static namespaceStrict(scope: Construct, id: string, options: NamespaceMtlsOptions = {}): PeerAuthentication {
+  public static namespaceStrict(scope: Construct, id: string, options: IstioResourceProps = {}): PeerAuthentication {
     return PeerAuthentication.namespaceWide(scope, id, MtlsMode.STRICT, options);
   }
 
   /** A namespace-wide mode: a policy named `default` without selector. */
-  public static namespaceWide(scope: Construct, id: string, mode: MtlsMode, options: NamespaceMtlsOptions = {}): PeerAuthentication {
-    const metadata = { name: 'default', ...options.metadata };
-    return new PeerAuthentication(scope, id, { metadata: options.namespace ? { ...metadata, namespace: options.namespace } : metadata, mtls: mode });
+  public static namespaceWide(scope: Construct, id: string, mode: MtlsMode, options: IstioResourceProps = {}): PeerAuthentication {
+    return new PeerAuthentication(scope, id, { metadata: { name: 'default', ...options.metadata }, mtls: mode });
   }
 
   private readonly mtls?: MtlsMode;
@@ -113,7 +103,7 @@ export class PeerAuthentication extends IstioResource {
   }
 
   /** @internal */
-  protected _toSpec(): any {
+  protected _render(): unknown {
     const portLevelMtls: { [port: string]: { mode: MtlsMode } } = {};
     for (const p of this.ports) portLevelMtls[String(p.port)] = { mode: p.mode };
     return compact({

@@ -14,6 +14,12 @@ export interface PrincipalOptions {
   readonly trustDomain?: string;
 }
 
+/** Options of `Principal.forServiceAccount`. */
+export interface ServiceAccountPrincipalOptions extends PrincipalOptions {
+  /** The namespace of the service account. */
+  readonly namespace: string;
+}
+
 /**
  * A workload identity (mTLS peer principal), e.g. `cluster.local/ns/shop/sa/checkout`.
  */
@@ -35,8 +41,12 @@ export class Principal {
     });
   }
 
-  /** The identity of service account `name` in `namespace`, for accounts defined outside this program. */
-  public static forServiceAccount(namespace: string, name: string, options: PrincipalOptions = {}): Principal {
+  /**
+   * The identity of a service account defined outside this program, by name:
+   * `Principal.forServiceAccount('checkout', { namespace: 'shop' })`.
+   */
+  public static forServiceAccount(name: string, options: ServiceAccountPrincipalOptions): Principal {
+    const namespace = options.namespace;
     if (!namespace || !name) {
       throw invalidValue({ kind: 'Principal', problem: 'a service account identity needs a namespace and a name', got: `${namespace}/${name}` });
     }

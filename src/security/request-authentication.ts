@@ -6,6 +6,7 @@ import { AuthorizationAction, AuthorizationPolicy, Operation, Source } from './a
 import { PolicyTargetRef } from './target-ref';
 import { renderDuration } from '../core/duration';
 import { formatProblem } from '../core/errors';
+import { JsonMap } from '../core/json';
 import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/selector';
@@ -27,7 +28,7 @@ export class JwksSource {
   private constructor(private readonly fields: { jwksUri?: string; jwks?: string }) {}
 
   /** @internal */
-  public _toSpec(): { jwksUri?: string; jwks?: string } {
+  public _render(): { jwksUri?: string; jwks?: string } {
     return { ...this.fields };
   }
 }
@@ -185,10 +186,10 @@ export class RequestAuthentication extends IstioResource {
   }
 
   /** @internal */
-  protected _toSpec(): any {
-    const spec: any = compact({
+  protected _render(): unknown {
+    const spec: JsonMap = compact({
       selector: this.selector ? { matchLabels: this.selector.matchLabels } : undefined,
-      targetRefs: this.targetRefs?.map(t => t._toSpec()),
+      targetRefs: this.targetRefs?.map(t => t._render()),
     }) ?? {};
     // An empty rule must reach the analysis (which rejects it) instead of vanishing from the list.
     if (this.rules.length > 0) spec.jwtRules = this.rules.map((r, i) => compact(renderRule(r, i)) ?? {});
@@ -214,11 +215,11 @@ export class RequestAuthentication extends IstioResource {
   }
 }
 
-function renderRule(r: JwtRule, i: number): any {
+function renderRule(r: JwtRule, i: number): JsonMap {
   return {
     issuer: r.issuer,
     audiences: r.audiences,
-    ...(r.jwks ? r.jwks._toSpec() : {}),
+    ...(r.jwks ? r.jwks._render() : {}),
     fromHeaders: r.fromHeaders?.map(h => ({ name: h.name, prefix: h.prefix })),
     fromParams: r.fromParams,
     fromCookies: r.fromCookies,
@@ -230,6 +231,8 @@ function renderRule(r: JwtRule, i: number): any {
   };
 }
 
+// The resolved object as cdk8s produces it: its shape is whatever the L1 binding wrote, so it is walked untyped.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function renameJwksUri(json: any): any {
   for (const rule of json?.spec?.jwtRules ?? []) {
     if (rule && typeof rule === 'object' && 'jwks_uri' in rule) {

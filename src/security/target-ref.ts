@@ -4,6 +4,7 @@
 // Istio does not support cross-namespace targets.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { JsonMap } from '../core/json';
 import { apiObjectOf } from '../core/kube';
 
 const GATEWAY_API = 'gateway.networking.k8s.io';
@@ -55,7 +56,7 @@ export class PolicyTargetRef {
   ) {}
 
   /** @internal */
-  public _toSpec(): any {
+  public _render(): JsonMap {
     return { group: this._group, kind: this._kind, name: this.name() };
   }
 

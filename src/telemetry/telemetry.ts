@@ -4,6 +4,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderDuration } from '../core/duration';
 import { formatProblem } from '../core/errors';
+import { JsonMap } from '../core/json';
 import { Percent } from '../core/percent';
 import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
@@ -52,10 +53,10 @@ export class CustomTag {
     return new CustomTag({ formatter: { value } });
   }
 
-  private constructor(private readonly json: any) {}
+  private constructor(private readonly json: JsonMap) {}
 
   /** @internal */
-  public _toJson(): any {
+  public _render(): JsonMap {
     return JSON.parse(JSON.stringify(this.json));
   }
 }
@@ -164,10 +165,10 @@ export class MetricSelector {
     return new MetricSelector({ customMetric: name, mode: direction });
   }
 
-  private constructor(private readonly json: any) {}
+  private constructor(private readonly json: JsonMap) {}
 
   /** @internal */
-  public _toJson(): any {
+  public _render(): JsonMap {
     return { ...this.json };
   }
 }
@@ -188,10 +189,10 @@ export class TagOverride {
     return new TagOverride({ operation: 'REMOVE' });
   }
 
-  private constructor(private readonly json: any) {}
+  private constructor(private readonly json: JsonMap) {}
 
   /** @internal */
-  public _toJson(): any {
+  public _render(): JsonMap {
     return { ...this.json };
   }
 }
@@ -282,9 +283,9 @@ export class Telemetry extends IstioResource {
   }
 
   private readonly props: TelemetryProps;
-  private readonly tracing: any[] = [];
-  private readonly accessLogging: any[] = [];
-  private readonly metrics: any[] = [];
+  private readonly tracing: JsonMap[] = [];
+  private readonly accessLogging: JsonMap[] = [];
+  private readonly metrics: JsonMap[] = [];
 
   public constructor(scope: Construct, id: string, props: TelemetryProps = {}) {
     super(scope, id, 'Telemetry', props);
@@ -302,7 +303,7 @@ export class Telemetry extends IstioResource {
       randomSamplingPercentage: options.randomSamplingPercentage?.value,
       disableSpanReporting: options.disableSpanReporting,
       useRequestIdForTraceSampling: options.useRequestIdForTraceSampling,
-      customTags: options.customTags && mapValues(options.customTags, t => t._toJson()),
+      customTags: options.customTags && mapValues(options.customTags, t => t._render()),
     });
     return this;
   }
@@ -324,9 +325,9 @@ export class Telemetry extends IstioResource {
     this.metrics.push({
       providers: names(options.providers),
       overrides: options.overrides?.map(o => ({
-        match: o.match?._toJson(),
+        match: o.match?._render(),
         disabled: o.disabled,
-        tagOverrides: o.tagOverrides && mapValues(o.tagOverrides, t => t._toJson()),
+        tagOverrides: o.tagOverrides && mapValues(o.tagOverrides, t => t._render()),
       })),
       reportingInterval: options.reportingInterval && renderDuration(options.reportingInterval, 'Telemetry', field),
     });
@@ -334,7 +335,7 @@ export class Telemetry extends IstioResource {
   }
 
   /** @internal */
-  protected _toSpec(): any {
+  protected _render(): unknown {
     return compact({
       selector: this.props.selector && { matchLabels: this.props.selector.matchLabels },
       tracing: this.tracing,
@@ -347,7 +348,7 @@ export class Telemetry extends IstioResource {
   protected _validate(): string[] {
     // An entry with nothing set would vanish from the minimal output, so the manifest could not show it.
     const errors: string[] = [];
-    const lists: Array<[string, any[]]> = [['tracing', this.tracing], ['accessLogging', this.accessLogging], ['metrics', this.metrics]];
+    const lists: Array<[string, JsonMap[]]> = [['tracing', this.tracing], ['accessLogging', this.accessLogging], ['metrics', this.metrics]];
     for (const [key, list] of lists) {
       list.forEach((entry, i) => {
         if (compact(entry) === undefined) {
@@ -359,12 +360,12 @@ export class Telemetry extends IstioResource {
   }
 }
 
-function names(providers: ExtensionProvider[] | undefined): any[] | undefined {
+function names(providers: ExtensionProvider[] | undefined): JsonMap[] | undefined {
   return providers?.map(p => ({ name: p.name }));
 }
 
-function mapValues<T>(o: { [k: string]: T }, f: (v: T) => any): any {
-  const out: { [k: string]: any } = {};
+function mapValues<T>(o: { [k: string]: T }, f: (v: T) => unknown): JsonMap {
+  const out: JsonMap = {};
   for (const [k, v] of Object.entries(o)) out[k] = f(v);
   return out;
 }

@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
-import { Gateway, GatewayServer, IstioAnalysis, WorkloadSelector } from '../../src';
+import { Gateway, GatewayServer, IstioAnalysis, ServerCertificate } from '../../src';
 import { synthError } from '../util';
 
-const warnTls = () => GatewayServer.https({ hosts: ['a.example.com'], credentialName: 'c', cipherSuites: ['NOPE'] });
+const warnTls = () => GatewayServer.https({ hosts: ['a.example.com'], certificate: ServerCertificate.fromSecret('c'), cipherSuites: ['NOPE'] });
 
 function capture(fn: () => void): string {
   const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -72,8 +72,8 @@ describe('analysis at synth', () => {
     new Gateway(chart, 'gw');
     IstioAnalysis.of(app).disable();
     expect(() => app.synthYaml()).not.toThrow();
-    new Gateway(chart, 'both', { selector: { a: 'b' }, workloadSelector: WorkloadSelector.labels({ c: 'd' }), servers: [GatewayServer.http({ hosts: ['*'] })] });
-    expect(() => app.synthYaml()).toThrow('[c/both] Gateway.spec.selector: give either selector or workloadSelector, not both');
+    new Gateway(chart, 'again', { metadata: { name: 'gw' }, servers: [GatewayServer.http({ hosts: ['*'] })] });
+    expect(() => app.synthYaml()).toThrow('[c/again] Gateway.metadata.name: c/gw already defines a Gateway of this name without a namespace');
     expect(IstioAnalysis.of(chart)).toBe(IstioAnalysis.of(app));
   });
 

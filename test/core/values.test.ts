@@ -1,10 +1,10 @@
-import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus28 from 'cdk8s-plus-28';
 import * as kplus33 from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { Host, IstioApi, IstioApiVersion, Percent, WorkloadSelector } from '../../src';
+import { ClusterDomain, DestinationRule, Host, IHost, IstioApi, IstioApiVersion, Percent, WorkloadSelector } from '../../src';
 import { parseGoDuration, renderDuration } from '../../src/core/duration';
-import { formatProblem, joinPath, renderValue } from '../../src/core/errors';
+import { constructError, formatProblem, joinPath, renderValue, withConstructPath } from '../../src/core/errors';
 import { compact } from '../../src/core/render';
 import { checkDns1123Label, checkFqdn, checkIpOrCidr, checkLabelKey, checkLabels, checkPort, checkWildcardDomain, isIP, isPartialWildcard } from '../../src/core/validate';
 
@@ -15,6 +15,18 @@ describe('error messages', () => {
     expect(formatProblem({ kind: 'Percent', problem: 'out of range', got: 150 })).toBe('Percent: out of range (got 150)');
     expect(renderValue({ a: 'x'.repeat(200) })).toHaveLength(120);
     expect(joinPath('spec', 'http', 2, 'route', 0, 'destination')).toBe('spec.http[2].route[0].destination');
+  });
+
+  test('errors thrown while a construct is built start with its path', () => {
+    const chart = new Chart(Testing.app(), 'shop');
+    const c = new Construct(chart, 'release');
+    expect(constructError(c, { kind: 'CanaryRelease', field: 'canaryWeight', problem: 'too big', got: 120 }).message)
+      .toBe('[shop/release] CanaryRelease.canaryWeight: too big (got 120)');
+    expect(() => withConstructPath(c, () => { throw new Error('Percent: out of range (got 150)'); }))
+      .toThrow(/^\[shop\/release\] Percent: out of range \(got 150\)$/);
+    // A message that already names a construct keeps its own path.
+    expect(() => withConstructPath(c, () => { throw new Error('[shop/other] x'); })).toThrow(/^\[shop\/other\] x$/);
+    expect(withConstructPath(c, () => 42)).toBe(42);
   });
 });
 
@@ -58,6 +70,15 @@ describe('Percent', () => {
 });
 
 describe('Host', () => {
+  /** How a DestinationRule in namespace `ns` (none when undefined) of the host's app writes `host`. */
+  function writtenFrom(scope: Chart, ns: string | undefined, host: IHost): string {
+    const chart = new Chart(scope.node.root as App, `from-${ns ?? 'none'}-${++charts}`, ns ? { namespace: ns } : {});
+    new DestinationRule(chart, `dr-${charts}`, { host });
+    return Testing.synth(chart)[0].spec.host;
+  }
+  let charts = 0;
+  const looseChart = () => new Chart(Testing.app(), 'c');
+
   function services(chart: Chart) {
     return {
       plus28: new kplus28.Service(chart, 'p28', { metadata: { name: 'reviews' }, ports: [{ port: 9080 }] }),
@@ -75,9 +96,21 @@ describe('Host', () => {
       ['ratings', 'bookinfo', [9080, 9090]],
       ['details', 'bookinfo', [8080]],
     ]);
-    expect(hosts[0].renderFor('bookinfo')).toBe('reviews');
-    expect(hosts[0].renderFor('frontend')).toBe('reviews.bookinfo.svc.cluster.local');
-    expect(Host.fromService(s.plus28, { clusterDomain: 'corp.internal' }).renderFor('x')).toBe('reviews.bookinfo.svc.corp.internal');
+    expect(writtenFrom(chart, 'bookinfo', hosts[0])).toBe('reviews');
+    expect(writtenFrom(chart, 'frontend', hosts[0])).toBe('reviews.bookinfo.svc.cluster.local');
+  });
+
+  test('the cluster domain is one switch for the app', () => {
+    const app = Testing.app();
+    ClusterDomain.use(app, 'corp.internal');
+    const chart = new Chart(app, 'c', { namespace: 'bookinfo' });
+    const host = Host.fromService(services(chart).plus28);
+    expect(writtenFrom(chart, 'x', host)).toBe('reviews.bookinfo.svc.corp.internal');
+    expect(writtenFrom(chart, 'x', Host.fromName('ratings', { namespace: 'bookinfo' }))).toBe('ratings.bookinfo.svc.corp.internal');
+    expect(ClusterDomain.of(chart)).toBe('corp.internal');
+    expect(ClusterDomain.of(Testing.app())).toBe('cluster.local');
+    expect(() => ClusterDomain.use(app, 'late.local')).toThrow('[] ClusterDomain.use: call it before adding charts or constructs to this scope (got a scope with 4 children)');
+    expect(() => ClusterDomain.use(Testing.app(), 'Corp_Local')).toThrow('[] context cdk8s-istio:clusterDomain: a cluster domain is a lower-case DNS name (got "Corp_Local"; e.g. "cluster.local")');
   });
 
   test('ports added to a Service after the host was made are seen at synth', () => {
@@ -86,7 +119,7 @@ describe('Host', () => {
     const host = Host.fromService(svc);
     svc.bind(8443);
     expect(host.ports).toEqual([80, 8443]);
-    expect(host.renderFor(undefined)).toBe(svc.name);
+    expect(host.hostname).toBe(svc.name);
   });
 
   test('fromService refuses a construct that is not a Service', () => {
@@ -97,9 +130,10 @@ describe('Host', () => {
   });
 
   test('fromName and external', () => {
-    expect(Host.fromName('reviews').renderFor('x')).toBe('reviews');
-    expect(Host.fromName('reviews', { namespace: 'bookinfo', ports: [9080] }).renderFor('x')).toBe('reviews.bookinfo.svc.cluster.local');
-    expect(Host.fromName('reviews', { namespace: 'bookinfo' }).renderFor('bookinfo')).toBe('reviews');
+    expect(writtenFrom(looseChart(), 'x', Host.fromName('reviews'))).toBe('reviews');
+    expect(writtenFrom(looseChart(), 'x', Host.fromName('reviews', { namespace: 'bookinfo', ports: [9080] }))).toBe('reviews.bookinfo.svc.cluster.local');
+    expect(writtenFrom(looseChart(), 'bookinfo', Host.fromName('reviews', { namespace: 'bookinfo' }))).toBe('reviews');
+    expect(writtenFrom(looseChart(), undefined, Host.fromName('reviews', { namespace: 'bookinfo' }))).toBe('reviews.bookinfo.svc.cluster.local');
     expect(Host.fromName('*.example.com').hostname).toBe('*.example.com');
     expect(Host.external('api.github.com', [443]).ports).toEqual([443]);
     expect(() => Host.external('github')).toThrow('Host: an external host must be fully qualified (got "github"; e.g. api.example.com)');

@@ -1,7 +1,7 @@
 import { ApiObject, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import {
-  AccessLogEncoding, DataPlaneMode, ExtensionProvider, IstioAnalysis, IstioNamespace, IstioOperator, IstioProfile, MeshOutboundTrafficPolicy, Percent,
+  AccessLogEncoding, DataPlaneMode, ExtensionProvider, IstioAnalysis, IstioNamespace, IstioOperator, IstioProfile, OutboundTrafficPolicy, Percent,
 } from '../../src';
 import { chartIn, synth, synthError } from '../util';
 
@@ -87,7 +87,7 @@ describe('IstioOperator', () => {
       extensionProviders: [otel, als, json, text, zipkin, prom],
       defaultProviders: { tracing: [otel], accessLogging: [ExtensionProvider.ENVOY], metrics: [ExtensionProvider.PROMETHEUS] },
       rootNamespace: 'istio-config',
-      outboundTrafficPolicy: MeshOutboundTrafficPolicy.REGISTRY_ONLY,
+      outboundTrafficPolicy: OutboundTrafficPolicy.registryOnly(),
     });
     expect(iop.extensionProviders.map(p => p.name)).toEqual(['otel', 'otel-als', 'json-stdout', 'text-file', 'zipkin', 'prom2']);
     expect(otel.isDefinition).toBe(true);

@@ -136,7 +136,7 @@ describe('DestinationRule', () => {
       ClientTls.disable(),
     ];
     tls.forEach((t, i) => new DestinationRule(chart, `dr${i}`, { host: Host.fromName(`h${i}.example.com`), trafficPolicy: { tls: t } }));
-    new DestinationRule(chart, 'sel', { host: Host.fromName('x'), exportTo: ['.'], workloadSelector: WorkloadSelector.labels({ app: 'client' }), trafficPolicy: { tls: ClientTls.istioMutual() } });
+    new DestinationRule(chart, 'sel', { host: Host.fromName('x'), exportTo: ['.'], selector: WorkloadSelector.labels({ app: 'client' }), trafficPolicy: { tls: ClientTls.istioMutual() } });
     const specs = ofKind(synth(chart), 'DestinationRule').map(d => d.spec);
     expect(specs.slice(0, 6).map(s => s.trafficPolicy.tls)).toEqual([
       { mode: 'ISTIO_MUTUAL', sni: 'a.local', subjectAltNames: ['spiffe://cluster.local/ns/a/sa/b'] },

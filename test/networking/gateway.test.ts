@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import {
-  Gateway, GatewayServer, IstioApi, IstioApiVersion, Protocol, ServerCertificate, ServerTlsMode,
-  TlsProtocolVersion, WorkloadSelector,
+  Gateway, GatewayServer, Host, IstioAnalysis, IstioApi, IstioApiVersion, Protocol, ServerCertificate, ServerTlsMode,
+  TlsProtocolVersion, VirtualService, WorkloadSelector,
 } from '../../src';
 import { chartIn, ofKind, synth, synthError } from '../util';
 
@@ -11,9 +11,9 @@ describe('Gateway', () => {
     const { chart } = chartIn('shop');
     new Gateway(chart, 'public', {
       metadata: { name: 'public' },
-      selector: { istio: 'ingressgateway' },
+      selector: WorkloadSelector.labels({ istio: 'ingressgateway' }),
       servers: [
-        GatewayServer.https({ hosts: ['shop.example.com'], credentialName: 'shop-cert' }),
+        GatewayServer.https({ hosts: ['shop.example.com'], certificate: ServerCertificate.fromSecret('shop-cert') }),
         GatewayServer.httpsRedirect({ hosts: ['shop.example.com'] }),
       ],
     });
@@ -47,7 +47,7 @@ describe('Gateway', () => {
 
   test('every server factory and TLS option', () => {
     const { chart } = chartIn('edge');
-    const gw = new Gateway(chart, 'edge', { selector: { app: 'edge-gw' } });
+    const gw = new Gateway(chart, 'edge', { selector: WorkloadSelector.labels({ app: 'edge-gw' }) });
     gw.addServer(GatewayServer.http({ hosts: ['./a.example.com'], port: 8080, portName: 'http', name: 'plain', bind: '0.0.0.0' }));
     gw.addServer(GatewayServer.https({
       hosts: ['shop/*.example.com'],
@@ -60,7 +60,7 @@ describe('Gateway', () => {
       subjectAltNames: ['spiffe://cluster.local/ns/shop/sa/client'],
     }));
     gw.addServer(GatewayServer.https({ hosts: ['b.example.com'], port: 9443, certificate: ServerCertificate.fromSecrets('rsa-cert', 'ecdsa-cert') }));
-    gw.addServer(GatewayServer.https({ hosts: ['c.example.com'], port: 10443, mode: ServerTlsMode.OPTIONAL_MUTUAL, credentialName: 'c-cert' }));
+    gw.addServer(GatewayServer.https({ hosts: ['c.example.com'], port: 10443, mode: ServerTlsMode.OPTIONAL_MUTUAL, certificate: ServerCertificate.fromSecret('c-cert') }));
     gw.addServer(GatewayServer.tls({ hosts: ['db.example.com'], port: 15443 }));
     gw.addServer(GatewayServer.autoPassthrough({ hosts: ['*.local'], port: 16443 }));
     gw.addServer(GatewayServer.tcp({ hosts: ['*'], port: 31400 }));
@@ -96,22 +96,43 @@ describe('Gateway', () => {
   test('selector from a cdk8s-plus Deployment', () => {
     const { chart } = chartIn('ingress');
     const deploy = new kplus.Deployment(chart, 'gw-pods', { containers: [{ image: 'istio/proxyv2' }] });
-    new Gateway(chart, 'gw', { workloadSelector: WorkloadSelector.fromWorkload(deploy), servers: [GatewayServer.http({ hosts: ['*'] })] });
+    new Gateway(chart, 'gw', { selector: WorkloadSelector.fromWorkload(deploy), servers: [GatewayServer.http({ hosts: ['*'] })] });
     const gw = ofKind(synth(chart), 'Gateway')[0];
     const pods = ofKind(Testing.synth(chart), 'Deployment')[0];
     expect(gw.spec.selector).toEqual(pods.spec.selector.matchLabels);
   });
 
-  test('references render bare in the same namespace, ns/name elsewhere, mesh as mesh', () => {
+  test('references are written bare in the same namespace, ns/name elsewhere, mesh as mesh', () => {
+    const app = Testing.app();
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const other = new Chart(app, 'other', { namespace: 'other' });
+    const gw = new Gateway(shop, 'public', { servers: [GatewayServer.http({ hosts: ['*'] })] });
+    const gateways = [gw, Gateway.fromName('ingress', { namespace: 'istio-system' }), Gateway.fromName('local'), Gateway.MESH];
+    IstioAnalysis.of(app).declareHosts('istio-system/ingress', 'shop/local', 'other/local');
+    new VirtualService(shop, 'here', { hosts: [Host.fromName('a.example.com')], gateways }).addHttpRoute('ok', { directResponse: { status: 200 } });
+    new VirtualService(other, 'there', { hosts: [Host.fromName('b.example.com')], gateways }).addHttpRoute('ok', { directResponse: { status: 200 } });
+    expect(ofKind(Testing.synth(shop), 'VirtualService')[0].spec.gateways).toEqual(['public', 'istio-system/ingress', 'local', 'mesh']);
+    expect(ofKind(Testing.synth(other), 'VirtualService')[0].spec.gateways).toEqual(['shop/public', 'istio-system/ingress', 'local', 'mesh']);
+    expect([gw.gatewayName, gw.gatewayNamespace]).toEqual(['public', 'shop']);
+    expect([Gateway.MESH.gatewayName, Gateway.MESH.gatewayNamespace]).toEqual(['mesh', undefined]);
+  });
+
+  test('the default name is the construct id, so references and messages read as written', () => {
     const { chart } = chartIn('shop');
-    const gw = new Gateway(chart, 'gw', { metadata: { name: 'public' }, servers: [GatewayServer.http({ hosts: ['*'] })] });
-    expect(gw.refFor('shop')).toBe('public');
-    expect(gw.refFor('other')).toBe('shop/public');
-    expect(Gateway.fromName('istio-system', 'ingress').refFor('shop')).toBe('istio-system/ingress');
-    expect(Gateway.fromName('shop', 'ingress').refFor('shop')).toBe('ingress');
-    expect(Gateway.MESH.refFor('shop')).toBe('mesh');
-    expect(gw.gatewayName).toBe('public');
-    expect(gw.gatewayNamespace).toBe('shop');
+    new Gateway(chart, 'public', { servers: [GatewayServer.http({ hosts: ['*'] })] });
+    new Gateway(chart, 'InternalEdge', { selector: WorkloadSelector.labels({ app: 'internal' }), servers: [GatewayServer.http({ hosts: ['*'] })] });
+    expect(ofKind(synth(chart), 'Gateway').map(g => g.metadata.name)).toEqual(['public', 'internal-edge']);
+  });
+
+  test('two Gateways of one name in one namespace fail synth once, naming both constructs', () => {
+    const app = Testing.app();
+    const a = new Chart(app, 'a', { namespace: 'shop' });
+    const b = new Chart(app, 'b', { namespace: 'shop' });
+    new Gateway(a, 'public', { servers: [GatewayServer.http({ hosts: ['*'] })] });
+    new Gateway(b, 'public', { servers: [GatewayServer.http({ hosts: ['*'] })] });
+    const message = synthError(b)!;
+    expect(message).toContain('[b/public] Gateway.metadata.name: a/public already defines a Gateway of this name in namespace "shop", so one would replace the other in the cluster (got "public"; give one of them another construct id or metadata.name)');
+    expect(message.split('already defines').length).toBe(2);
   });
 
   test('emits v1beta1 when the app selects the legacy API', () => {
@@ -127,17 +148,4 @@ describe('Gateway', () => {
       'GatewayServer.hosts: a server must expose at least one host (got []; e.g. ["shop.example.com"] or ["*"])');
   });
 
-  test('selector and workloadSelector together fail synth with the construct path', () => {
-    const { chart } = chartIn();
-    new Gateway(chart, 'gw', { selector: { a: 'b' }, workloadSelector: WorkloadSelector.labels({ c: 'd' }), servers: [GatewayServer.http({ hosts: ['*'] })] });
-    expect(synthError(chart)).toContain('[test/gw] Gateway.spec.selector: give either selector or workloadSelector, not both (got {"a":"b"})');
-  });
-
-  test('credentialName and certificate together fail synth', () => {
-    const { chart } = chartIn();
-    new Gateway(chart, 'gw', {
-      servers: [GatewayServer.https({ hosts: ['a.example.com'], credentialName: 'x', certificate: ServerCertificate.fromSecret('y') })],
-    });
-    expect(synthError(chart)).toContain('[test/gw] Gateway.spec.servers[0].tls: give either credentialName or certificate, not both (got "x"; one certificate source per server)');
-  });
 });

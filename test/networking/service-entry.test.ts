@@ -1,5 +1,6 @@
+import { Chart, Testing } from 'cdk8s';
 import {
-  DestinationRule, Host, RouteDestination, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, ServicePort, Protocol,
+  DestinationRule, RouteDestination, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, ServicePort, Protocol,
   VirtualService, WorkloadSelector,
 } from '../../src';
 import { chartIn, ofKind, synth, synthError } from '../util';
@@ -67,25 +68,29 @@ describe('ServiceEntry', () => {
     expect(ofKind(synth(chart), 'ServiceEntry')[0].spec.workloadSelector).toEqual({ labels: { app: 'vm' } });
   });
 
-  test('Host.fromServiceEntry makes it a routing target whose ports are checked', () => {
-    const { chart } = chartIn('shop');
+  test('se.host() makes it a routing target whose ports are checked, written as declared from anywhere', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'test', { namespace: 'shop' });
+    const other = new Chart(app, 'other', { namespace: 'other' });
     const se = new ServiceEntry(chart, 'g', { hosts: ['www.googleapis.com'], ports: [ServicePort.http(80), ServicePort.https(443)], resolution: ServiceEntryResolution.DNS });
-    const host = Host.fromServiceEntry(se);
+    const host = se.host();
     expect(host.hostname).toBe('www.googleapis.com');
     expect(host.ports).toEqual([80, 443]);
     expect(host.namespace).toBe('shop');
-    expect(host.renderFor('other')).toBe('www.googleapis.com');
+    expect([se.hosts, se.portNumbers]).toEqual([['www.googleapis.com'], [80, 443]]);
+    new DestinationRule(other, 'dr', { host });
+    expect(ofKind(Testing.synth(other), 'DestinationRule')[0].spec.host).toBe('www.googleapis.com');
     new DestinationRule(chart, 'dr', { host: se.host() });
     new VirtualService(chart, 'vs', { hosts: [host] }).addHttpRoute('bad-port', { to: [RouteDestination.to(host, { port: 8080 })] });
     expect(synthError(chart)).toContain('[test/vs] VirtualService.spec.http[0].route[0].destination.port: host www.googleapis.com does not serve this port (got 8080; one of 80, 443)');
   });
 
-  test('Host.fromServiceEntry needs the host when there are several, and one that exists', () => {
+  test('se.host() needs the host when there are several, and one that exists', () => {
     const { chart } = chartIn();
     const se = new ServiceEntry(chart, 'apt', { hosts: ['deb.debian.org'], ports: [ServicePort.http(80)] }).addHost('security.debian.org');
-    expect(() => Host.fromServiceEntry(se)).toThrow(
-      'Host: the ServiceEntry declares several hosts, so name the one to use (got ["deb.debian.org","security.debian.org"]; Host.fromServiceEntry(se, hostname))');
-    expect(() => se.host('example.com')).toThrow('Host: the ServiceEntry does not declare this host (got "example.com"; one of deb.debian.org, security.debian.org)');
+    expect(() => se.host()).toThrow(
+      '[test/apt] ServiceEntry.spec.hosts: the entry declares several hosts, so name the one to use (got ["deb.debian.org","security.debian.org"]; serviceEntry.host(hostname))');
+    expect(() => se.host('example.com')).toThrow('[test/apt] ServiceEntry.spec.hosts: the entry does not declare this host (got "example.com"; one of deb.debian.org, security.debian.org)');
     expect(se.host('security.debian.org').hostname).toBe('security.debian.org');
   });
 

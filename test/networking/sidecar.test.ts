@@ -47,7 +47,7 @@ describe('Sidecar', () => {
   test('workload selector, ingress listeners with TLS and connection pools, ALLOW_ANY', () => {
     const { chart } = chartIn('shop');
     const sc = new Sidecar(chart, 'sc', {
-      workloadSelector: WorkloadSelector.labels({ app: 'ratings' }),
+      selector: WorkloadSelector.labels({ app: 'ratings' }),
       ingress: [{ port: { number: 9080, protocol: Protocol.HTTP, name: 'http' }, defaultEndpoint: '127.0.0.1:8080', captureMode: CaptureMode.IPTABLES }],
       outboundTrafficPolicy: OutboundTrafficPolicy.allowAny(),
       inboundConnectionPool: { tcp: { maxConnections: 100 } },

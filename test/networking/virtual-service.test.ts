@@ -177,13 +177,13 @@ describe('VirtualService', () => {
     const { chart } = chartIn('shop');
     const delegate = new VirtualService(chart, 'orders', { metadata: { name: 'orders-routes' } });
     delegate.addHttpRoute('orders', { to: [RouteDestination.to(Host.fromName('orders'))] });
-    const root = new VirtualService(chart, 'root', { hosts: [Host.fromName('shop.example.com')], gateways: [Gateway.fromName('istio-system', 'public')] });
+    const root = new VirtualService(chart, 'root', { hosts: [Host.fromName('shop.example.com')], gateways: [Gateway.fromName('public', { namespace: 'istio-system' })] });
     root.addHttpRoute('old', { match: [HttpMatch.uri(StringMatch.prefix('/old'))], redirect: { uri: '/new', authority: 'www.example.com', scheme: 'https', derivePort: RedirectPortSelection.FROM_PROTOCOL_DEFAULT, redirectCode: 308 } });
     root.addHttpRoute('health', { match: [HttpMatch.uri(StringMatch.exact('/healthz'))], directResponse: { status: 200, body: 'ok' } });
     root.addHttpRoute('bin', { match: [HttpMatch.uri(StringMatch.exact('/bin'))], directResponse: { status: 200, bodyBase64: 'AAEC' } });
     root.addHttpRoute('teapot', { match: [HttpMatch.uri(StringMatch.exact('/tea'))], directResponse: { status: 418 } });
     root.addHttpRoute('orders', { match: [HttpMatch.uri(StringMatch.prefix('/orders'))], delegate });
-    root.addHttpRoute('legacy', { match: [HttpMatch.uri(StringMatch.prefix('/legacy'))], delegate: VirtualService.fromName('legacy', 'legacy-routes') });
+    root.addHttpRoute('legacy', { match: [HttpMatch.uri(StringMatch.prefix('/legacy'))], delegate: VirtualService.fromName('legacy-routes', { namespace: 'legacy' }) });
     const manifests = synth(chart);
     const [d, r] = ofKind(manifests, 'VirtualService');
     expect(d.spec.hosts).toBeUndefined();
@@ -279,7 +279,7 @@ describe('VirtualService', () => {
   test('addHost and addGateway append', () => {
     const { chart } = chartIn('shop');
     const vs = new VirtualService(chart, 'vs');
-    vs.addHost(Host.fromName('a.example.com')).addGateway(Gateway.fromName('shop', 'gw')).addHttpRoute('a', { to: [RouteDestination.to(Host.fromName('a'))] });
+    vs.addHost(Host.fromName('a.example.com')).addGateway(Gateway.fromName('gw', { namespace: 'shop' })).addHttpRoute('a', { to: [RouteDestination.to(Host.fromName('a'))] });
     const spec = vsSpec(synth(chart));
     expect([spec.hosts, spec.gateways]).toEqual([['a.example.com'], ['gw']]);
     expect(vs.virtualServiceName).toBe(vs.name);

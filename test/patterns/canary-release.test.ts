@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { deployment, istioObjects, service } from './fixtures';
 import {
   CanaryRelease, Cohort, Fault, FaultTest, Gateway, GatewayServer, Host, Percent, ResilienceProfile, RouteDestination, StringMatch,
-  IstioAnalysis, VirtualService, WorkloadVersion,
+  IstioAnalysis, VirtualService, WorkloadSelector, WorkloadVersion,
 } from '../../src';
 import { chartIn, ofKind, synth, synthError } from '../util';
 
@@ -63,7 +63,7 @@ describe('CanaryRelease', () => {
   test('snapshot with every option: cookie override, gateway plus mesh, resilience, fault tests, port', () => {
     const { chart } = chartIn('shop');
     const svc = service(chart, 'app', { app: 'app' }, [80, 9090]);
-    const gw = new Gateway(chart, 'gw', { metadata: { name: 'public' }, selector: { istio: 'ingressgateway' }, servers: [GatewayServer.http({ hosts: ['app.example.com'] })] });
+    const gw = new Gateway(chart, 'gw', { metadata: { name: 'public' }, selector: WorkloadSelector.labels({ istio: 'ingressgateway' }), servers: [GatewayServer.http({ hosts: ['app.example.com'] })] });
     new CanaryRelease(chart, 'release', {
       service: svc,
       stable: WorkloadVersion.fromWorkload(deployment(chart, 'app-stable', { app: 'app', version: 'v1' })),
@@ -92,7 +92,7 @@ describe('CanaryRelease', () => {
   });
 
   test('includeMesh: false keeps the routes on the gateway only', () => {
-    const { chart } = canaryApp(10, { gateways: [Gateway.fromName('istio-system', 'public')], includeMesh: false, hosts: [Host.fromName('app.example.com')] });
+    const { chart } = canaryApp(10, { gateways: [Gateway.fromName('public', { namespace: 'istio-system' })], includeMesh: false, hosts: [Host.fromName('app.example.com')] });
     expect(ofKind(istioObjects(chart), 'VirtualService')[0].spec.gateways).toEqual(['istio-system/public']);
   });
 
@@ -181,8 +181,8 @@ describe('CanaryRelease', () => {
   });
 
   describe('errors', () => {
-    test.each([101, -1, 10.5, NaN])('canary weight %p throws at once', w => {
-      expect(() => canaryApp(w)).toThrow(`CanaryRelease.canaryWeight: the canary weight must be a whole number from 0 to 100 (got ${w}; e.g. 10; stable gets 100 minus it)`);
+    test.each([120, -1, 10.5, NaN])('canary weight %p throws at once, naming the construct', w => {
+      expect(() => canaryApp(w)).toThrow(`[test/release] CanaryRelease.canaryWeight: the canary weight must be a whole number from 0 to 100 (got ${w}; e.g. 10; stable gets 100 minus it)`);
     });
 
     test('a workload whose pods the Service does not select', () => {
@@ -246,7 +246,7 @@ describe('CanaryRelease', () => {
   });
 
   test('the tester cohort renders as ordinary header matches; claims use the JWT claim header', () => {
-    expect(Cohort.claim('groups', StringMatch.exact('beta')).matches[0]._toJson(undefined).headers).toEqual({ '@request.auth.claims.groups': { exact: 'beta' } });
-    expect(Cohort.header('X-Canary', StringMatch.exact('1')).matches[0]._toJson(undefined).headers).toEqual({ 'x-canary': { exact: '1' } });
+    expect(Cohort.claim('groups', StringMatch.exact('beta')).matches[0]._render(undefined).headers).toEqual({ '@request.auth.claims.groups': { exact: 'beta' } });
+    expect(Cohort.header('X-Canary', StringMatch.exact('1')).matches[0]._render(undefined).headers).toEqual({ 'x-canary': { exact: '1' } });
   });
 });

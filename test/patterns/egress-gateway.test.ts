@@ -1,4 +1,4 @@
-import { EgressGateway, EgressMode, Host } from '../../src';
+import { EgressGateway, EgressMode, Host, WorkloadSelector } from '../../src';
 import { chartIn, ofKind, synth } from '../util';
 
 describe('EgressGateway', () => {
@@ -12,7 +12,7 @@ describe('EgressGateway', () => {
     const { chart } = chartIn('shop');
     const egw = new EgressGateway(chart, 'gh', {
       host: 'api.github.com',
-      gatewaySelector: { app: 'my-egress' },
+      gatewaySelector: WorkloadSelector.labels({ app: 'my-egress' }),
       gatewayService: Host.fromName('my-egress', { namespace: 'egress' }),
       namePrefix: 'github',
     });

@@ -63,7 +63,7 @@ describe('AbTest', () => {
       const { chart } = chartIn('shop');
       new AbTest(chart, 'ab', {
         service: service(chart),
-        gateways: [Gateway.fromName('istio-system', 'public')],
+        gateways: [Gateway.fromName('public', { namespace: 'istio-system' })],
         includeMesh,
         hosts: [Host.fromName('app.example.com')],
         variants: [{ name: 'beta', version: WorkloadVersion.labels({ version: 'v2' }), match: Cohort.claim('groups', StringMatch.exact('beta-testers')) }],

@@ -56,12 +56,12 @@ describe('AuthorizationPolicy', () => {
     const p = new AuthorizationPolicy(chart, 'p', { metadata: { name: 'p' } });
     p.addRule({
       from: [
-        Source.principals('cluster.local/ns/a/sa/b').and(Source.namespaces('a')).and(Source.ipBlocks('10.0.0.0/8')).and(Source.remoteIpBlocks('1.2.3.4'))
-          .and(Source.requestPrincipals('iss/sub')).and(Source.notPrincipals('x')).and(Source.notNamespaces('y')).and(Source.notIpBlocks('10.1.0.0/16'))
+        Source.principals(Principal.of('cluster.local/ns/a/sa/b')).and(Source.namespaces('a')).and(Source.ipBlocks('10.0.0.0/8')).and(Source.remoteIpBlocks('1.2.3.4'))
+          .and(Source.requestPrincipals('iss/sub')).and(Source.notPrincipals(Principal.of('x'))).and(Source.notNamespaces('y')).and(Source.notIpBlocks('10.1.0.0/16'))
           .and(Source.notRemoteIpBlocks('5.6.7.8')).and(Source.notRequestPrincipals('iss/bad')).and(Source.trustDomains('td')).and(Source.notTrustDomains('other')),
         Source.serviceAccountNames('ns/sa', 'sa').and(Source.notServiceAccountNames('ns/bad')),
-        Source.principalsOf(Principal.forServiceAccount('ns', 'sa'), Principal.of('spiffe-like/*')).and(Source.notPrincipalsOf(Principal.of('bad'))),
-        Source.of({ principals: ['p'], requestPrincipals: ['r'] }),
+        Source.principals(Principal.forServiceAccount('sa', { namespace: 'ns' }), Principal.of('spiffe-like/*')).and(Source.notPrincipals(Principal.of('bad'))),
+        Source.of({ principals: [Principal.of('p')], requestPrincipals: ['r'] }),
       ],
       to: [
         Operation.methods('GET', 'HEAD').and(Operation.paths('/api/*', '/v1/{*}/items')).and(Operation.hosts('shop.example.com')).and(Operation.ports(8080))
@@ -94,7 +94,7 @@ describe('AuthorizationPolicy', () => {
   test('allowNothing renders an empty spec in the chart namespace, or a given one', () => {
     const { chart } = chartIn('shop');
     AuthorizationPolicy.allowNothing(chart, 'none');
-    AuthorizationPolicy.allowNothing(chart, 'other', { namespace: 'other', metadata: { name: 'lockdown' } });
+    AuthorizationPolicy.allowNothing(chart, 'other', { metadata: { name: 'lockdown', namespace: 'other' } });
     expect(synth(chart).map(o => [o.metadata.namespace, o.metadata.name, o.spec])).toEqual([
       ['shop', 'allow-nothing', {}],
       ['other', 'lockdown', {}],
@@ -172,7 +172,7 @@ describe('AuthorizationPolicy', () => {
 
   test('serviceAccounts with principals in one source fails synth (analysis)', () => {
     const { chart } = chartIn('shop');
-    new AuthorizationPolicy(chart, 'p', { rules: [{ from: [Source.serviceAccountNames('sa').and(Source.principals('p'))] }] });
+    new AuthorizationPolicy(chart, 'p', { rules: [{ from: [Source.serviceAccountNames('sa').and(Source.principals(Principal.of('p')))] }] });
     expect(synthError(chart)).toContain('[test/p] IST0106 AuthorizationPolicy.spec.rules[0].from[0].source: Cannot set serviceAccounts with namespaces or principals');
   });
 
@@ -208,8 +208,10 @@ describe('AuthorizationPolicy', () => {
 
   test('principal literals are checked at once', () => {
     expect(() => Principal.of('')).toThrow('Principal: a principal must not be empty (got "")');
-    expect(() => Principal.forServiceAccount('', 'sa')).toThrow('Principal: a service account identity needs a namespace and a name (got "/sa")');
-    expect(() => Principal.forServiceAccount('ns', 'sa', { trustDomain: 'a/b' })).toThrow('PrincipalOptions.trustDomain: a trust domain is a DNS-like name without "/" or "*" (got "a/b"; e.g. cluster.local)');
+    expect(() => Principal.forServiceAccount('sa', { namespace: '' })).toThrow('Principal: a service account identity needs a namespace and a name (got "/sa")');
+    expect(() => Source.principals('cluster.local/ns/a/sa/b' as unknown as Principal)).toThrow(
+      'Source.principals: a principal must be a Principal (got "cluster.local/ns/a/sa/b"; Principal.of("cluster.local/ns/shop/sa/checkout") or Principal.fromServiceAccount(sa))');
+    expect(() => Principal.forServiceAccount('sa', { namespace: 'ns', trustDomain: 'a/b' })).toThrow('PrincipalOptions.trustDomain: a trust domain is a DNS-like name without "/" or "*" (got "a/b"; e.g. cluster.local)');
     expect(() => Source.serviceAccount(new Chart(Testing.app(), 'c'))).toThrow('[c] expected a Kubernetes object or a construct whose default child is one (such as a cdk8s-plus ServiceAccount)');
   });
 

@@ -25,7 +25,7 @@ describe('PeerAuthentication', () => {
   test('namespaceStrict: default in the chart namespace or a given one', () => {
     const { chart } = chartIn('shop');
     PeerAuthentication.namespaceStrict(chart, 'ns');
-    PeerAuthentication.namespaceWide(chart, 'legacy', MtlsMode.DISABLE, { namespace: 'legacy' });
+    PeerAuthentication.namespaceWide(chart, 'legacy', MtlsMode.DISABLE, { metadata: { namespace: 'legacy' } });
     expect(synth(chart).map(o => [o.metadata.namespace, o.metadata.name, o.spec.mtls.mode])).toEqual([
       ['shop', 'default', 'STRICT'],
       ['legacy', 'default', 'DISABLE'],

@@ -21,15 +21,17 @@ export interface IstioValidationProps {
    */
   readonly failOnWarnings?: boolean;
   /**
-   * Namespaces that exist in the cluster although the app does not define them.
+   * Namespaces that exist in the cluster although the app does not define them (as
+   * `IstioAnalysis.declareNamespaces()` and the CLI's `--declare-namespaces`).
    * @default - none
    */
-  readonly knownNamespaces?: string[];
+  readonly declaredNamespaces?: string[];
   /**
-   * Hosts and gateways (`ns/name`) that exist although the app does not define them.
+   * Hosts and gateways (`ns/name`) that exist although the app does not define them (as
+   * `IstioAnalysis.declareHosts()`).
    * @default - none
    */
-  readonly knownHosts?: string[];
+  readonly declaredHosts?: string[];
 }
 
 /**
@@ -63,8 +65,8 @@ export class IstioValidation {
     }
     const diagnostics = runAnalysis(entries, {
       suppress: this.props.suppress,
-      knownNamespaces: this.props.knownNamespaces,
-      knownHosts: this.props.knownHosts,
+      knownNamespaces: this.props.declaredNamespaces,
+      knownHosts: this.props.declaredHosts,
     }, schemaRule, OBJECT_RULES, CROSS_RULES);
     let failed = false;
     for (const d of diagnostics) {

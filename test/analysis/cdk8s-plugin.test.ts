@@ -56,4 +56,20 @@ describe('IstioValidation (cdk8s-cli plugin)', () => {
     expect(quiet.submitted?.status).toBe('success');
     expect(quiet.logs).toEqual([]);
   });
+
+  test('declaredNamespaces say which namespaces exist outside the manifests', async () => {
+    const policy = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'from-tools', namespace: 'shop' },
+      spec: { rules: [{ from: [{ source: { namespaces: ['tools'] } }] }] },
+    };
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
+    const unknown = fakeContext({ 'a.yaml': [ns, policy] });
+    await new IstioValidation({ failOnWarnings: true }).validate(unknown);
+    expect(unknown.violations.map(v => v.ruleName)).toEqual(['IST0101']);
+    const declared = fakeContext({ 'a.yaml': [ns, policy] });
+    await new IstioValidation({ failOnWarnings: true, declaredNamespaces: ['tools'] }).validate(declared);
+    expect(declared.violations).toEqual([]);
+  });
 });

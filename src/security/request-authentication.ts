@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { AuthorizationAction, AuthorizationPolicy, Operation, Source } from './authorization-policy';
 import { PolicyTargetRef } from './target-ref';
 import { renderDuration } from '../core/duration';
-import { formatProblem } from '../core/errors';
+import { formatProblem, withConstructPath } from '../core/errors';
 import { JsonMap } from '../core/json';
 import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
@@ -163,6 +163,8 @@ export class RequestAuthentication extends IstioResource {
 
   /** Accept tokens of one more issuer. */
   public addJwtRule(rule: JwtRule): RequestAuthentication {
+    // Rendered once here so that a bad timeout throws at the call, naming this construct.
+    withConstructPath(this, () => renderRule(rule, this.rules.length));
     this.rules.push(rule);
     return this;
   }

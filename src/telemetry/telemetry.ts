@@ -3,7 +3,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderDuration } from '../core/duration';
-import { formatProblem } from '../core/errors';
+import { formatProblem, withConstructPath } from '../core/errors';
 import { JsonMap } from '../core/json';
 import { Percent } from '../core/percent';
 import { compact } from '../core/render';
@@ -322,7 +322,7 @@ export class Telemetry extends IstioResource {
   /** Add metrics settings. */
   public addMetrics(options: MetricsOptions): Telemetry {
     const field = `spec.metrics[${this.metrics.length}].reportingInterval`;
-    this.metrics.push({
+    this.metrics.push(withConstructPath(this, () => ({
       providers: names(options.providers),
       overrides: options.overrides?.map(o => ({
         match: o.match?._render(),
@@ -330,7 +330,7 @@ export class Telemetry extends IstioResource {
         tagOverrides: o.tagOverrides && mapValues(o.tagOverrides, t => t._render()),
       })),
       reportingInterval: options.reportingInterval && renderDuration(options.reportingInterval, 'Telemetry', field),
-    });
+    })));
     return this;
   }
 

@@ -1,7 +1,7 @@
 import { ApiObject, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import {
-  AccessLogEncoding, DataPlaneMode, ExtensionProvider, IstioAnalysis, IstioNamespace, IstioOperator, IstioProfile, OutboundTrafficPolicy, Percent,
+  AccessLogEncoding, DataPlaneMode, ExtensionProvider, Host, IstioAnalysis, IstioNamespace, IstioOperator, IstioProfile, OutboundTrafficPolicy, Percent,
 } from '../../src';
 import { chartIn, synth, synthError } from '../util';
 
@@ -48,6 +48,14 @@ describe('IstioNamespace', () => {
 });
 
 describe('IstioOperator', () => {
+  test('the mesh outbound policy is the OutboundTrafficPolicy of Sidecars; an egress proxy is refused here', () => {
+    const { chart } = chartIn('istio-system');
+    new IstioOperator(chart, 'any', { metadata: { name: 'any' }, outboundTrafficPolicy: OutboundTrafficPolicy.allowAny() });
+    expect(synth(chart)[0].spec.meshConfig).toEqual({ outboundTrafficPolicy: { mode: 'ALLOW_ANY' } });
+    expect(() => new IstioOperator(chart, 'proxy', { outboundTrafficPolicy: OutboundTrafficPolicy.allowAny(Host.external('proxy.example.com'), 3128) })).toThrow(
+      '[test/proxy] IstioOperator.spec.meshConfig.outboundTrafficPolicy: an egress proxy is a Sidecar setting; the mesh config takes only the mode (got "proxy.example.com"; OutboundTrafficPolicy.allowAny() here, the proxy on a Sidecar)');
+  });
+
   test('the users\' install: default profile, egress gateway, JSON access logs, 20% sampling', () => {
     const { chart } = chartIn('istio-system');
     new IstioOperator(chart, 'iop', {

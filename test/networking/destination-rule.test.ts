@@ -153,10 +153,10 @@ describe('DestinationRule', () => {
   test('bad durations throw where the policy is written', () => {
     const { chart } = chartIn();
     expect(() => new DestinationRule(chart, 'a', { host: Host.fromName('a'), trafficPolicy: { outlierDetection: { interval: Duration.millis(0.5) } } })).toThrow(
-      'DestinationRule.spec.trafficPolicy.outlierDetection.interval: Istio durations must be a whole number of milliseconds, at least 1ms (got "0.5ms"');
+      '[test/a] DestinationRule.spec.trafficPolicy.outlierDetection.interval: Istio durations must be a whole number of milliseconds, at least 1ms (got "0.5ms"');
     const dr = new DestinationRule(chart, 'b', { host: Host.fromName('b') });
     expect(() => dr.addSubset('v1', { labels: { v: '1' }, trafficPolicy: { connectionPool: { tcp: { connectTimeout: Duration.millis(0) } } } })).toThrow(
-      'DestinationRule.spec.subsets[0].trafficPolicy.connectionPool.tcp.connectTimeout: Istio durations must be a whole number of milliseconds');
+      '[test/b] DestinationRule.spec.subsets[0].trafficPolicy.connectionPool.tcp.connectTimeout: Istio durations must be a whole number of milliseconds');
     expect(() => LoadBalancer.roundRobin({ warmup: { duration: Duration.millis(0) } })).toThrow('LoadBalancer.warmup.duration');
   });
 });

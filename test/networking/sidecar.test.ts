@@ -88,7 +88,7 @@ describe('Sidecar', () => {
   test('a bad duration in a connection pool throws at once, naming the real field', () => {
     const { chart } = chartIn();
     expect(() => new Sidecar(chart, 'sc', { inboundConnectionPool: { tcp: { connectTimeout: Duration.millis(0.5) } } })).toThrow(
-      'Sidecar.spec.inboundConnectionPool.tcp.connectTimeout: Istio durations must be a whole number of milliseconds, at least 1ms (got "0.5ms"; e.g. Duration.millis(250) or Duration.seconds(5))');
+      '[test/sc] Sidecar.spec.inboundConnectionPool.tcp.connectTimeout: Istio durations must be a whole number of milliseconds, at least 1ms (got "0.5ms"; e.g. Duration.millis(250) or Duration.seconds(5))');
   });
 
   test('an empty Sidecar fails synth through analysis, with the construct path', () => {

@@ -384,9 +384,9 @@ describe('VirtualService construct-level errors', () => {
   test('bad literals throw where they are written', () => {
     const { vs } = setup();
     expect(() => vs.addHttpRoute('t', { to: [RouteDestination.to(Host.fromName('a'))], timeout: Duration.millis(0.5) })).toThrow(
-      'VirtualService.spec.http[0].timeout: Istio durations must be a whole number of milliseconds, at least 1ms (got "0.5ms"; e.g. Duration.millis(250) or Duration.seconds(5))');
+      '[test/vs] VirtualService.spec.http[0].timeout: Istio durations must be a whole number of milliseconds, at least 1ms (got "0.5ms"; e.g. Duration.millis(250) or Duration.seconds(5))');
     expect(() => vs.addHttpRoute('c', { to: [RouteDestination.to(Host.fromName('a'))], corsPolicy: { maxAge: Duration.millis(1500) } })).toThrow(
-      'VirtualService.spec.http[0].corsPolicy.maxAge: this duration must be whole seconds (got "1500ms"; e.g. Duration.seconds(60))');
+      '[test/vs] VirtualService.spec.http[0].corsPolicy.maxAge: this duration must be whole seconds (got "1500ms"; e.g. Duration.seconds(60))');
     expect(() => Fault.delay(Duration.millis(0))).toThrow('Fault.delay.fixedDelay: Istio durations must be a whole number of milliseconds, at least 1ms');
     expect(() => Fault.delayAndAbort(Fault.abort(500), Fault.delay(Duration.seconds(1)))).toThrow(
       'Fault: delayAndAbort takes a delay fault and an abort fault, in that order (Fault.delayAndAbort(Fault.delay(...), Fault.abort(...)))');

@@ -82,7 +82,7 @@ describe('Telemetry', () => {
   test('a bad reporting interval throws at once', () => {
     const { chart } = chartIn();
     expect(() => new Telemetry(chart, 't', { metrics: [{ reportingInterval: Duration.millis(0.5) }] })).toThrow(
-      'Telemetry.spec.metrics[0].reportingInterval: Istio durations must be a whole number of milliseconds, at least 1ms (got "0.5ms"; e.g. Duration.millis(250) or Duration.seconds(5))');
+      '[test/t] Telemetry.spec.metrics[0].reportingInterval: Istio durations must be a whole number of milliseconds, at least 1ms (got "0.5ms"; e.g. Duration.millis(250) or Duration.seconds(5))');
   });
 
   test('an entry without settings fails synth (it would vanish from the output)', () => {

@@ -1,7 +1,8 @@
 import { ApiObject, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import {
-  AccessLogEncoding, DataPlaneMode, ExtensionProvider, Host, IstioAnalysis, IstioNamespace, IstioOperator, IstioProfile, OutboundTrafficPolicy, Percent,
+  AccessLogEncoding, DataPlaneMode, ExtensionProvider, Host, IstioAnalysis, IstioNamespace, IstioOperator, IstioProfile, OutboundTrafficPolicy,
+  Percent,
 } from '../../src';
 import { chartIn, synth, synthError } from '../util';
 

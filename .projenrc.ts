@@ -82,9 +82,9 @@ packageTask?.spawn(project.tasks.tryFind('package:js')!);
 project.eslint?.addIgnorePattern('src/imports/');
 
 project.addTask('import:istio', {
-  description: 'Regenerate the L1 bindings and the schema module in src/imports/ from the pinned CRDs in imports/istio-crds.yaml (offline)',
+  description: 'Regenerate the L1 bindings and schema modules in src/imports/ from the CRD files of imports/sources.json, read from ../shared (or $CDK8S_ISTIO_SHARED) and checked by sha256 (offline)',
   steps: [
-    { exec: 'cdk8s import istio:=imports/istio-crds.yaml --language typescript --output src/imports --no-check-upgrade' },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/import-crds.ts' },
     { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/fast-l1-tojson.ts' },
     { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/gen-schemas.ts' },
   ],

@@ -14,6 +14,8 @@ export enum IstioApiVersion {
 
 /**
  * Reads and sets the API-version switch.
+ *
+ * @see https://istio.io/latest/docs/reference/config/
  */
 export class IstioApi {
   /** The context key that selects the API version: `"v1"` (default) or `"v1beta1"`. */

@@ -67,6 +67,8 @@ export interface NamedHostOptions {
 
 /**
  * Factories for `IHost`.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#Destination
  */
 export class Host {
   /**

@@ -148,6 +148,16 @@ export interface IstioOperatorProps {
 /**
  * An `install.istio.io/v1alpha1` IstioOperator for `istioctl install -f <file>`. Only install-time settings
  * are typed; anything else goes through `apiObject.addJsonPatch`.
+ *
+ * @example
+ * declare const meshChart: Chart;
+ * new IstioOperator(meshChart, 'control-plane', {
+ *   profile: IstioProfile.DEFAULT,
+ *   egressGateway: true,
+ *   accessLogFile: '/dev/stdout',
+ *   traceSampling: Percent.of(20),
+ * });
+ * @see https://istio.io/latest/docs/reference/config/istio.operator.v1alpha1/
  */
 export class IstioOperator extends Construct {
   /** The IstioOperator object. */

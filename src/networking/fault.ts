@@ -46,6 +46,8 @@ export enum GrpcStatus {
 
 /**
  * Faults injected into the requests a rule matches, to test resilience.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPFaultInjection
  */
 export class Fault {
   /**

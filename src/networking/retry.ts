@@ -4,6 +4,8 @@ import { renderDuration } from '../core/duration';
 
 /**
  * A condition that makes the proxy retry a request (an Envoy `x-envoy-retry-on` / `x-envoy-retry-grpc-on` value).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry
  */
 export class RetryOn {
   /** Any 5xx response, or a connect failure, reset or refused stream. */

@@ -50,6 +50,8 @@ export interface ServicePortOptions {
 
 /**
  * A port of a ServiceEntry: number, protocol and name.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/service-entry/#ServicePort
  */
 export class ServicePort {
   /** Plain HTTP. */
@@ -210,6 +212,15 @@ export interface ServiceEntryProps extends IstioResourceProps {
 /**
  * An Istio ServiceEntry: hosts added to the mesh's service registry, e.g. an external API that sidecars with
  * `REGISTRY_ONLY` may then call. `Host.fromServiceEntry(se)` (or `se.host()`) makes it a routing target.
+ *
+ * @example
+ * declare const chart: Chart;
+ * new ServiceEntry(chart, 'github', {
+ *   hosts: ['api.github.com'],
+ *   ports: [ServicePort.https(443)],
+ *   resolution: ServiceEntryResolution.DNS,
+ * });
+ * @see https://istio.io/latest/docs/reference/config/networking/service-entry/
  */
 export class ServiceEntry extends IstioResource implements IServiceEntryHosts {
   private readonly hosts: string[];

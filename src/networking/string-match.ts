@@ -3,6 +3,8 @@
 
 /**
  * A string comparison: exact, prefix, or RE2 regular expression.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch
  */
 export class StringMatch {
   /** The value must equal `value`. */

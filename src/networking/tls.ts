@@ -55,6 +55,8 @@ export interface CertificateFiles {
 
 /**
  * Where a TLS server gets its certificate: exactly one source, by construction.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
  */
 export class ServerCertificate {
   /**

@@ -69,6 +69,13 @@ export interface NamespaceMtlsOptions extends IstioResourceProps {
  * An Istio PeerAuthentication: the mutual TLS mode that sidecars enforce on inbound traffic.
  *
  * Start with `PeerAuthentication.meshWideStrict()`: every workload then refuses plaintext.
+ *
+ * @example
+ * declare const meshChart: Chart;
+ * declare const chart: Chart;
+ * PeerAuthentication.meshWideStrict(meshChart, 'strict-mtls');   // istio-system
+ * PeerAuthentication.namespaceStrict(chart, 'ns-strict');         // the chart's namespace only
+ * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/
  */
 export class PeerAuthentication extends IstioResource {
   /**

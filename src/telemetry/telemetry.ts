@@ -22,6 +22,8 @@ export enum TrafficDirection {
 
 /**
  * A custom tag added to every span.
+ *
+ * @see https://istio.io/latest/docs/reference/config/telemetry/#Tracing-CustomTag
  */
 export class CustomTag {
   /** The same value on every span. */
@@ -146,6 +148,8 @@ export enum IstioMetric {
 
 /**
  * Which metrics an override applies to.
+ *
+ * @see https://istio.io/latest/docs/reference/config/telemetry/#MetricSelector
  */
 export class MetricSelector {
   /**
@@ -174,6 +178,8 @@ export class MetricSelector {
 
 /**
  * A change to one tag (label) of the selected metrics.
+ *
+ * @see https://istio.io/latest/docs/reference/config/telemetry/#MetricsOverrides-TagOverride
  */
 export class TagOverride {
   /**
@@ -271,6 +277,13 @@ export interface MeshWideTelemetryProps extends TelemetryProps {
  * An Istio Telemetry resource (`telemetry.istio.io/v1`). Its scope follows from where it lives: the root
  * namespace without a selector is mesh-wide (`Telemetry.meshWide`), another namespace without a selector is
  * that namespace, and a selector narrows it to workloads.
+ *
+ * @example
+ * declare const chart: Chart;
+ * new Telemetry(chart, 'access-logs', {
+ *   accessLogging: [{ providers: [ExtensionProvider.ENVOY], filter: 'response.code >= 400' }],
+ * });
+ * @see https://istio.io/latest/docs/reference/config/telemetry/
  */
 export class Telemetry extends IstioResource {
   /** A mesh-wide Telemetry: in the root namespace, without a selector. */

@@ -15,8 +15,10 @@ for tgz in "$@"; do
   rm -rf "$nm"/@bufbuild/*/dist/esm "$nm/@bufbuild/cel-spec/dist/cjs/testdata" "$nm/yaml/browser"
   find "$nm" \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
   after=$(du -sb "$work/package" | cut -f1)
-  # npm's own tarball conventions: fixed mtime, no owner, sorted entries, so the result is reproducible.
-  tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='1985-10-26 08:15:00 UTC' -czf "$tgz.tmp" -C "$work" package
+  # npm's own tarball conventions: files only (no directory entries), sorted, fixed mtime, no owner, so the
+  # result is reproducible.
+  (cd "$work" && find package -type f | LC_ALL=C sort) \
+    | tar --no-recursion --owner=0 --group=0 --numeric-owner --mtime='1985-10-26 08:15:00 UTC' -czf "$tgz.tmp" -C "$work" -T -
   mv "$tgz.tmp" "$tgz"
   rm -rf "$work"
   echo "trim-package: $(basename "$tgz"): unpacked $before -> $after bytes, packed $(stat -c %s "$tgz") bytes"

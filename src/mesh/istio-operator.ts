@@ -10,6 +10,8 @@ import { resourceHooks } from '../core/resource';
 
 /**
  * The built-in installation profiles of `istioctl` (1.30).
+ *
+ * @see https://istio.io/latest/docs/setup/additional-setup/config-profiles/
  */
 export enum IstioProfile {
   /** Production defaults: istiod and an ingress gateway. */
@@ -34,7 +36,11 @@ export enum IstioProfile {
   STABLE = 'stable',
 }
 
-/** How the proxies write access logs. */
+/**
+ * How the proxies write access logs.
+ *
+ * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-AccessLogEncoding
+ */
 export enum AccessLogEncoding {
   /** Plain text in Envoy's default format. */
   TEXT = 'TEXT',

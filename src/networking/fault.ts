@@ -6,6 +6,8 @@ import { Percent } from '../core/percent';
 
 /**
  * gRPC status codes an abort can return.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPFaultInjection-Abort
  */
 export enum GrpcStatus {
   /** OK */

@@ -10,6 +10,8 @@ import { WorkloadSelector } from '../core/selector';
 
 /**
  * Whether the service is part of the mesh.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-Location
  */
 export enum ServiceEntryLocation {
   /** Outside the mesh: no mTLS to it, metrics report it as external (Istio's default). */
@@ -20,6 +22,8 @@ export enum ServiceEntryLocation {
 
 /**
  * How the proxy finds the endpoints of the hosts.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-Resolution
  */
 export enum ServiceEntryResolution {
   /** Forward to the IP the application connected to (Istio's default). */

@@ -65,7 +65,11 @@ export class SidecarHost {
   }
 }
 
-/** How traffic reaches a listener. */
+/**
+ * How traffic reaches a listener.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/sidecar/#CaptureMode
+ */
 export enum CaptureMode {
   /** The capture mode of the environment (iptables unless configured otherwise). */
   DEFAULT = 'DEFAULT',

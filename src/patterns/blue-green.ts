@@ -8,7 +8,11 @@ import { WorkloadVersion } from './workload-version';
 import { DestinationRule } from '../networking/destination-rule';
 import { VirtualService } from '../networking/virtual-service';
 
-/** The colours of a blue/green deployment. */
+/**
+ * The colours of a blue/green deployment.
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/
+ */
 export enum BlueGreenColour {
   /** The blue version. */
   BLUE = 'blue',

@@ -17,6 +17,8 @@ import { VirtualService } from '../networking/virtual-service';
 
 /**
  * How traffic to the external host travels.
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
  */
 export enum EgressMode {
   /** Plain HTTP from the application, through the gateway, to the host's port 80. */

@@ -8,6 +8,8 @@ import { WorkloadSelector } from '../core/selector';
 
 /**
  * The mutual TLS mode of a workload's inbound traffic.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/#PeerAuthentication-MutualTLS-Mode
  */
 export enum MtlsMode {
   /** Inherit the mode from the parent scope (workload <- namespace <- mesh); PERMISSIVE when none sets one. */

@@ -10,7 +10,11 @@ import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/selector';
 import { ExtensionProvider } from '../mesh/extension-provider';
 
-/** Which side of a connection a setting applies to. */
+/**
+ * Which side of a connection a setting applies to.
+ *
+ * @see https://istio.io/latest/docs/reference/config/telemetry/#WorkloadMode
+ */
 export enum TrafficDirection {
   /** Both outbound (client) and inbound (server) traffic. */
   CLIENT_AND_SERVER = 'CLIENT_AND_SERVER',
@@ -120,7 +124,11 @@ export interface AccessLoggingOptions {
   readonly match?: TrafficDirection;
 }
 
-/** Istio's standard metrics. */
+/**
+ * Istio's standard metrics.
+ *
+ * @see https://istio.io/latest/docs/reference/config/metrics/
+ */
 export enum IstioMetric {
   /** Every metric. */
   ALL_METRICS = 'ALL_METRICS',

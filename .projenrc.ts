@@ -8,7 +8,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   keywords: ['cdk8s', 'istio', 'kubernetes', 'service-mesh', 'virtualservice', 'gateway', 'cdk'],
   author: 'cdk8s-istio developers',
   authorAddress: 'cdk8s-istio@example.com',
-  repositoryUrl: 'https://example.invalid/cdk8s-istio.git',
+  // One GitHub organization for every target: the npm repository, the Go module and the Java/.NET names below.
+  repositoryUrl: 'https://github.com/cdk8s-istio/cdk8s-istio.git',
+  homepage: 'https://github.com/cdk8s-istio/cdk8s-istio#readme',
   license: 'Apache-2.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
@@ -47,6 +49,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   publishToPypi: { distName: 'cdk8s-istio', module: 'cdk8s_istio' },
   publishToMaven: { javaPackage: 'io.github.cdk8s_istio', mavenGroupId: 'io.github.cdk8s-istio', mavenArtifactId: 'cdk8s-istio' },
   publishToGo: { moduleName: 'github.com/cdk8s-istio/cdk8s-istio-go' },
+  publishToNuget: { dotNetNamespace: 'Cdk8sIstio', packageId: 'Cdk8sIstio' },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', 'bench', 'projenrc'] },
 
   jestOptions: {
@@ -54,12 +57,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // The examples import from 'cdk8s-istio' as a user's app does; their tests run them against src/.
+      moduleNameMapper: { '^cdk8s-istio$': '<rootDir>/src' },
       collectCoverage: false,
       testTimeout: 60_000,
     },
   },
   tsconfigDev: {
-    compilerOptions: {},
+    // Type-checks the examples' `import ... from 'cdk8s-istio'` against src/ (at runtime: examples/tsconfig.json).
+    compilerOptions: { paths: { 'cdk8s-istio': ['../src/index.ts'] } },
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
   // Worktrees share one node_modules through a symlink; a trailing-slash pattern would not ignore the link.
@@ -72,6 +78,20 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 for (const p of ['/examples/', '/bench/', '/scripts/', '/imports/', '/.ci/', '/API.md']) project.npmignore?.exclude(p);
 
+// The bundled dependencies ship files that never run here (ESM and browser copies, cel-spec's conformance
+// testdata, type declarations no .d.ts of ours refers to); npm packs a bundled package whole, so the packed
+// tarball is rewritten without them.
+project.tasks.tryFind('package:js')!.exec('bash scripts/trim-package.sh dist/js/*.tgz');
+
+// API.md grouped by area (networking, security, ...) with a table of contents; still generated, never edited.
+project.tasks.tryFind('docgen')!.exec('ts-node --transpile-only --project test/tsconfig.json scripts/group-api-md.ts API.md');
+
+// The examples import 'cdk8s-istio': eslint resolves it through test/tsconfig.json's `paths`, like tsc.
+project.eslint?.addOverride({
+  files: ['examples/**/*.ts'],
+  settings: { 'import/resolver': { node: {}, typescript: { project: './test/tsconfig.json', alwaysTryTypes: true } } },
+} as any);
+
 // Python, Java and Go packages need PyPI, Maven Central and Go tooling that these machines cannot reach, so
 // `package` builds the npm package only; CI proves the other languages with `jsii-pacmak --code-only`.
 const packageTask = project.tasks.tryFind('package');
@@ -82,9 +102,9 @@ packageTask?.spawn(project.tasks.tryFind('package:js')!);
 project.eslint?.addIgnorePattern('src/imports/');
 
 project.addTask('import:istio', {
-  description: 'Regenerate the L1 bindings and the schema module in src/imports/ from the pinned CRDs in imports/istio-crds.yaml (offline)',
+  description: 'Regenerate the L1 bindings and schema modules in src/imports/ from the CRD files of imports/sources.json, read from ../shared (or $CDK8S_ISTIO_SHARED) and checked by sha256 (offline)',
   steps: [
-    { exec: 'cdk8s import istio:=imports/istio-crds.yaml --language typescript --output src/imports --no-check-upgrade' },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/import-crds.ts' },
     { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/fast-l1-tojson.ts' },
     { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/gen-schemas.ts' },
   ],

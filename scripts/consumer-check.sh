@@ -1,18 +1,58 @@
 #!/usr/bin/env bash
-# A user's first hour: a fresh cdk8s app outside this repository installs the packed library, builds a
-# Gateway from a cdk8s-plus Service's namespace, runs `cdk8s synth` with our cdk8s-cli validation plugin, and
-# the output passes both checkers. Then an app that does not use our constructs at all synthesizes a broken
-# Gateway as a raw ApiObject, and the plugin, run by cdk8s-cli, fails its synth.
+# What a new user does, from the packed library (usage: consumer-check.sh dist/js/cdk8s-istio@<v>.jsii.tgz [shared]):
+# 1. The README's Quickstart, read from README.md (so the README cannot drift from what works): its four
+#    files written into an empty folder outside the repository and its commands run there, with the tarball's
+#    real path; the output passes our analysis and, when ../shared is there, the independent checker.
+# 2. In the same app, cdk8s-plus-33 and our cdk8s-cli validation plugin: a Gateway from a Service's namespace
+#    synthesizes and passes the plugin; then an app that does not use our constructs synthesizes a broken
+#    Gateway as a raw ApiObject, and the plugin, run by cdk8s-cli, fails its synth.
+# 3. The CLI on a Telemetry whose access-log filter is not CEL: proves the (trimmed) bundled CEL runs.
+# Only the npm registry is needed; npm's cache makes the installs quick.
 set -euo pipefail
 tgz=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-shared=$2
-app=$(mktemp -d)/consumer
+[ -f "$tgz" ] || { echo "consumer-check: $1 not found (run npx projen build first)"; exit 1; }
+shared=${2:-$(cd "$(dirname "$0")/.." && pwd)/../shared}
+readme=$(cd "$(dirname "$0")/.." && pwd)/README.md
+export npm_config_audit=false npm_config_fund=false npm_config_prefer_offline=true npm_config_update_notifier=false
+app=$(mktemp -d)/shop-mesh
 mkdir -p "$app" && cd "$app"
-cat > package.json <<'JSON'
-{ "name": "consumer", "version": "0.0.0", "private": true }
-JSON
-npm install --no-audit --no-fund --silent "$tgz" cdk8s@2.70.106 constructs@10.8.1 cdk8s-cli@2.207.60 \
-  cdk8s-plus-33@2.5.57 typescript@~6.0.3 ts-node@^10.9.2 @types/node@^20 > install.log 2>&1 || { cat install.log; exit 1; }
+
+# Each `<!-- quickstart-file: NAME -->` (or `<!-- quickstart-commands -->`) marks the fenced block after it.
+node - "$readme" "$app" <<'JS'
+const fs = require('fs');
+const [readme, dir] = process.argv.slice(2);
+const lines = fs.readFileSync(readme, 'utf8').split('\n');
+const found = [];
+for (let i = 0; i < lines.length; i++) {
+  const m = /^<!-- quickstart-(?:file: (\S+)|(commands)) -->$/.exec(lines[i]);
+  if (!m) continue;
+  if (!/^```/.test(lines[i + 1] ?? '')) throw new Error(`README.md:${i + 1}: ${lines[i]} must be followed by a fenced code block`);
+  const end = lines.findIndex((l, j) => j > i + 1 && /^```\s*$/.test(l));
+  if (end < 0) throw new Error(`README.md:${i + 2}: the code block is not closed`);
+  const name = m[1] ?? 'quickstart-commands.sh';
+  fs.writeFileSync(`${dir}/${name}`, lines.slice(i + 2, end).join('\n') + '\n');
+  found.push(name);
+}
+for (const need of ['package.json', 'cdk8s.yaml', 'tsconfig.json', 'main.ts', 'quickstart-commands.sh']) {
+  if (!found.includes(need)) throw new Error(`README.md: the Quickstart has no block marked for ${need}`);
+}
+console.log(`consumer-check: the README's Quickstart: ${found.join(', ')}`);
+JS
+
+# The README writes the tarball as /path/to/.../cdk8s-istio@<version>.jsii.tgz: give it the real path.
+sed -i -E "s#[^ ]*cdk8s-istio@[^ ]*\.tgz#$tgz#" quickstart-commands.sh
+grep -q "$tgz" quickstart-commands.sh || { echo "consumer-check: the Quickstart's commands do not install the tarball"; exit 1; }
+if ! bash -euo pipefail quickstart-commands.sh > quickstart.log 2>&1; then
+  cat quickstart.log; echo "consumer-check: the README's Quickstart failed in $app"; exit 1
+fi
+[ -f dist/shop.k8s.yaml ] || { cat quickstart.log; echo "consumer-check: the Quickstart wrote no dist/shop.k8s.yaml"; exit 1; }
+[ "$(grep -c '^kind: Gateway' dist/shop.k8s.yaml)" = 1 ] || { cat dist/shop.k8s.yaml; echo "consumer-check: expected one Gateway"; exit 1; }
+npx cdk8s-istio analyze dist
+if [ -f "$shared/tools/istio-validate.mjs" ]; then node "$shared/tools/istio-validate.mjs" dist; fi
+echo "consumer-check: the README's Quickstart synthesized dist/shop.k8s.yaml with the packed cdk8s-istio"
+
+# 2. cdk8s-plus and the validation plugin.
+npm install --silent cdk8s-plus-33@2.5.57 > install.log 2>&1 || { cat install.log; exit 1; }
 version=$(node -p "require('./node_modules/cdk8s-istio/package.json').version")
 cat > cdk8s.yaml <<YAML
 language: typescript
@@ -24,9 +64,6 @@ validations:
     properties:
       suppress: [IST0134]
 YAML
-cat > tsconfig.json <<'JSON'
-{ "compilerOptions": { "target": "ES2022", "module": "commonjs", "strict": true, "esModuleInterop": true, "skipLibCheck": true, "types": ["node"] } }
-JSON
 cat > main.ts <<'TS'
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
@@ -45,11 +82,12 @@ new Gateway(chart, 'public', {
 });
 app.synth();
 TS
+rm -rf dist
 npx cdk8s synth --no-check-upgrade
-node "$shared/tools/istio-validate.mjs" dist
+if [ -f "$shared/tools/istio-validate.mjs" ]; then node "$shared/tools/istio-validate.mjs" dist; fi
 npx cdk8s-istio analyze dist
 grep -q 'namespace: shop' dist/shop.k8s.yaml
-echo "consumer app: synthesized $(grep -c '^kind:' dist/shop.k8s.yaml) object(s) with the packed cdk8s-istio"
+echo "consumer-check: cdk8s-plus-33 and the plugin: synthesized $(grep -c '^kind:' dist/shop.k8s.yaml) object(s)"
 
 # An app without our constructs: the validation plugin alone must catch the broken Gateway.
 cat > main.ts <<'TS'
@@ -70,8 +108,28 @@ rc=$?
 set -e
 if [ "$rc" = 0 ] || ! grep -q 'IST0106' plugin.log; then
   cat plugin.log
-  echo "expected cdk8s synth to fail with IST0106 from the IstioValidation plugin (exit $rc)"
+  echo "consumer-check: expected cdk8s synth to fail with IST0106 from the IstioValidation plugin (exit $rc)"
   exit 1
 fi
-echo "consumer app: the IstioValidation plugin failed the synth of a raw broken Gateway (exit $rc):"
+echo "consumer-check: the IstioValidation plugin failed the synth of a raw broken Gateway (exit $rc):"
 grep -E 'IST0106|raw-gateway' plugin.log | head -5
+
+# 3. The bundled CEL parser, through the CLI.
+cat > telemetry.yaml <<'YAML'
+apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata: {name: logs, namespace: shop}
+spec:
+  accessLogging:
+  - providers: [{name: envoy}]
+    filter: {expression: "response.code >= "}
+YAML
+set +e
+npx cdk8s-istio analyze telemetry.yaml > cel.log 2>&1
+rc=$?
+set -e
+if [ "$rc" != 1 ] || ! grep -q 'IST0106' cel.log || ! grep -q 'filter' cel.log; then
+  cat cel.log; echo "consumer-check: expected IST0106 on the access-log filter that is not CEL (exit $rc)"; exit 1
+fi
+echo "consumer-check: the CLI rejected an access-log filter that is not CEL:"
+grep IST0106 cel.log

@@ -1,11 +1,60 @@
 // The README's code, compiled and synthesized, so the first thing a user pastes keeps working.
-import { App, Chart, Duration, Testing } from 'cdk8s';
+// (scripts/consumer-check.sh runs the Quickstart's files and commands as a user would, from the packed tarball.)
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Duration, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
+import * as ts from 'typescript';
 import {
   ClientTls, DestinationRule, Fault, Gateway, GatewayServer, Host, HttpMatch, JwksSource, Operation, Percent, RetryOn, RouteDestination,
   ServerCertificate, Source, StringMatch, VirtualService, WorkloadSelector, ZeroTrustNamespace,
 } from '../src';
+import * as library from '../src';
 import { synth, synthError } from './util';
+
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
+
+/** The fenced block after `<!-- quickstart-file: NAME -->` (what consumer-check.sh writes to NAME). */
+function quickstartFile(name: string): string {
+  const m = new RegExp(`^<!-- quickstart-${name === 'commands' ? 'commands' : `file: ${name.replace('.', '\\.')}`} -->\n\`\`\`\\w*\n([\\s\\S]*?)^\`\`\`$`, 'm').exec(README);
+  if (!m) throw new Error(`README.md has no Quickstart block for ${name}`);
+  return m[1];
+}
+
+test("the Quickstart's main.ts, as written in the README, synthesizes one Gateway into dist/shop.k8s.yaml", () => {
+  const js = ts.transpileModule(quickstartFile('main.ts'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'quickstart-'));
+  const saved = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const requireAsUser = (id: string) => (id === 'cdk8s-istio' ? library : require(id));
+    new Function('require', 'exports', js)(requireAsUser, {});
+  } finally {
+    if (saved === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = saved;
+  }
+  const objects = Yaml.load(path.join(outdir, 'shop.k8s.yaml'));
+  // The name is the constructs' default-naming rule, tested where it is defined; here: what the user wrote.
+  expect(objects.map((o: any) => [o.apiVersion, o.kind, o.metadata.namespace, o.spec.servers.map((x: any) => `${x.port.protocol} ${x.hosts}`)]))
+    .toEqual([['networking.istio.io/v1', 'Gateway', 'shop', ['HTTPS shop.example.com', 'HTTP shop.example.com']]]);
+});
+
+test("the Quickstart's package.json pins what works with ts-node (TypeScript below 7) and the library's own cdk8s", () => {
+  const pkg = JSON.parse(quickstartFile('package.json'));
+  const ours = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+  expect(pkg.devDependencies.typescript).toMatch(/^[56]\.\d+\.\d+$/);
+  expect(pkg.dependencies.cdk8s).toBe(ours.devDependencies.cdk8s);
+  expect(pkg.dependencies.constructs).toBe(ours.devDependencies.constructs);
+  expect(pkg.devDependencies['cdk8s-cli']).toBe(ours.devDependencies['cdk8s-cli']);
+  expect(quickstartFile('commands')).toContain(`dist/js/cdk8s-istio@${VERSION}.jsii.tgz`);
+});
+
+test("the plugin snippet names the package's version (cdk8s-cli refuses any other)", () => {
+  const versions = [...README.matchAll(/class: IstioValidation/g)].map(m => /version: (\S+)/.exec(README.slice(0, m.index).split('- package:').pop()!)?.[1]);
+  expect(versions).toEqual([VERSION]);
+});
 
 test('Quickstart synthesizes, and its broken variant fails with the message the README shows', () => {
   const app = new App({ outdir: Testing.app().outdir });

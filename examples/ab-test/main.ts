@@ -3,7 +3,7 @@
 // callers' timeouts can be tried without touching anyone else's traffic.
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { AbTest, Cohort, FaultTest, StringMatch, WorkloadVersion } from '../../src';
+import { AbTest, Cohort, FaultTest, StringMatch, WorkloadVersion } from 'cdk8s-istio';
 
 export function build(app: App): Chart {
   const chart = new Chart(app, 'ab-test', { namespace: 'bookinfo' });

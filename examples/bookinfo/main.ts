@@ -4,7 +4,7 @@
 import { App, Chart } from 'cdk8s';
 import {
   ClientTls, DestinationRule, Gateway, GatewayServer, Host, HttpMatch, ISubset, RouteDestination, StringMatch, VirtualService,
-} from '../../src';
+} from 'cdk8s-istio';
 
 export function build(app: App): Chart {
   const chart = new Chart(app, 'bookinfo', { namespace: 'bookinfo' });

@@ -8,7 +8,7 @@ import * as kplus from 'cdk8s-plus-33';
 import {
   AccessLogEncoding, DataPlaneMode, EgressGateway, EgressMode, ExtensionProvider, IstioNamespace, IstioOperator,
   IstioAnalysis, IstioProfile, OutboundTrafficPolicy, Percent, Sidecar, SidecarHost, Telemetry,
-} from '../../src';
+} from 'cdk8s-istio';
 
 const NAMESPACE = 'workshop';
 

@@ -9,7 +9,7 @@ import * as kplus from 'cdk8s-plus-33';
 import {
   CanaryRelease, Fault, Gateway, GatewayServer, Host, HttpMatch, Percent, ResilienceProfile, RetryOn, RouteDestination, StringMatch,
   VirtualService, WorkloadVersion,
-} from '../../src';
+} from 'cdk8s-istio';
 
 const PORT = 8080;
 

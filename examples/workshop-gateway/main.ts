@@ -1,7 +1,7 @@
 // The ingress gateway of the workshop app from our users' notes: plain HTTP for workshop-app.local on port 80,
 // and HTTPS with a certificate from a Kubernetes Secret.
 import { App, Chart } from 'cdk8s';
-import { Gateway, GatewayServer, ServerCertificate, WorkloadSelector } from '../../src';
+import { Gateway, GatewayServer, ServerCertificate, WorkloadSelector } from 'cdk8s-istio';
 
 export function build(app: App): Chart {
   const chart = new Chart(app, 'workshop-gateway', { namespace: 'workshop' });

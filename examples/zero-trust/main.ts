@@ -7,7 +7,7 @@ import * as kplus from 'cdk8s-plus-33';
 import {
   AuthorizationPolicy, ClientTls, DestinationRule, Host, JwksSource, Operation, PeerAuthentication, RequestAuthentication, Source,
   WorkloadSelector,
-} from '../../src';
+} from 'cdk8s-istio';
 
 const ISSUER = 'https://auth.example.com';
 const PORT = 8080;

@@ -44,6 +44,9 @@ export interface IstioValidationProps {
  *     class: IstioValidation
  *     properties: { suppress: [IST0134] }
  * ```
+ *
+ * @see https://istio.io/latest/docs/reference/config/analysis/
+ * @see https://istio.io/latest/docs/ops/diagnostic-tools/istioctl-analyze/
  */
 export class IstioValidation {
   private readonly props: IstioValidationProps;

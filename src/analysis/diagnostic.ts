@@ -2,6 +2,8 @@
 
 /**
  * How serious a finding is; the levels are Istio's.
+ *
+ * @see https://istio.io/latest/docs/reference/config/analysis/
  */
 export enum DiagnosticLevel {
   /** Istio would reject the object, or it cannot work. Fails synth. */

@@ -16,6 +16,14 @@ const ID = 'IstioAnalysis';
 /**
  * The Istio analysis of a cdk8s app: runs at synth over every object of every chart, fails synth on errors
  * and prints warnings. Configure it with `IstioAnalysis.of(app)`.
+ *
+ * @example
+ * declare const app: App;
+ * IstioAnalysis.of(app)
+ *   .suppress('IST0134')
+ *   .declareNamespaces('istio-system');
+ * @see https://istio.io/latest/docs/reference/config/analysis/
+ * @see https://istio.io/latest/docs/ops/diagnostic-tools/istioctl-analyze/
  */
 export class IstioAnalysis extends Construct {
   /**

@@ -4,6 +4,8 @@ import { IConstruct } from 'constructs';
 
 /**
  * The Istio API generation to emit.
+ *
+ * @see https://istio.io/latest/docs/reference/config/
  */
 export enum IstioApiVersion {
   /** `networking.istio.io/v1`, `security.istio.io/v1`, `telemetry.istio.io/v1`: Istio 1.22 and later. */
@@ -14,6 +16,8 @@ export enum IstioApiVersion {
 
 /**
  * Reads and sets the API-version switch.
+ *
+ * @see https://istio.io/latest/docs/reference/config/
  */
 export class IstioApi {
   /** The context key that selects the API version: `"v1"` (default) or `"v1beta1"`. */

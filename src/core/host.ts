@@ -40,6 +40,8 @@ export interface NamedHostOptions extends ReferenceOptions {
 
 /**
  * Factories for `IHost`. A ServiceEntry's hosts come from `serviceEntry.host()`.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#Destination
  */
 export class Host {
   /**

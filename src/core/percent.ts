@@ -3,6 +3,8 @@ import { invalidValue } from './errors';
 
 /**
  * A percentage of requests, from 0 to 100 (fractions allowed, e.g. 0.1 for one request in a thousand).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#Percent
  */
 export class Percent {
   /**

@@ -6,6 +6,8 @@ import { checkLabels } from './validate';
 
 /**
  * Selects workloads (pods) by their labels. Omit it to apply a resource to a whole namespace.
+ *
+ * @see https://istio.io/latest/docs/reference/config/type/workload-selector/#WorkloadSelector
  */
 export class WorkloadSelector {
   /** Workloads whose pods carry all of these labels. */

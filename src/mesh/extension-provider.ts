@@ -55,6 +55,8 @@ export interface FileAccessLogProviderOptions {
  * A MeshConfig extension provider. Define one for the IstioOperator with a factory such as
  * `ExtensionProvider.openTelemetryTracing()`, and select it in Telemetry resources; providers defined
  * elsewhere (or Istio's built-in `envoy` and `prometheus`) come from `ExtensionProvider.fromName()`.
+ *
+ * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-ExtensionProvider
  */
 export class ExtensionProvider {
   /** Istio's built-in access log to the proxy's standard output. */

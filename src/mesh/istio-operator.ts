@@ -12,6 +12,8 @@ import { OutboundTrafficPolicy } from '../networking/sidecar';
 
 /**
  * The built-in installation profiles of `istioctl` (1.30).
+ *
+ * @see https://istio.io/latest/docs/setup/additional-setup/config-profiles/
  */
 export enum IstioProfile {
   /** Production defaults: istiod and an ingress gateway. */
@@ -36,7 +38,11 @@ export enum IstioProfile {
   STABLE = 'stable',
 }
 
-/** How the proxies write access logs. */
+/**
+ * How the proxies write access logs.
+ *
+ * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-AccessLogEncoding
+ */
 export enum AccessLogEncoding {
   /** Plain text in Envoy's default format. */
   TEXT = 'TEXT',
@@ -143,6 +149,16 @@ export interface IstioOperatorProps {
 /**
  * An `install.istio.io/v1alpha1` IstioOperator for `istioctl install -f <file>`. Only install-time settings
  * are typed; anything else goes through `apiObject.addJsonPatch`.
+ *
+ * @example
+ * declare const meshChart: Chart;
+ * new IstioOperator(meshChart, 'control-plane', {
+ *   profile: IstioProfile.DEFAULT,
+ *   egressGateway: true,
+ *   accessLogFile: '/dev/stdout',
+ *   traceSampling: Percent.of(20),
+ * });
+ * @see https://istio.io/latest/docs/reference/config/istio.operator.v1alpha1/
  */
 export class IstioOperator extends Construct {
   /** The IstioOperator object. */

@@ -13,6 +13,8 @@ const DATAPLANE = 'istio.io/dataplane-mode';
 
 /**
  * How the workloads of a namespace join the mesh.
+ *
+ * @see https://istio.io/latest/docs/reference/config/labels/
  */
 export class DataPlaneMode {
   /** Sidecars injected by the default control plane (`istio-injection=enabled`). */
@@ -62,6 +64,11 @@ export interface IstioNamespaceProps {
 /**
  * A Kubernetes Namespace labelled for the mesh. To label a Namespace defined elsewhere (cdk8s-plus, a raw
  * `KubeNamespace`), use `IstioNamespace.applyMode(namespace, mode)`.
+ *
+ * @example
+ * declare const chart: Chart;
+ * new IstioNamespace(chart, 'namespace', { metadata: { name: 'shop' }, mode: DataPlaneMode.ambient() });
+ * @see https://istio.io/latest/docs/reference/config/labels/
  */
 export class IstioNamespace extends Construct {
   /**

@@ -51,6 +51,8 @@ export interface MutualClientTlsOptions extends SimpleClientTlsOptions {
 
 /**
  * How the proxy opens TLS to the upstream.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings
  */
 export class ClientTls {
   /** Istio mutual TLS with the mesh certificates. */

@@ -70,6 +70,19 @@ class Subset implements ISubset, LiteralHostMarker {
 
 /**
  * An Istio DestinationRule: traffic policy for a host and its subsets.
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const reviewsService: kplus.Service;
+ * const reviews = new DestinationRule(chart, 'reviews', {
+ *   host: Host.fromService(reviewsService),
+ *   trafficPolicy: {
+ *     tls: ClientTls.istioMutual(),
+ *     outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10) },
+ *   },
+ * });
+ * reviews.addSubset('v1', { labels: { version: 'v1' } });
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
  */
 export class DestinationRule extends IstioResource {
   /** The host the rule applies to. */

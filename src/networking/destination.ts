@@ -35,6 +35,8 @@ export interface RouteDestinationOptions {
 
 /**
  * A destination of a VirtualService rule.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRouteDestination
  */
 export class RouteDestination {
   /**
@@ -85,6 +87,8 @@ export interface MirrorOptions {
 
 /**
  * A copy of traffic sent to another host or subset ("shadowing"); responses from it are discarded.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMirrorPolicy
  */
 export class Mirror {
   /** Mirror requests to a host or subset. */

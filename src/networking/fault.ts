@@ -7,6 +7,8 @@ import { Percent } from '../core/percent';
 
 /**
  * gRPC status codes an abort can return.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPFaultInjection-Abort
  */
 export enum GrpcStatus {
   /** OK */
@@ -47,6 +49,8 @@ export enum GrpcStatus {
 
 /**
  * Faults injected into the requests a rule matches, to test resilience.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPFaultInjection
  */
 export class Fault {
   /**

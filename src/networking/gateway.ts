@@ -126,6 +126,8 @@ export interface PlainServerOptions extends GatewayServerBaseOptions {
 
 /**
  * A server of a Gateway: a port, a protocol, the hosts it exposes and its TLS.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/#Server
  */
 export class GatewayServer {
   /** Plain HTTP (port 80 by default). For a server that only redirects to HTTPS, use `httpsRedirect()`. */
@@ -236,6 +238,13 @@ export interface GatewayProps extends IstioResourceProps {
  * An Istio Gateway: the ports, protocols, hosts and TLS of a gateway workload at the edge of the mesh.
  *
  * Bind VirtualServices to it to route what it receives.
+ *
+ * @example
+ * declare const chart: Chart;
+ * new Gateway(chart, 'public', {
+ *   servers: [GatewayServer.https({ hosts: ['shop.example.com'], credentialName: 'shop-cert' })],
+ * });
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/
  */
 export class Gateway extends IstioResource implements IGateway {
   /** The mesh pseudo-gateway: the sidecars of every workload. */

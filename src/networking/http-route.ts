@@ -11,6 +11,8 @@ import type { IVirtualService } from './virtual-service';
 
 /**
  * Which port a redirect keeps when it does not set one.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRedirect-RedirectPortSelection
  */
 export enum RedirectPortSelection {
   /** 80 for http, 443 for https. */
@@ -106,6 +108,8 @@ export interface DirectResponse {
 
 /**
  * What a CORS preflight that matches no policy does.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#CorsPolicy-UnmatchedPreflights
  */
 export enum UnmatchedPreflights {
   /** Forward it to the upstream. */

@@ -115,6 +115,8 @@ export interface CookieHashOptions {
 
 /**
  * What a consistent hash is computed from.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#LoadBalancerSettings-ConsistentHashLB
  */
 export class HashKey {
   /** A request header. */
@@ -161,6 +163,8 @@ function renderTtl(d: Duration): string {
 
 /**
  * The hashing algorithm of a consistent-hash load balancer.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#LoadBalancerSettings-ConsistentHashLB
  */
 export class HashAlgorithm {
   /**
@@ -200,6 +204,8 @@ export interface ConsistentHashOptions extends LoadBalancerOptions {
 
 /**
  * How requests are spread over the endpoints of a host.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#LoadBalancerSettings
  */
 export class LoadBalancer {
   /** Round robin. */

@@ -83,6 +83,8 @@ export interface HttpMatchOptions {
 
 /**
  * One HTTP match: an AND of conditions on the request. Give a rule several to match any of them (OR).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
  */
 export class HttpMatch {
   /** A match combining any of the conditions. */

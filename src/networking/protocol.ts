@@ -2,6 +2,8 @@
 
 /**
  * A port protocol as Istio names it.
+ *
+ * @see https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
  */
 export enum Protocol {
   /** HTTP/1.1 (and HTTP/2 prior knowledge on the same port when the client speaks it). */

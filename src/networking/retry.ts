@@ -5,6 +5,8 @@ import { JsonMap } from '../core/json';
 
 /**
  * A condition that makes the proxy retry a request (an Envoy `x-envoy-retry-on` / `x-envoy-retry-grpc-on` value).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry
  */
 export class RetryOn {
   /** Any 5xx response, or a connect failure, reset or refused stream. */

@@ -11,6 +11,8 @@ import { WorkloadSelector } from '../core/selector';
 
 /**
  * Whether the service is part of the mesh.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-Location
  */
 export enum ServiceEntryLocation {
   /** Outside the mesh: no mTLS to it, metrics report it as external (Istio's default). */
@@ -21,6 +23,8 @@ export enum ServiceEntryLocation {
 
 /**
  * How the proxy finds the endpoints of the hosts.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-Resolution
  */
 export enum ServiceEntryResolution {
   /** Forward to the IP the application connected to (Istio's default). */
@@ -51,6 +55,8 @@ export interface ServicePortOptions {
 
 /**
  * A port of a ServiceEntry: number, protocol and name.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/service-entry/#ServicePort
  */
 export class ServicePort {
   /** Plain HTTP. */
@@ -211,6 +217,15 @@ export interface ServiceEntryProps extends IstioResourceProps {
 /**
  * An Istio ServiceEntry: hosts added to the mesh's service registry, e.g. an external API that sidecars with
  * `REGISTRY_ONLY` may then call. `se.host()` makes one of its hosts a routing target.
+ *
+ * @example
+ * declare const chart: Chart;
+ * new ServiceEntry(chart, 'github', {
+ *   hosts: ['api.github.com'],
+ *   ports: [ServicePort.https(443)],
+ *   resolution: ServiceEntryResolution.DNS,
+ * });
+ * @see https://istio.io/latest/docs/reference/config/networking/service-entry/
  */
 export class ServiceEntry extends IstioResource {
   private readonly hostnames: string[];

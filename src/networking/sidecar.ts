@@ -13,6 +13,8 @@ import { WorkloadSelector } from '../core/selector';
 
 /**
  * One `namespace/dnsName` entry of an egress listener: which hosts of which namespaces the proxy sees.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/sidecar/#IstioEgressListener
  */
 export class SidecarHost {
   /** Hosts in the Sidecar's own namespace (`./<dnsName>`, by default `./*`). */
@@ -62,7 +64,11 @@ export class SidecarHost {
   }
 }
 
-/** How traffic reaches a listener. */
+/**
+ * How traffic reaches a listener.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/sidecar/#CaptureMode
+ */
 export enum CaptureMode {
   /** The capture mode of the environment (iptables unless configured otherwise). */
   DEFAULT = 'DEFAULT',
@@ -170,6 +176,8 @@ export interface SidecarEgressListener {
 /**
  * What proxies do with traffic to hosts they do not know: per namespace or workload (`Sidecar`), or for the
  * whole mesh (`IstioOperator`, where only the mode applies).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/sidecar/#OutboundTrafficPolicy
  */
 export class OutboundTrafficPolicy {
   /** Only hosts in the service registry (Services, ServiceEntries) are reachable; the rest is refused. */
@@ -246,6 +254,14 @@ export interface SidecarProps extends IstioResourceProps {
 /**
  * An Istio Sidecar: the listeners and visible hosts of the proxies of a namespace or of selected workloads.
  * A root-namespace Sidecar without a selector is the mesh default.
+ *
+ * @example
+ * declare const chart: Chart;
+ * new Sidecar(chart, 'registry-only', {
+ *   egress: [{ hosts: [SidecarHost.sameNamespace(), SidecarHost.inNamespace('istio-system')] }],
+ *   outboundTrafficPolicy: OutboundTrafficPolicy.registryOnly(),
+ * });
+ * @see https://istio.io/latest/docs/reference/config/networking/sidecar/
  */
 export class Sidecar extends IstioResource {
   private readonly props: SidecarProps;

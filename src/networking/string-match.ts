@@ -4,6 +4,8 @@ import { JsonMap } from '../core/json';
 
 /**
  * A string comparison: exact, prefix, or RE2 regular expression.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch
  */
 export class StringMatch {
   /** The value must equal `value`. */

@@ -3,6 +3,8 @@
 
 /**
  * How a server handles TLS.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings-TLSmode
  */
 export enum ServerTlsMode {
   /** Terminate TLS with the server certificate (standard HTTPS). */
@@ -21,6 +23,8 @@ export enum ServerTlsMode {
 
 /**
  * TLS protocol versions.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings-TLSProtocol
  */
 export enum TlsProtocolVersion {
   /** Envoy's default. */
@@ -55,6 +59,8 @@ export interface CertificateFiles {
 
 /**
  * Where a TLS server gets its certificate: exactly one source, by construction.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
  */
 export class ServerCertificate {
   /**

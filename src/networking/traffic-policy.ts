@@ -57,6 +57,8 @@ export interface TcpConnectionPool {
 
 /**
  * Whether HTTP/1.1 connections are upgraded to HTTP/2.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ConnectionPoolSettings-HTTPSettings-H2UpgradePolicy
  */
 export enum H2UpgradePolicy {
   /** The mesh default. */
@@ -169,7 +171,11 @@ export interface OutlierDetection {
   readonly minHealthPercent?: number;
 }
 
-/** PROXY protocol versions. */
+/**
+ * PROXY protocol versions.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#TrafficPolicy-ProxyProtocol
+ */
 export enum ProxyProtocolVersion {
   /** Human-readable version 1. */
   V1 = 'V1',
@@ -177,7 +183,11 @@ export enum ProxyProtocolVersion {
   V2 = 'V2',
 }
 
-/** Tunnelling protocols. */
+/**
+ * Tunnelling protocols.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#TrafficPolicy-TunnelSettings
+ */
 export enum TunnelProtocol {
   /** HTTP CONNECT. */
   CONNECT = 'CONNECT',

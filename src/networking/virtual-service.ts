@@ -82,6 +82,23 @@ class VirtualServiceRef implements IVirtualService {
 
 /**
  * An Istio VirtualService: routing rules for hosts, evaluated in order; the first rule that matches wins.
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const reviewsService: kplus.Service;
+ * const reviews = new DestinationRule(chart, 'reviews', { host: Host.fromService(reviewsService) });
+ * const v1 = reviews.addSubset('v1', { labels: { version: 'v1' } });
+ * const v2 = reviews.addSubset('v2', { labels: { version: 'v2' } });
+ * const routes = new VirtualService(chart, 'reviews-routes', { hosts: [Host.fromService(reviewsService)] });
+ * routes.addHttpRoute('jason', {
+ *   match: [HttpMatch.header('end-user', StringMatch.exact('jason'))],
+ *   to: [RouteDestination.to(v2)],
+ * });
+ * routes.addHttpRoute('split', {
+ *   to: [RouteDestination.to(v1, { weight: 90 }), RouteDestination.to(v2, { weight: 10 })],
+ *   timeout: Duration.seconds(10),
+ * });
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
  */
 export class VirtualService extends IstioResource implements IVirtualService {
   /**

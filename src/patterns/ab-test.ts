@@ -34,6 +34,19 @@ export interface AbTestProps extends TrafficPatternProps {
 /**
  * An A/B test: one subset per variant (or one Service each), a route per variant for its cohort, and a last
  * route to the default variant.
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const service: kplus.Service;
+ * declare const v1: kplus.Deployment;
+ * declare const v2: kplus.Deployment;
+ * new AbTest(chart, 'reviews-ab', {
+ *   service,
+ *   variants: [{ name: 'v2', version: WorkloadVersion.fromWorkload(v2), match: Cohort.header('end-user', StringMatch.exact('jason')) }],
+ *   defaultVariant: { name: 'v1', version: WorkloadVersion.fromWorkload(v1) },
+ * });
+ * @see https://istio.io/latest/docs/tasks/traffic-management/request-routing/
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
  */
 export class AbTest extends Construct {
   /** The VirtualService holding the routes. */

@@ -8,7 +8,11 @@ import { WorkloadVersion } from './workload-version';
 import { DestinationRule } from '../networking/destination-rule';
 import { VirtualService } from '../networking/virtual-service';
 
-/** The colours of a blue/green deployment. */
+/**
+ * The colours of a blue/green deployment.
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/
+ */
 export enum BlueGreenColour {
   /** The blue version. */
   BLUE = 'blue',
@@ -33,6 +37,20 @@ export interface BlueGreenProps extends TrafficPatternProps {
 
 /**
  * A blue/green deployment: subsets `blue` and `green`, route `active` to the active colour.
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const service: kplus.Service;
+ * declare const blue: kplus.Deployment;
+ * declare const green: kplus.Deployment;
+ * new BlueGreen(chart, 'release', {
+ *   service,
+ *   blue: WorkloadVersion.fromWorkload(blue),
+ *   green: WorkloadVersion.fromWorkload(green),
+ *   active: BlueGreenColour.BLUE,
+ * });
+ * @see https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
  */
 export class BlueGreen extends Construct {
   /** The VirtualService holding the routes. */

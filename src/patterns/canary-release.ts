@@ -35,6 +35,21 @@ export interface CanaryReleaseProps extends TrafficPatternProps {
 /**
  * A canary release: DestinationRule subsets `stable` and `canary` (or two Services), and a VirtualService
  * with the fault tests, the canary override, then the weighted split.
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const service: kplus.Service;
+ * declare const stable: kplus.Deployment;
+ * declare const canary: kplus.Deployment;
+ * new CanaryRelease(chart, 'release', {
+ *   service,
+ *   stable: WorkloadVersion.fromWorkload(stable),
+ *   canary: WorkloadVersion.fromWorkload(canary),
+ *   canaryWeight: 10,
+ *   canaryOverride: Cohort.header('canary', StringMatch.exact('true')),
+ * });
+ * @see https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRouteDestination
  */
 export class CanaryRelease extends Construct {
   /** The VirtualService holding the routes. */

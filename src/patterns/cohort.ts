@@ -7,6 +7,8 @@ import { StringMatch } from '../networking/string-match';
 /**
  * A group of requests, chosen by header, cookie or user claim; a request is in the cohort when any of its
  * matches holds (OR).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
  */
 export class Cohort {
   /** Requests whose header `name` matches, e.g. `Cohort.header('canary', StringMatch.exact('true'))`. */

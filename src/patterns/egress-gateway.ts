@@ -18,6 +18,8 @@ import { VirtualService } from '../networking/virtual-service';
 
 /**
  * How traffic to the external host travels.
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
  */
 export enum EgressMode {
   /** Plain HTTP from the application, through the gateway, to the host's port 80. */
@@ -63,6 +65,12 @@ export interface EgressGatewayProps {
  * Sends the mesh's calls to one external host through the egress gateway, so that they leave from known
  * nodes and can be logged and policed there. Combine with `OutboundTrafficPolicy.registryOnly()` on
  * Sidecars (or the mesh) to make this the only way out.
+ *
+ * @example
+ * declare const chart: Chart;
+ * new EgressGateway(chart, 'github', { host: 'api.github.com', mode: EgressMode.TLS_PASSTHROUGH });
+ * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
+ * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway-tls-origination/
  */
 export class EgressGateway extends Construct {
   /** The ServiceEntry of the external host. */

@@ -99,6 +99,9 @@ export interface ResilienceRouteOptions {
  * vs.addHttpRoute('api', { to: [RouteDestination.to(api)], ...profile.routeOptions() });
  * new DestinationRule(chart, 'api', { host: api, trafficPolicy: profile.trafficPolicy() });
  * ```
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/circuit-breaking/
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry
  */
 export class ResilienceProfile {
   /** The resolved fields: the defaults with the given overrides. */
@@ -178,6 +181,9 @@ export interface FaultTestOptions {
 /**
  * A route that injects a fault for one cohort (e.g. requests with `x-fault-test: delay`), so resilience can
  * be tested in a live mesh without touching anyone else's traffic.
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/fault-injection/
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPFaultInjection
  */
 export class FaultTest {
   /** Delay the cohort's requests by `delay`. */

@@ -23,6 +23,20 @@ export interface TrafficMirrorProps extends TrafficPatternProps {
 
 /**
  * Traffic mirroring: subsets `live` and `shadow`, route `live` to the live version mirroring to the shadow.
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const service: kplus.Service;
+ * declare const live: kplus.Deployment;
+ * declare const shadow: kplus.Deployment;
+ * new TrafficMirror(chart, 'shadow', {
+ *   service,
+ *   live: WorkloadVersion.fromWorkload(live),
+ *   shadow: WorkloadVersion.fromWorkload(shadow),
+ *   percentage: Percent.of(10),
+ * });
+ * @see https://istio.io/latest/docs/tasks/traffic-management/mirroring/
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMirrorPolicy
  */
 export class TrafficMirror extends Construct {
   /** The VirtualService holding the routes. */

@@ -18,6 +18,8 @@ export interface WorkloadVersionOptions {
 
 /**
  * One version of an application that a traffic pattern routes to.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
  */
 export class WorkloadVersion {
   /**

@@ -36,6 +36,16 @@ export interface ZeroTrustJwtOptions {
 /**
  * A namespace where every workload refuses plaintext, nothing is allowed by default, and each allowed call is
  * written as one least-privilege AuthorizationPolicy.
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const frontend: kplus.ServiceAccount;
+ * declare const api: kplus.Deployment;
+ * const zt = new ZeroTrustNamespace(chart, 'zero-trust');   // the chart's namespace
+ * zt.allowFrom(Source.serviceAccount(frontend), api, Operation.methods('GET'));
+ * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
+ * @see https://istio.io/latest/docs/reference/config/security/request_authentication/
  */
 export class ZeroTrustNamespace extends Construct {
   /** The STRICT mTLS PeerAuthentication of the namespace. */

@@ -12,6 +12,8 @@ import { WorkloadSelector } from '../core/selector';
 
 /**
  * What a policy does with the requests its rules match.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/#AuthorizationPolicy-Action
  */
 export class AuthorizationAction {
   /** Allow matching requests. Once any ALLOW policy selects a workload, requests no ALLOW rule matches are denied. */
@@ -147,6 +149,8 @@ const SOURCE_FIELDS = [
 /**
  * One `from` entry of a rule: who sends the request. A request matches when it matches every field set.
  * Combine fields into one entry with `and()`: `Source.serviceAccount(sa).and(Source.ipBlocks('10.0.0.0/8'))`.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source
  */
 export class Source {
   /** An entry with any fields at once. */
@@ -316,6 +320,8 @@ export interface OperationProps {
 /**
  * One `to` entry of a rule: what the request does. Combine fields with `and()`:
  * `Operation.methods('GET').and(Operation.paths('/api/*'))`.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation
  */
 export class Operation {
   /** An entry with any fields at once. */
@@ -403,6 +409,9 @@ export interface ConditionValues {
 /**
  * One `when` entry of a rule: a request attribute and the values it must (not) have. Only keys Istio
  * accepts can be made; the typed factories write them for you.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/#Condition
+ * @see https://istio.io/latest/docs/reference/config/security/conditions/
  */
 export class Condition {
   /** `key` must be one of the values. Throws for a key Istio does not accept. */
@@ -579,6 +588,17 @@ export interface AuthorizationPolicyProps extends IstioResourceProps {
  * Safe patterns first: `AuthorizationPolicy.allowNothing()` per namespace, then narrow ALLOW rules with
  * `addRule()`. An ALLOW rule that matches everything must be stated with `AuthorizationPolicy.allowAll()`;
  * an empty rule added any other way fails synth.
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const deployment: kplus.Deployment;
+ * declare const frontend: kplus.ServiceAccount;
+ * AuthorizationPolicy.allowNothing(chart, 'allow-nothing');
+ * new AuthorizationPolicy(chart, 'get-from-frontend', {
+ *   selector: WorkloadSelector.fromWorkload(deployment),
+ *   rules: [{ from: [Source.serviceAccount(frontend)], to: [Operation.methods('GET')] }],
+ * });
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
  */
 export class AuthorizationPolicy extends IstioResource {
   /**

@@ -8,6 +8,8 @@ import { WorkloadSelector } from '../core/selector';
 
 /**
  * The mutual TLS mode of a workload's inbound traffic.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/#PeerAuthentication-MutualTLS-Mode
  */
 export enum MtlsMode {
   /** Inherit the mode from the parent scope (workload <- namespace <- mesh); PERMISSIVE when none sets one. */
@@ -60,6 +62,13 @@ export interface MeshWideMtlsOptions extends IstioResourceProps {
  * An Istio PeerAuthentication: the mutual TLS mode that sidecars enforce on inbound traffic.
  *
  * Start with `PeerAuthentication.meshWideStrict()`: every workload then refuses plaintext.
+ *
+ * @example
+ * declare const meshChart: Chart;
+ * declare const chart: Chart;
+ * PeerAuthentication.meshWideStrict(meshChart, 'strict-mtls');   // istio-system
+ * PeerAuthentication.namespaceStrict(chart, 'ns-strict');         // the chart's namespace only
+ * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/
  */
 export class PeerAuthentication extends IstioResource {
   /**

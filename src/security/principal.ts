@@ -22,6 +22,8 @@ export interface ServiceAccountPrincipalOptions extends PrincipalOptions {
 
 /**
  * A workload identity (mTLS peer principal), e.g. `cluster.local/ns/shop/sa/checkout`.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source
  */
 export class Principal {
   /**

@@ -13,6 +13,8 @@ import { WorkloadSelector } from '../core/selector';
 
 /**
  * Where the public keys that verify a token come from: a URL or an inline JWKS, never both.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/jwt/#JWTRule
  */
 export class JwksSource {
   /** Fetch the JSON Web Key Set from this `http(s)` URL (istiod fetches and caches it). */
@@ -144,6 +146,13 @@ export interface RequireJwtOptions extends IstioResourceProps {
  *
  * It only rejects requests that carry an *invalid* token; a request without any token passes. Call
  * `requireJwt()` to add the AuthorizationPolicy that denies requests without a valid token.
+ *
+ * @example
+ * declare const chart: Chart;
+ * new RequestAuthentication(chart, 'jwt', {
+ *   jwtRules: [{ issuer: 'https://auth.example.com', jwks: JwksSource.fromUri('https://auth.example.com/jwks.json') }],
+ * });
+ * @see https://istio.io/latest/docs/reference/config/security/request_authentication/
  */
 export class RequestAuthentication extends IstioResource {
   private readonly selector?: WorkloadSelector;

@@ -11,6 +11,8 @@ const GATEWAY_API = 'gateway.networking.k8s.io';
 
 /**
  * A `targetRefs` entry of an AuthorizationPolicy or RequestAuthentication.
+ *
+ * @see https://istio.io/latest/docs/reference/config/type/workload-selector/#PolicyTargetReference
  */
 export class PolicyTargetRef {
   /** A Kubernetes Service by name (`group: ""`, `kind: Service`). */

@@ -11,7 +11,11 @@ import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/selector';
 import { ExtensionProvider } from '../mesh/extension-provider';
 
-/** Which side of a connection a setting applies to. */
+/**
+ * Which side of a connection a setting applies to.
+ *
+ * @see https://istio.io/latest/docs/reference/config/telemetry/#WorkloadMode
+ */
 export enum TrafficDirection {
   /** Both outbound (client) and inbound (server) traffic. */
   CLIENT_AND_SERVER = 'CLIENT_AND_SERVER',
@@ -23,6 +27,8 @@ export enum TrafficDirection {
 
 /**
  * A custom tag added to every span.
+ *
+ * @see https://istio.io/latest/docs/reference/config/telemetry/#Tracing-CustomTag
  */
 export class CustomTag {
   /** The same value on every span. */
@@ -119,7 +125,11 @@ export interface AccessLoggingOptions {
   readonly match?: TrafficDirection;
 }
 
-/** Istio's standard metrics. */
+/**
+ * Istio's standard metrics.
+ *
+ * @see https://istio.io/latest/docs/reference/config/metrics/
+ */
 export enum IstioMetric {
   /** Every metric. */
   ALL_METRICS = 'ALL_METRICS',
@@ -147,6 +157,8 @@ export enum IstioMetric {
 
 /**
  * Which metrics an override applies to.
+ *
+ * @see https://istio.io/latest/docs/reference/config/telemetry/#MetricSelector
  */
 export class MetricSelector {
   /**
@@ -175,6 +187,8 @@ export class MetricSelector {
 
 /**
  * A change to one tag (label) of the selected metrics.
+ *
+ * @see https://istio.io/latest/docs/reference/config/telemetry/#MetricsOverrides-TagOverride
  */
 export class TagOverride {
   /**
@@ -272,6 +286,13 @@ export interface MeshWideTelemetryProps extends TelemetryProps {
  * An Istio Telemetry resource (`telemetry.istio.io/v1`). Its scope follows from where it lives: the root
  * namespace without a selector is mesh-wide (`Telemetry.meshWide`), another namespace without a selector is
  * that namespace, and a selector narrows it to workloads.
+ *
+ * @example
+ * declare const chart: Chart;
+ * new Telemetry(chart, 'access-logs', {
+ *   accessLogging: [{ providers: [ExtensionProvider.ENVOY], filter: 'response.code >= 400' }],
+ * });
+ * @see https://istio.io/latest/docs/reference/config/telemetry/
  */
 export class Telemetry extends IstioResource {
   /** A mesh-wide Telemetry: in the root namespace, without a selector. */

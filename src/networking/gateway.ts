@@ -242,7 +242,10 @@ export interface GatewayProps extends IstioResourceProps {
  * @example
  * declare const chart: Chart;
  * new Gateway(chart, 'public', {
- *   servers: [GatewayServer.https({ hosts: ['shop.example.com'], credentialName: 'shop-cert' })],
+ *   servers: [GatewayServer.https({
+ *     hosts: ['shop.example.com'],
+ *     certificate: ServerCertificate.fromSecret('shop-cert'),
+ *   })],
  * });
  * @see https://istio.io/latest/docs/reference/config/networking/gateway/
  */

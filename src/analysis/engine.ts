@@ -65,8 +65,7 @@ export const ISTIO_GROUPS = new Set(['networking.istio.io', 'security.istio.io',
 const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
 
 /**
- * Run `objectRules` and `crossRules` over `entries`. Webhook rules only see objects that passed the schema
- * rule (the API server rejects the others first), so they may trust field types.
+ * Run `objectRules` and `crossRules` over `entries`.
  * @internal
  */
 export function runAnalysis(
@@ -127,7 +126,23 @@ export function runAnalysis(
     reporterFor,
   };
 
-  const rejected = new Set<any>();
+  runObjectRules(objects, ctx, schemaRule, objectRules, diagnostics);
+  // Cross-resource analyzers see what `istioctl analyze` sees: every object of the input, those with schema
+  // errors included (each analyzer reads only the fields it needs and skips ill-typed ones), except that of
+  // several definitions of one resource (a directory of alternative files) the last one applied wins.
+  const superseded = new Set(supersededDefinitions(objects, ctx));
+  const stored = superseded.size === 0 ? ctx : storedView(ctx, objects, superseded);
+  for (const rule of crossRules) rule.check(stored);
+  return diagnostics;
+}
+
+/**
+ * The schema check of every Istio object, then the webhook rules of its kind. Webhook rules only see objects
+ * that passed the schema check (the API server rejects the others first), so they may trust field types.
+ */
+function runObjectRules(
+  objects: readonly any[], ctx: RunContext, schemaRule: ObjectRule, objectRules: readonly ObjectRule[], diagnostics: Diagnostic[],
+): void {
   const rulesByKind = new Map<string, ObjectRule[]>();
   for (const rule of objectRules) {
     for (const k of rule.kinds) {
@@ -136,28 +151,16 @@ export function runAnalysis(
       list.push(rule);
     }
   }
-
   for (const obj of objects) {
-    const gk = groupKindOf(obj);
-    const report = reporterFor(obj);
+    const report = ctx.reporterFor(obj);
     if (ISTIO_GROUPS.has(groupOf(obj.apiVersion))) {
       const before = diagnostics.length;
       schemaRule.check(obj, report, ctx);
       const schemaFailed = diagnostics.slice(before).some(d => d.level === DiagnosticLevel.ERROR) || hasSchemaErrorSuppressed(obj, schemaRule, ctx);
-      if (schemaFailed) {
-        rejected.add(obj);
-        continue;
-      }
+      if (schemaFailed) continue;
     }
-    for (const rule of rulesByKind.get(gk) ?? []) rule.check(obj, report, ctx);
+    for (const rule of rulesByKind.get(groupKindOf(obj)) ?? []) rule.check(obj, report, ctx);
   }
-  // Cross-resource analyzers see what the API server would store: objects the schema rejected are not there,
-  // and of several definitions of one resource (a directory of alternative files) the last one applied wins.
-  const replaced = supersededDefinitions(objects, ctx);
-  for (const o of replaced) rejected.add(o);
-  const stored = rejected.size === 0 ? ctx : storedView(ctx, objects, rejected);
-  for (const rule of crossRules) rule.check(stored);
-  return diagnostics;
 }
 
 function supersededDefinitions(objects: readonly any[], ctx: RunContext): any[] {
@@ -174,9 +177,9 @@ function supersededDefinitions(objects: readonly any[], ctx: RunContext): any[] 
   return superseded;
 }
 
-function storedView(ctx: RunContext, objects: readonly any[], rejected: Set<any>): RunContext {
+function storedView(ctx: RunContext, objects: readonly any[], superseded: Set<any>): RunContext {
   const byKind = new Map<string, any[]>();
-  const kept = objects.filter(o => !rejected.has(o));
+  const kept = objects.filter(o => !superseded.has(o));
   for (const o of kept) {
     const gk = groupKindOf(o);
     let list = byKind.get(gk);

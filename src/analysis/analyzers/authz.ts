@@ -1,6 +1,5 @@
-// Istio's authz.AuthorizationPoliciesAnalyzer (IST0127 policies that select no in-mesh workload, IST0101
-// source namespaces that match no Namespace) and k8sgateway.SelectorAnalyzer (IST0166 policies that select
-// a Gateway-API-managed gateway by label, where only targetRef takes effect).
+// Istio's authz.AuthorizationPoliciesAnalyzer: policies that select no in-mesh workload (IST0127) and source
+// namespaces that match no Namespace (IST0101).
 import { MeshIndex, matchLabelsOf, selectorString } from './mesh-index';
 import { CrossRule } from '../engine';
 
@@ -56,29 +55,6 @@ export const authorizationPoliciesAnalyzer: CrossRule = {
           }
         });
       });
-    }
-  },
-};
-
-const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
-const SELECTOR_KINDS = [AP, 'security.istio.io/RequestAuthentication', 'telemetry.istio.io/Telemetry', 'extensions.istio.io/WasmPlugin'];
-
-/** k8sgateway.SelectorAnalyzer. @internal */
-export const k8sGatewaySelectorAnalyzer: CrossRule = {
-  name: 'k8sgateway.SelectorAnalyzer',
-  check(ctx) {
-    const idx = MeshIndex.of(ctx);
-    for (const gk of SELECTOR_KINDS) {
-      for (const o of ctx.ofKind(gk)) {
-        const selector = matchLabelsOf(o);
-        if (!selector || o?.spec?.targetRef || (Array.isArray(o?.spec?.targetRefs) && o.spec.targetRefs.length > 0)) continue;
-        const ns = ctx.namespaceOf(o);
-        const pod = idx.select(selector, ns).find(w => GATEWAY_NAME_LABEL in w.labels);
-        const named = selector[GATEWAY_NAME_LABEL];
-        const gateway = pod?.labels[GATEWAY_NAME_LABEL] ?? (named !== undefined && idx.k8sGateways.has(`${ns}/${named}`) ? named : undefined);
-        if (gateway === undefined) continue;
-        ctx.reporterFor(o).warning('IST0166', 'spec.selector', `the selector picks the pods of Kubernetes Gateway ${ns}/${gateway}, which ignore selector-based policies`, selectorString(selector), `use targetRefs: [{ kind: Gateway, group: gateway.networking.k8s.io, name: ${gateway} }]`);
-      }
     }
   },
 };

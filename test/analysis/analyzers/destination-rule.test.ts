@@ -28,10 +28,10 @@ describe('destinationrule.PodNotSelectedAnalyzer', () => {
       'IST0173 warning DestinationRule default/reviews: DestinationRule.spec.subsets[1]: subset "v2" selects no workload (Pod or pod template) in the analysed manifests (got {"version":"v2"}; match the labels of the workloads behind the host)',
     ]);
   });
-  test('near miss: no workloads in the input at all (unless workloadsComplete)', () => {
+  test('near miss: no workloads in the input at all (unless complete)', () => {
     const only = [reviews, dr('reviews', { host: 'reviews', subsets: [{ name: 'v2', labels: { version: 'v2' } }] })];
     expect(run(A, only)).toEqual([]);
-    expect(run(A, only, { workloadsComplete: true })).toHaveLength(1);
+    expect(run(A, only, { complete: true })).toHaveLength(1);
   });
   test('IST0174 for a host nothing defines, in a namespace the input describes', () => {
     expect(run(A, [reviews, dr('bogus', { host: 'bogus' })])).toEqual([

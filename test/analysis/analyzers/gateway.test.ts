@@ -1,4 +1,4 @@
-import { deploy, istio, run, svc } from './helpers';
+import { deploy, findings, istio, pod, run, svc } from './helpers';
 
 const server = (number: number, hosts: string[], tls?: any) => ({ port: { number, name: `p${number}`, protocol: tls ? 'HTTPS' : 'HTTP' }, hosts, tls });
 const gw = (name: string, selector: any, servers: any[], ns = 'edge') => istio('Gateway', name, ns, { selector, servers });
@@ -25,10 +25,25 @@ describe('gateway.IngressGatewayPortAnalyzer', () => {
 describe('gateway.ConflictingGatewayAnalyzer', () => {
   const A = 'gateway.ConflictingGatewayAnalyzer';
   test('IST0145 for two gateways on one workload, port and host', () => {
-    expect(run(A, [gw('a', { istio: 'ingressgateway' }, [server(80, ['a.example.com'])]), gw('b', { istio: 'ingressgateway' }, [server(80, ['*.example.com'])])])).toEqual([
-      'IST0145 error Gateway edge/a: Gateway.spec.servers[0]: conflicts with Gateway edge/b: same workload selector (istio=ingressgateway), port 80 and overlapping hosts (a.example.com) (merge the servers into one Gateway or use different ports or hosts)',
-      'IST0145 error Gateway edge/b: Gateway.spec.servers[0]: conflicts with Gateway edge/a: same workload selector (istio=ingressgateway), port 80 and overlapping hosts (*.example.com) (merge the servers into one Gateway or use different ports or hosts)',
+    expect(run(A, [gw('a', { istio: 'ingressgateway' }, [server(80, ['a.example.com'])]), gw('b', { istio: 'ingressgateway' }, [server(80, ['a.example.com', 'b.example.com'])])])).toEqual([
+      'IST0145 error Gateway edge/a: Gateway.spec.servers[0]: conflicts with Gateway edge/b: the same workloads (selector istio=ingressgateway), port 80 and hosts (a.example.com) (merge the servers into one Gateway or use different ports or hosts)',
+      'IST0145 error Gateway edge/b: Gateway.spec.servers[0]: conflicts with Gateway edge/a: the same workloads (selector istio=ingressgateway), port 80 and hosts (a.example.com, b.example.com) (merge the servers into one Gateway or use different ports or hosts)',
     ]);
+  });
+  test('IST0145 for a sub-selector that selects a pod of the other gateway', () => {
+    const pods = [pod('gw-1', 'edge', { istio: 'ingressgateway', tier: 'edge' })];
+    expect(findings(A, [...pods, gw('a', { istio: 'ingressgateway' }, [server(80, ['a.example.com'])]), gw('b', { istio: 'ingressgateway', tier: 'edge' }, [server(80, ['a.example.com'])])])).toEqual([
+      'IST0145 error Gateway edge/a spec.servers[0]',
+      'IST0145 error Gateway edge/b spec.servers[0]',
+    ]);
+  });
+  test('near miss: a sub-selector that selects no common pod; a wildcard host is not the same host (as in Istio)', () => {
+    const pods = [pod('gw-1', 'edge', { istio: 'ingressgateway' })];
+    expect(findings(A, [...pods, gw('a', { istio: 'ingressgateway' }, [server(80, ['a.example.com'])]), gw('b', { istio: 'ingressgateway', tier: 'edge' }, [server(80, ['a.example.com'])])])).toEqual([]);
+    expect(findings(A, [gw('a', { istio: 'ingressgateway' }, [server(80, ['a.example.com'])]), gw('b', { istio: 'ingressgateway' }, [server(80, ['*.example.com'])])])).toEqual([]);
+  });
+  test('near miss: same host on another bind address', () => {
+    expect(findings(A, [gw('a', { istio: 'ingressgateway' }, [{ ...server(80, ['a.example.com']), bind: '10.0.0.1' }]), gw('b', { istio: 'ingressgateway' }, [server(80, ['a.example.com'])])])).toEqual([]);
   });
   test('near miss: different ports or disjoint hosts', () => {
     expect(run(A, [gw('a', { istio: 'ingressgateway' }, [server(80, ['a.example.com'])]), gw('b', { istio: 'ingressgateway' }, [server(81, ['a.example.com']), server(80, ['b.example.com'])])])).toEqual([]);

@@ -13,6 +13,14 @@ export function run(analyzer: string, objects: any[], options: AnalysisOptions =
     .map(d => `${d.code} ${d.level} ${d.kind} ${d.namespace ?? ''}/${d.name}: ${d.message}`);
 }
 
+/** `CODE level Kind ns/name field` of every finding of the named Istio analyzer: what a test of detection asserts. */
+export function findings(analyzer: string, objects: any[], options: AnalysisOptions = {}): string[] {
+  const rule = ANALYZERS.find(a => a.name === analyzer);
+  if (!rule) throw new Error(`no analyzer ${analyzer}`);
+  return runAnalysis(objects.map(object => ({ object })), options, noSchema, [], [rule])
+    .map(d => `${d.code} ${d.level} ${d.kind} ${d.namespace ?? ''}/${d.name} ${d.field ?? ''}`.trimEnd());
+}
+
 const meta = (name: string, namespace = 'default', extra: any = {}) => ({ name, namespace, ...extra });
 
 export const svc = (name: string, ns: string, ports: any[], extra: any = {}) => ({

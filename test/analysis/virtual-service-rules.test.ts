@@ -115,6 +115,27 @@ const CASES: Array<[string, any]> = [
       { name: 'after', match: [{ uri: { prefix: '/late' } }], route: route() },
     ],
   }],
+  // Istio's analyzer testdata virtualservice_overlappingmatches.yaml (schema.ValidationAnalyzer expectations).
+  ['prefix covered inside one rule (a match without method counts as GET)', {
+    hosts: ['a'], http: [{ name: 'r', match: [{ uri: { prefix: '/api/v1/product' } }, { uri: { prefix: '/api/v1/products' }, method: { exact: 'GET' } }], route: route() }],
+  }],
+  ['an exact URI is not compared with a prefix', {
+    hosts: ['a'], http: [{ name: 'r', match: [{ uri: { prefix: '/' } }, { uri: { exact: '/' }, method: { exact: 'GET' } }], route: route() }],
+  }],
+  ['prefix covered by an earlier rule: ineffective, not unreachable', {
+    hosts: ['a'],
+    http: [
+      { name: 'product', match: [{ uri: { prefix: '/api/v1/product' }, method: { exact: 'GET' } }], route: route() },
+      { name: 'products', match: [{ uri: { prefix: '/api/v1/products' }, method: { exact: 'GET' } }], route: route() },
+    ],
+  }],
+  ['prefix covered with the same method only', {
+    hosts: ['a'],
+    http: [
+      { name: 'prod', match: [{ uri: { prefix: '/api/v1/prod' }, method: { exact: 'GET' } }], route: route() },
+      { name: 'product', match: [{ uri: { prefix: '/api/v1/product' }, method: { exact: 'GET' } }, { uri: { prefix: '/api/v1/products' }, method: { exact: 'POST' } }], route: route() },
+    ],
+  }],
   ['reachability tcp', { hosts: ['a'], tcp: [{ match: [{ port: 1 }], route: route() }, { match: [{ port: 1 }], route: route() }] }],
 ];
 
@@ -290,9 +311,18 @@ const EXPECTED: Record<string, string[]> = {
   'reachability': [
     'info IST0131 VirtualService.spec.http[1].match[0]: this match repeats one of the earlier rule "api" and never applies here (got {"uri":{"prefix":"/api"},"name":"other-name"})',
     'warning IST0130 VirtualService.spec.http[1]: rule "dup" is unreachable: earlier rules catch every request it matches (got [{"uri":{"prefix":"/api"},"name":"other-name"}]; remove the rule or move it before the rules that shadow it)',
-    'info IST0131 VirtualService.spec.http[2].match[0]: this match is covered by a URI prefix match of the earlier rule "api" and never applies here (got {"uri":{"prefix":"/api/v1"}})',
-    'info IST0131 VirtualService.spec.http[2].match[1]: this match is covered by a URI prefix match of the earlier rule "api" and never applies here (got {"uri":{"exact":"/api/x"}})',
     'warning IST0130 VirtualService.spec.http[4]: rule "after" is unreachable: the earlier rule "all" has no match and catches everything (got [{"uri":{"prefix":"/late"}}]; only the last rule may omit match; move the catch-all rule to the end)',
+    'info IST0131 VirtualService.spec.http[2].match[0]: this match is covered by the URI prefix match "/api" of the earlier rule "api" and never applies here (got {"uri":{"prefix":"/api/v1"}})',
+  ],
+  'prefix covered inside one rule (a match without method counts as GET)': [
+    'info IST0131 VirtualService.spec.http[0].match[1]: this match is covered by the URI prefix match "/api/v1/product" of an earlier match of this rule and never applies here (got {"uri":{"prefix":"/api/v1/products"},"method":{"exact":"GET"}})',
+  ],
+  'an exact URI is not compared with a prefix': [],
+  'prefix covered by an earlier rule: ineffective, not unreachable': [
+    'info IST0131 VirtualService.spec.http[1].match[0]: this match is covered by the URI prefix match "/api/v1/product" of the earlier rule "product" and never applies here (got {"uri":{"prefix":"/api/v1/products"},"method":{"exact":"GET"}})',
+  ],
+  'prefix covered with the same method only': [
+    'info IST0131 VirtualService.spec.http[1].match[0]: this match is covered by the URI prefix match "/api/v1/prod" of the earlier rule "prod" and never applies here (got {"uri":{"prefix":"/api/v1/product"},"method":{"exact":"GET"}})',
   ],
   'reachability tcp': [
     'info IST0131 VirtualService.spec.tcp[1].match[0]: this match repeats one of the earlier rule spec.tcp[0] and never applies here (got {"port":1})',

@@ -1,7 +1,8 @@
 // Istio's destinationrule.* analyzers: TLS origination without certificate verification (IST0128,
 // IST0129), a host that resolves to nothing (IST0174) and subsets that select no workload (IST0173).
-import { ELSEWHERE_HINT, MeshIndex, namespaceOfHost } from './mesh-index';
+import { ELSEWHERE_HINT, MeshIndex } from './mesh-index';
 import { CrossRule } from '../engine';
+import { namespaceOfHost } from '../hosts';
 
 const DR = 'networking.istio.io/DestinationRule';
 

@@ -1,11 +1,9 @@
 // Istio's virtualservice.* analyzers: destination hosts and ports (IST0101, IST0112, IST0140), subsets
 // (IST0101), gateway references (IST0101, IST0132, IST0165), conflicting mesh hosts (IST0109) and
 // JWT-claim routing without a RequestAuthentication (IST0149).
-import {
-  ELSEWHERE_HINT, MeshIndex, hostsMatch, matchLabelsOf, matchesSelector, mirrorDestinations, namespaceOfHost, resourceNameFromHost,
-  routeDestinations, toFqdn,
-} from './mesh-index';
+import { ELSEWHERE_HINT, MeshIndex, matchLabelsOf, matchesSelector, mirrorDestinations, routeDestinations } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
+import { hostsMatch, namespaceOfHost, resourceNameFromHost, toFqdn } from '../hosts';
 import { isJwtClaimKey } from '../rules/common';
 
 const VS = 'networking.istio.io/VirtualService';

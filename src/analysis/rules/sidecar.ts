@@ -1,5 +1,5 @@
 // istiod's webhook rules for Sidecar (VALIDATION-RULES.md section 9) over plain manifests: IST0106 for what the
-// webhook rejects, IST0133 for what it admits with a warning, IST0002 for the deprecated egressProxy.
+// webhook rejects, IST0133 for what it admits with a warning.
 import { isHttpFamily, isTlsFamily, parseProtocol, PROTOCOL_NAMES } from './common';
 import { checkConnectionPool } from './destination-rule';
 import { checkNetworkingSelector } from './service-entry';
@@ -156,7 +156,7 @@ function checkOutbound(r: Reporter, otp: Record<string, any>): void {
   if (otp.mode === 'ALLOW_ANY_DYNAMIC_DNS') r.error(E, `${f}.mode`, 'ALLOW_ANY_DYNAMIC_DNS is only a MeshConfig setting', otp.mode, 'REGISTRY_ONLY or ALLOW_ANY');
   const proxy = otp.egressProxy;
   if (proxy === undefined) return;
-  r.warning('IST0002', `${f}.egressProxy`, 'egressProxy is deprecated and ignored by Istio', proxy, 'route through an egress gateway instead');
+  // Its deprecation (IST0002) is Istio's deprecation.FieldAnalyzer's finding, reported there once.
   if ((otp.mode ?? 'REGISTRY_ONLY') !== 'ALLOW_ANY') {
     r.error(E, `${f}.egressProxy`, 'egressProxy is only allowed with mode ALLOW_ANY', otp.mode ?? undefined, 'mode ALLOW_ANY');
   }

@@ -7,6 +7,7 @@ import {
 } from './common';
 import { checkDns1123Label, checkIpOrCidr, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
 import { ObjectRule, Reporter, RunContext } from '../engine';
+import { hostsMatch } from '../hosts';
 
 const E = 'IST0106';
 const W = 'IST0133';
@@ -16,21 +17,6 @@ const INEFFECTIVE = 'IST0131';
 const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 const has = (o: any, k: string) => isObj(o) && o[k] !== undefined && o[k] !== null;
-
-/** Wildcard-aware host overlap, as Istio's host.Name.Matches. @internal */
-export function hostsOverlap(a: string, b: string): boolean {
-  if (a === b || a === '*' || b === '*') return true;
-  const aw = a.startsWith('*');
-  const bw = b.startsWith('*');
-  if (aw && bw) {
-    const as = a.slice(1);
-    const bs = b.slice(1);
-    return as.endsWith(bs) || bs.endsWith(as);
-  }
-  if (aw) return b.endsWith(a.slice(1));
-  if (bw) return a.endsWith(b.slice(1));
-  return false;
-}
 
 /** True when host `h` (maybe wildcard) covers every name that `sni` covers. */
 function covers(h: string, sni: string): boolean {
@@ -387,35 +373,58 @@ function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** True when an earlier HTTP match `e` catches every request that the later match `m` catches, via a URI prefix. */
-function prefixCovers(e: Record<string, any>, m: Record<string, any>): boolean {
-  const ep = e.uri?.prefix;
-  if (typeof ep !== 'string') return false;
-  const mu = m.uri;
-  if (!isObj(mu)) return false;
-  const mPath = typeof mu.prefix === 'string' ? mu.prefix : typeof mu.exact === 'string' ? mu.exact : undefined;
-  if (mPath === undefined || !mPath.startsWith(ep)) return false;
-  if (m.ignoreUriCase && !e.ignoreUriCase) return false;
-  // Every other condition of the earlier match must also be a condition of the later one.
-  for (const k of Object.keys(e)) {
-    if (k === 'uri' || k === 'name' || k === 'ignoreUriCase' || k === 'statPrefix') continue;
-    if (isObj(e[k]) && !Array.isArray(e[k]) && ['headers', 'withoutHeaders', 'queryParams', 'sourceLabels'].includes(k)) {
-      const later = isObj(m[k]) ? m[k] : {};
-      if (!Object.keys(e[k]).every(h => stableJson(e[k][h]) === stableJson(later[h]))) return false;
-    } else if (stableJson(e[k]) !== stableJson(m[k])) {
-      return false;
-    }
-  }
-  return true;
+/** A StringMatch as Istio's overlap check compares it: `exact:v`, `prefix:v`, or '' (regex and absent). */
+function exactOrPrefix(m: unknown): string {
+  if (!isObj(m)) return '';
+  if (typeof m.exact === 'string' && m.exact !== '') return `exact:${m.exact}`;
+  if (typeof m.prefix === 'string' && m.prefix !== '') return `prefix:${m.prefix}`;
+  return '';
+}
+
+/** The parts of a URI-prefix HTTP match that Istio's overlap check (genMatchHTTPRoutes) compares. */
+interface PrefixMatch {
+  readonly rule: number;
+  readonly match: number;
+  readonly prefix: string;
+  readonly port: unknown;
+  readonly method: string;
+  readonly authority: string;
+  /** headers, queryParams, withoutHeaders. */
+  readonly maps: Array<Record<string, string>>;
+}
+
+function prefixMatchOf(m: unknown, rule: number, match: number): PrefixMatch | undefined {
+  if (!isObj(m) || !isObj(m.uri) || typeof m.uri.prefix !== 'string' || m.uri.prefix === '') return undefined;
+  const asMap = (v: unknown) => Object.fromEntries(Object.entries(isObj(v) ? v : {}).map(([k, x]) => [k, exactOrPrefix(x)]));
+  // A match without a method counts as GET, as in Istio.
+  return { rule, match, prefix: m.uri.prefix, port: m.port ?? 0, method: exactOrPrefix(m.method) || 'exact:GET', authority: exactOrPrefix(m.authority), maps: [asMap(m.headers), asMap(m.queryParams), asMap(m.withoutHeaders)] };
+}
+
+/** Istio's coveredValidation: the earlier prefix match `a` catches what the later `b` does. */
+function prefixCovers(a: PrefixMatch, b: PrefixMatch): boolean {
+  if (!b.prefix.startsWith(a.prefix) || b.port !== a.port) return false;
+  if (a.method !== b.method && !a.method.startsWith(b.method)) return false;
+  if (a.authority !== b.authority && !a.authority.startsWith(b.authority)) return false;
+  return a.maps.every((am, k) => {
+    const bm = b.maps[k];
+    return Object.keys(am).length === Object.keys(bm).length
+      && Object.entries(am).every(([key, v]) => key in bm && (v === bm[key] || v.startsWith(bm[key])));
+  });
 }
 
 function ruleLabel(r: any, i: number, kind: string): string {
   return typeof r?.name === 'string' ? `"${r.name}"` : `spec.${kind}[${i}]`;
 }
 
+/**
+ * Istio's analyzeUnreachable{HTTP,TCP,TLS}Rules: a rule after a match-less one, or whose every match repeats an
+ * earlier one, is unreachable (IST0130); a repeated match is ineffective (IST0131), and so is an HTTP URI-prefix
+ * match that an earlier prefix match (in this rule or an earlier one) covers with compatible conditions; a
+ * covered match alone does not make its rule unreachable.
+ */
 function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' | 'tls'): void {
   const seen = new Map<string, number>();
-  const earlier: Array<{ rule: number; match: Record<string, any> }> = [];
+  const prefixes: PrefixMatch[] = [];
   let catchAll = -1;
   rules.forEach((r, i) => {
     if (!isObj(r)) return;
@@ -423,30 +432,38 @@ function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' 
     const match = arr(r.match);
     // A TLS rule must have matches (reported above); without them it is not a catch-all.
     if (kind === 'tls' && match.length === 0) return;
+    if (match.length === 0) {
+      if (catchAll >= 0) report.warning(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: the earlier rule ${ruleLabel(rules[catchAll], catchAll, kind)} has no match either; only the last rule may omit match`, r.match, 'merge the rules without match into one');
+      catchAll = i;
+      return;
+    }
     if (catchAll >= 0) {
       report.warning(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: the earlier rule ${ruleLabel(rules[catchAll], catchAll, kind)} has no match and catches everything`,
         r.match, 'only the last rule may omit match; move the catch-all rule to the end');
       return;
     }
-    if (match.length === 0) { catchAll = i; return; }
     let dead = 0;
     match.forEach((m, j) => {
       const key = matchKey(m);
       const dup = seen.get(key);
-      const cover = kind === 'http' && isObj(m) ? earlier.find(e => prefixCovers(e.match, m)) : undefined;
       if (dup !== undefined) {
         report.info(INEFFECTIVE, `${field}.match[${j}]`, `this match repeats one of the earlier rule ${ruleLabel(rules[dup], dup, kind)} and never applies here`, m);
         dead++;
-      } else if (cover) {
-        report.info(INEFFECTIVE, `${field}.match[${j}]`, `this match is covered by a URI prefix match of the earlier rule ${ruleLabel(rules[cover.rule], cover.rule, kind)} and never applies here`, m);
-        dead++;
-      } else {
-        seen.set(key, i);
+        return;
       }
+      seen.set(key, i);
+      const pm = kind === 'http' ? prefixMatchOf(m, i, j) : undefined;
+      if (pm) prefixes.push(pm);
     });
-    match.forEach(m => { if (isObj(m)) earlier.push({ rule: i, match: m }); });
     if (dead === match.length) {
       report.warning(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: earlier rules catch every request it matches`, r.match, 'remove the rule or move it before the rules that shadow it');
+    }
+  });
+  prefixes.forEach((a, x) => {
+    for (const b of prefixes.slice(x + 1)) {
+      if (b.prefix === a.prefix || !prefixCovers(a, b)) continue;
+      const where = a.rule === b.rule ? 'an earlier match of this rule' : `the earlier rule ${ruleLabel(rules[a.rule], a.rule, kind)}`;
+      report.info(INEFFECTIVE, `spec.${kind}[${b.rule}].match[${b.match}]`, `this match is covered by the URI prefix match "${a.prefix}" of ${where} and never applies here`, arr(rules[b.rule].match)[b.match]);
     }
   });
 }
@@ -487,7 +504,7 @@ export const virtualServiceRule: ObjectRule = {
     });
     for (let i = 0; i < hosts.length; i++) {
       for (let j = i + 1; j < hosts.length; j++) {
-        if (hostsOverlap(hosts[i], hosts[j])) {
+        if (hostsMatch(hosts[i], hosts[j])) {
           report.error(E, `spec.hosts[${j}]`, `host overlaps spec.hosts[${i}] ${JSON.stringify(hosts[i])}`, hosts[j], 'hosts that do not overlap (one VirtualService per host, or one wildcard)');
         }
       }

@@ -39,8 +39,9 @@ export const authorizationPoliciesAnalyzer: CrossRule = {
           r.warning('IST0127', 'spec.selector', `the selector matches no in-mesh workload in namespace ${ns} in the analysed manifests`, selectorString(selector));
         }
       }
-      // Without any Namespace object in the input the namespace list is not described at all; do not guess.
-      if (nsNames.length === 0) continue;
+      // Without any Namespace object in the input the namespace list is not described at all: not guessed unless
+      // the input is the whole cluster.
+      if (nsNames.length === 0 && ctx.options.complete !== true) continue;
       const rules: any[] = Array.isArray(ap?.spec?.rules) ? ap.spec.rules : [];
       rules.forEach((rule, i) => {
         (Array.isArray(rule?.from) ? rule.from : []).forEach((from: any, j: number) => {

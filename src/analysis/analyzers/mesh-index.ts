@@ -200,8 +200,7 @@ export class MeshIndex {
     }
     this.workloadsDescribed = ctx.options.complete === true || this.workloads.length > 0;
     for (const svc of ctx.ofKind('/Service')) this.addService(svc);
-    const hasDefaultIngress = this.services.some(s => s.namespace === this.rootNamespace && s.name === 'istio-ingressgateway')
-      || this.workloads.some(w => w.namespace === this.rootNamespace && w.labels.istio === 'ingressgateway');
+    const hasDefaultIngress = this.workloads.some(w => w.namespace === this.rootNamespace && w.labels.istio === 'ingressgateway');
     if (!hasDefaultIngress) this.addDefaultIngressGateway();
     for (const se of ctx.ofKind('networking.istio.io/ServiceEntry')) this.addServiceEntry(se);
     for (const gw of ctx.ofKind('networking.istio.io/Gateway')) {

@@ -25,7 +25,10 @@ export const destinationHostAnalyzer: CrossRule = {
       const ns = ctx.namespaceOf(vs);
       const r = ctx.reporterFor(vs);
       for (const d of [...routeDestinations(vs), ...mirrorDestinations(vs)]) {
-        const host: string = typeof d.dest?.host === 'string' ? d.dest.host : '';
+        // An ill-typed host is the schema check's finding; a missing one (a null destination) resolves to
+        // nothing, as in Istio.
+        if (d.dest?.host !== undefined && typeof d.dest.host !== 'string') continue;
+        const host: string = d.dest?.host ?? '';
         const entry = idx.resolveHost(host, ns, vs?.spec?.exportTo);
         const what = d.kind === 'mirror' ? 'mirror host' : 'host';
         if (!entry) {
@@ -81,8 +84,10 @@ export const subsetAnalyzer: CrossRule = {
         if (!subset || typeof host !== 'string') continue;
         const rn = resourceNameFromHost(host, ns);
         if (defined.has(`${rn.namespace}/${rn.name}+${subset}`)) continue;
-        // With no DestinationRule for the host in the input, its rules live elsewhere; do not guess.
-        if (idx.declaredElsewhere(host, rn.namespace) || !hostsWithRules.has(`${rn.namespace}/${rn.name}`)) continue;
+        // With no DestinationRule for the host in the input, its rules may live elsewhere: not guessed unless
+        // the input is the whole cluster.
+        if (idx.declaredElsewhere(host, rn.namespace)) continue;
+        if (!hostsWithRules.has(`${rn.namespace}/${rn.name}`) && ctx.options.complete !== true) continue;
         ctx.reporterFor(vs).error('IST0101', `${d.field}.subset`, `no DestinationRule in the analysed manifests defines subset "${subset}" for host "${host}"`, `${host}+${subset}`, 'add the subset to the DestinationRule of that host');
       }
     }
@@ -137,8 +142,9 @@ export const gatewayRefAnalyzer: CrossRule = {
         const hosts = gatewayHosts(idx, key, ns);
         if (hosts === undefined) {
           const gwNs = key.slice(0, key.indexOf('/'));
-          // Gateways of a namespace the input holds no Gateway in are usually platform-owned; do not guess.
-          if (idx.declaredElsewhere(key, gwNs) || !idx.gatewayNamespaces.has(gwNs)) return;
+          // Gateways of a namespace the input holds no Gateway in are usually platform-owned: not guessed unless
+          // the input is the whole cluster.
+          if (idx.declaredElsewhere(key, gwNs) || (!idx.gatewayNamespaces.has(gwNs) && ctx.options.complete !== true)) return;
           r.error('IST0101', field, `gateway "${g}" is not defined in the analysed manifests`, g, `"namespace/name" of a Gateway; ${ELSEWHERE_HINT}`);
         }
         const covered = (hosts ?? []).some(gh => vsHosts.some(vh => hostsMatch(gh, vh)));

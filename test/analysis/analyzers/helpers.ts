@@ -15,9 +15,17 @@ export function run(analyzer: string, objects: any[], options: AnalysisOptions =
 
 /** `CODE level Kind ns/name field` of every finding of the named Istio analyzer: what a test of detection asserts. */
 export function findings(analyzer: string, objects: any[], options: AnalysisOptions = {}): string[] {
-  const rule = ANALYZERS.find(a => a.name === analyzer);
-  if (!rule) throw new Error(`no analyzer ${analyzer}`);
-  return runAnalysis(objects.map(object => ({ object })), options, noSchema, [], [rule])
+  return findingsOf([analyzer], objects, options);
+}
+
+/** `findings` of several analyzers run together, in registration order. */
+export function findingsOf(analyzers: string[], objects: any[], options: AnalysisOptions = {}): string[] {
+  const rules = analyzers.map(name => {
+    const rule = ANALYZERS.find(a => a.name === name);
+    if (!rule) throw new Error(`no analyzer ${name}`);
+    return rule;
+  });
+  return runAnalysis(objects.map(object => ({ object })), options, noSchema, [], rules)
     .map(d => `${d.code} ${d.level} ${d.kind} ${d.namespace ?? ''}/${d.name} ${d.field ?? ''}`.trimEnd());
 }
 

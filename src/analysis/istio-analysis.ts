@@ -42,6 +42,7 @@ export class IstioAnalysis extends Construct {
   // we generate, so synth treats Istio's warning as an error; `analyze` on plain YAML keeps Istio's level.
   private readonly failingCodes = new Set<string>(['IST0130', 'IST0123']);
   private enabled = true;
+  private completeInput = false;
   private lastRun: Diagnostic[] = [];
   private readonly ownerErrors = new Map<IConstruct, string[]>();
   private readonly hooked = new WeakSet<IConstruct>();
@@ -93,6 +94,17 @@ export class IstioAnalysis extends Construct {
     return this;
   }
 
+  /**
+   * Treat the app's output as the whole cluster, as `istioctl analyze` treats its files: references to objects
+   * the app does not define (a DestinationRule subset, a Gateway, a namespace, a credential Secret) are then
+   * reported. Without it they are not guessed. `declareNamespaces`/`declareHosts` still name what exists elsewhere.
+   * @see AnalysisOptions.complete
+   */
+  public complete(): IstioAnalysis {
+    this.completeInput = true;
+    return this;
+  }
+
   /** Turn the analysis off for this app (construct-level checks still run). */
   public disable(): IstioAnalysis {
     this.enabled = false;
@@ -109,6 +121,7 @@ export class IstioAnalysis extends Construct {
       suppress: [...this.suppressed],
       knownNamespaces: [...this.namespaces],
       knownHosts: [...this.hosts],
+      complete: this.completeInput,
     };
   }
 

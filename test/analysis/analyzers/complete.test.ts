@@ -1,6 +1,8 @@
 // The input as the whole cluster (`complete`, the CLI's default) versus references not guessed (synth's default),
 // and what cross-resource analyzers see of objects with schema errors.
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import { findings, istio, svc } from './helpers';
+import { IstioAnalysis } from '../../../src';
 import { ANALYZERS } from '../../../src/analysis/analyzers';
 import { runAnalysis } from '../../../src/analysis/engine';
 import { schemaRule } from '../../../src/analysis/schema';
@@ -41,5 +43,26 @@ describe('objects with schema errors', () => {
     const vs = istio('VirtualService', 'r', 'shop', { hosts: ['r'], http: [{ route: [{ destination: { host: 42 } }] }] });
     expect(findings('virtualservice.DestinationRuleAnalyzer', [vs, reviews], { complete: true })).toEqual([]);
     expect(findings('virtualservice.DestinationHostAnalyzer', [vs, reviews], { complete: true })).toEqual([]);
+  });
+});
+
+describe('IstioAnalysis.complete() at synth', () => {
+  const build = () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new ApiObject(chart, 'svc', reviews);
+    new ApiObject(chart, 'vs', toSubset);
+    return app;
+  };
+  test('by default a subset of a host whose DestinationRule is not in the app is not guessed', () => {
+    const app = build();
+    IstioAnalysis.of(app);
+    app.synth();
+    expect(IstioAnalysis.of(app).diagnostics.map(d => d.code)).toEqual([]);
+  });
+  test('complete(): the app is the whole cluster, so the missing subset fails synth', () => {
+    const app = build();
+    IstioAnalysis.of(app).complete();
+    expect(() => app.synth()).toThrow(/IST0101 VirtualService\.spec\.http\[0\]\.route\[0\]\.destination\.subset/);
   });
 });

@@ -1,10 +1,11 @@
 import { webhookOnly } from './webhook-only';
+import { detailWithFix } from '../../src/analysis/messages';
 
 function se(spec: any, metadata: any = {}): any {
   return { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se', namespace: 'shop', ...metadata }, spec };
 }
 function findings(obj: any): string[] {
-  return webhookOnly([obj]).map(d => `${d.code} ${d.level} ${d.message}`);
+  return webhookOnly([obj]).map(d => `${d.code} ${d.level} ${detailWithFix(d)}`);
 }
 const https = { number: 443, name: 'https', protocol: 'HTTPS' };
 

@@ -1,10 +1,11 @@
 import { webhookOnly } from './webhook-only';
+import { detailWithFix } from '../../src/analysis/messages';
 
 function sidecar(spec: any): any {
   return { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'sc', namespace: 'shop' }, spec };
 }
 function findings(obj: any): string[] {
-  return webhookOnly([obj]).map(d => `${d.code} ${d.level} ${d.message}`);
+  return webhookOnly([obj]).map(d => `${d.code} ${d.level} ${detailWithFix(d)}`);
 }
 const eg = (over: any = {}) => ({ hosts: ['./*'], ...over });
 const ing = (over: any = {}) => ({ port: { number: 9080, name: 'http', protocol: 'HTTP' }, ...over });

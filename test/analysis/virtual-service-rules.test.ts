@@ -2,11 +2,12 @@
 // diagnostics (level, code, message) the engine reports for a VirtualService in namespace `shop`.
 import { webhookOnly } from './webhook-only';
 import { Host, HttpMatch, IstioAnalysis, RouteDestination, VirtualService } from '../../src';
+import { detailWithFix } from '../../src/analysis/messages';
 import { chartIn, synthError } from '../util';
 
 function diagnose(spec: any): string[] {
   const obj = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs', namespace: 'shop' }, spec };
-  return webhookOnly([obj]).map(d => `${d.level} ${d.code} ${d.message}`);
+  return webhookOnly([obj]).map(d => `${d.level} ${d.code} ${detailWithFix(d)}`);
 }
 
 const route = (host = 'a') => [{ destination: { host } }];

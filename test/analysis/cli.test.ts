@@ -106,7 +106,7 @@ spec:
     const together = run(['analyze', dir]);
     expect(together.code).toBe(1);
     expect(together.out).toContain('IST0101');
-    expect(together.out).toContain('no DestinationRule in the analysed manifests defines subset "v2" for host "reviews"');
+    expect(together.out).toContain('Referenced host+subset in destinationrule not found: "reviews+v2"');
     const each = run(['analyze', '--each-file', dir]);
     expect(each.out).not.toContain('IST0101');
     expect(each.code).toBe(0);

@@ -2,6 +2,7 @@
 // namespaces that match no Namespace (IST0101).
 import { MeshIndex, matchLabelsOf, selectorString } from './mesh-index';
 import { CrossRule } from '../engine';
+import { Messages } from '../messages';
 
 const AP = 'security.istio.io/AuthorizationPolicy';
 
@@ -30,13 +31,13 @@ export const authorizationPoliciesAnalyzer: CrossRule = {
         // Nothing in the input stands in for workloads; whether the policy selects any is unknown.
       } else if (ns === idx.rootNamespace) {
         if (selector && !idx.anyMatch(selector, undefined, w => w.inMesh) && idx.knownNamespaces.size === 0) {
-          r.warning('IST0127', 'spec.selector', 'this mesh-wide policy selects no in-mesh workload anywhere in the analysed manifests', selectorString(selector));
+          r(Messages.NoMatchingWorkloadsFound, { args: [selectorString(selector)], field: 'spec.selector', problem: 'this mesh-wide policy selects no in-mesh workload anywhere in the analysed manifests', got: selectorString(selector) });
         }
       } else if (!idx.knownNamespaces.has(ns)) {
         if (!selector) {
-          if (!inMeshNs.has(ns)) r.warning('IST0127', 'spec', `namespace ${ns} has no in-mesh workload in the analysed manifests, so this namespace-wide policy applies to nothing`);
+          if (!inMeshNs.has(ns)) r(Messages.NoMatchingWorkloadsFound, { field: 'spec', args: [''], problem: `namespace ${ns} has no in-mesh workload in the analysed manifests, so this namespace-wide policy applies to nothing` });
         } else if (!idx.anyMatch(selector, ns, w => w.inMesh)) {
-          r.warning('IST0127', 'spec.selector', `the selector matches no in-mesh workload in namespace ${ns} in the analysed manifests`, selectorString(selector));
+          r(Messages.NoMatchingWorkloadsFound, { args: [selectorString(selector)], field: 'spec.selector', problem: `the selector matches no in-mesh workload in namespace ${ns} in the analysed manifests`, got: selectorString(selector) });
         }
       }
       // Without any Namespace object in the input the namespace list is not described at all: not guessed unless
@@ -50,7 +51,7 @@ export const authorizationPoliciesAnalyzer: CrossRule = {
               if (typeof exp !== 'string') return;
               const found = exp.includes('*') ? nsNames.some(n => namespaceMatches(n, exp)) : exactNs.has(exp.toLowerCase());
               if (!found) {
-                r.error('IST0101', `spec.rules[${i}].from[${j}].source.${key}[${k}]`, `namespace "${exp}" matches no Namespace in the analysed manifests`, exp, 'emit the Namespace, or declare namespaces that exist elsewhere (IstioAnalysis.of(app).declareNamespaces)');
+                r(Messages.ReferencedResourceNotFound, { args: ['namespace', exp], field: `spec.rules[${i}].from[${j}].source.${key}[${k}]`, problem: `namespace "${exp}" matches no Namespace in the analysed manifests`, got: exp, fix: 'emit the Namespace, or declare namespaces that exist elsewhere (IstioAnalysis.of(app).declareNamespaces)' });
               }
             });
           }

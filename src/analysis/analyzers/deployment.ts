@@ -3,6 +3,7 @@
 // application containers that run as UID 1337, the proxy's user (IST0144).
 import { deploymentInMesh, isIstioControlPlane } from './mesh-index';
 import { CrossRule } from '../engine';
+import { Messages } from '../messages';
 
 const DEPLOYMENT = 'apps/Deployment';
 const PROXY_CONTAINERS = new Set(['istio-proxy', 'istio-operator']);
@@ -48,13 +49,13 @@ export const serviceAssociationAnalyzer: CrossRule = {
       for (const [port, protocols] of byPort) {
         if (protocols.size < 2) continue;
         const names = [...protocols.values()].flat().sort();
-        r.warning('IST0116', 'metadata.name', `Deployment ${name} is selected by Services that use port ${port} with different protocols (${[...protocols.keys()].join(', ')}): ${names.join(', ')}`, port, 'give the port one protocol in every Service that selects this Deployment');
+        r(Messages.DeploymentAssociatedToMultipleServices, { args: [name, port, names], field: 'metadata.name', problem: `Deployment ${name} is selected by Services that use port ${port} with different protocols (${[...protocols.keys()].join(', ')}): ${names.join(', ')}`, got: port, fix: 'give the port one protocol in every Service that selects this Deployment' });
       }
       for (const [target, ports] of byTarget) {
         if (ports.size < 2) continue;
         const names = [...ports.values()].sort();
         const numbers = [...ports.keys()].sort((a, b) => a - b);
-        r.warning('IST0137', 'metadata.name', `Deployment ${name} is selected by Services ${names.join(', ')} that map targetPort ${target} from different ports (${numbers.join(', ')})`, target, 'use one Service port per targetPort');
+        r(Messages.DeploymentConflictingPorts, { args: [name, names, target, numbers], field: 'metadata.name', problem: `Deployment ${name} is selected by Services ${names.join(', ')} that map targetPort ${target} from different ports (${numbers.join(', ')})`, got: target, fix: 'use one Service port per targetPort' });
       }
     }
   },
@@ -74,7 +75,7 @@ export const applicationUIDAnalyzer: CrossRule = {
       const report = (field: string) => {
         if (reported) return;
         reported = true;
-        r.warning('IST0144', field, `runs as UID ${RESERVED_UID}, the user ID reserved for the sidecar proxy, so its traffic bypasses the proxy`, RESERVED_UID, 'run the application as another user');
+        r(Messages.InvalidApplicationUID, { field, problem: `runs as UID ${RESERVED_UID}, the user ID reserved for the sidecar proxy, so its traffic bypasses the proxy`, got: RESERVED_UID, fix: 'run the application as another user' });
       };
       if (spec?.securityContext?.runAsUser === RESERVED_UID) report(`${at}securityContext.runAsUser`);
       const containers: any[] = Array.isArray(spec?.containers) ? spec.containers : [];

@@ -3,6 +3,7 @@
 import { ELSEWHERE_HINT, MeshIndex } from './mesh-index';
 import { CrossRule } from '../engine';
 import { namespaceOfHost } from '../hosts';
+import { Messages } from '../messages';
 
 const DR = 'networking.istio.io/DestinationRule';
 
@@ -21,12 +22,12 @@ export const caCertificateAnalyzer: CrossRule = {
       // A credentialName together with a workloadSelector means the CA comes with the credential.
       const exempt = (tls: any) => Boolean(tls?.credentialName) && Boolean(dr?.spec?.workloadSelector);
       if (unverified(tp?.tls) && !exempt(tp.tls)) {
-        r.warning('IST0128', 'spec.trafficPolicy.tls', `TLS mode ${tp.tls.mode} without caCertificates: the server certificate of ${dr.spec.host} is not verified`, undefined, 'set caCertificates (or credentialName with a workloadSelector)');
+        r(Messages.NoServerCertificateVerificationDestinationLevel, { args: [dr?.metadata?.name, ctx.namespaceOf(dr), tp.tls.mode, dr.spec.host], field: 'spec.trafficPolicy.tls', problem: `TLS mode ${tp.tls.mode} without caCertificates: the server certificate of ${dr.spec.host} is not verified`, fix: 'set caCertificates (or credentialName with a workloadSelector)' });
       }
       const pls: any[] = Array.isArray(tp?.portLevelSettings) ? tp.portLevelSettings : [];
       pls.forEach((p, i) => {
         if (unverified(p?.tls) && !exempt(p.tls)) {
-          r.warning('IST0129', `spec.trafficPolicy.portLevelSettings[${i}].tls`, `TLS mode ${p.tls.mode} on port ${p?.port?.number} without caCertificates: the server certificate of ${dr.spec.host} is not verified`, undefined, 'set caCertificates (or credentialName with a workloadSelector)');
+          r(Messages.NoServerCertificateVerificationPortLevel, { args: [dr?.metadata?.name, ctx.namespaceOf(dr), p.tls.mode, dr.spec.host, p?.port?.number], field: `spec.trafficPolicy.portLevelSettings[${i}].tls`, problem: `TLS mode ${p.tls.mode} on port ${p?.port?.number} without caCertificates: the server certificate of ${dr.spec.host} is not verified`, fix: 'set caCertificates (or credentialName with a workloadSelector)' });
         }
       });
     }
@@ -62,7 +63,7 @@ export const podNotSelectedAnalyzer: CrossRule = {
       if (!entry) {
         const hostNs = namespaceOfHost(host, ns);
         if (idx.declaredElsewhere(host, hostNs) || !idx.described(hostNs)) continue;
-        r.warning('IST0174', 'spec.host', `host "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, host, ELSEWHERE_HINT);
+        r(Messages.UnknownDestinationRuleHost, { args: [host], field: 'spec.host', problem: `host "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, got: host, fix: ELSEWHERE_HINT });
         continue;
       }
       const subsets: any[] = Array.isArray(dr?.spec?.subsets) ? dr.spec.subsets : [];
@@ -79,9 +80,9 @@ export const podNotSelectedAnalyzer: CrossRule = {
           matched = idx.workloads.some(w => !w.synthetic && keys.every(k => labelsOf(w)[k] === selector[k]));
         }
         if (!matched) {
-          // Istio rates this an error against live pods; here only pod templates stand in for pods, and a subset
-          // may select workloads deployed by another program, so it warns (ANALYZERS.md section C agrees).
-          r.warning('IST0173', `spec.subsets[${i}]`, `subset "${s?.name}" selects no workload (Pod or pod template) in the analysed manifests`, s?.labels, 'match the labels of the workloads behind the host');
+          // Pod templates stand in for pods; at synth the check runs only when the app holds workloads, and
+          // declareNamespaces covers subsets whose workloads another program deploys. The level is Istio's.
+          r(Messages.DestinationRuleSubsetNotSelectPods, { args: [s?.name], field: `spec.subsets[${i}]`, problem: `subset "${s?.name}" selects no workload (Pod or pod template) in the analysed manifests`, got: s?.labels, fix: 'match the labels of the workloads behind the host' });
         }
       });
     }

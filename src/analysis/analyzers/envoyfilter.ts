@@ -2,7 +2,8 @@
 // IST0153 ADD, IST0154 REMOVE), and relative operations without a priority, whose order against other filters
 // is fragile (IST0151), more so when an earlier EnvoyFilter patches the same filter under a proxyVersion match,
 // which breaks during upgrades (IST0155). EnvoyFilters are analysed in input order, as Istio does.
-import { CrossRule, Reporter } from '../engine';
+import { CrossRule, Finding, Reporter } from '../engine';
+import { MessageType, Messages } from '../messages';
 
 const EF = 'networking.istio.io/EnvoyFilter';
 /** applyTo values where ADD and REMOVE are ignored. */
@@ -38,12 +39,12 @@ export const envoyPatchAnalyzer: CrossRule = {
         const applyTo = typeof p.applyTo === 'string' ? p.applyTo : 'INVALID';
         const relative = () => relativeWithoutPriority(r, field, op, priority, versionedFilters.has(filter));
         if (op === 'ADD') {
-          if (ROUTE_LEVEL.has(applyTo)) r.error('IST0153', `${field}.patch.operation`, `the ADD operation is ignored when applyTo is ${applyTo}`, op, 'use MERGE, or apply the patch to another level');
+          if (ROUTE_LEVEL.has(applyTo)) r(Messages.EnvoyFilterUsesAddOperationIncorrectly, { field: `${field}.patch.operation`, problem: `the ADD operation is ignored when applyTo is ${applyTo}`, got: op, fix: 'use MERGE, or apply the patch to another level' });
         } else if (op === 'REMOVE') {
-          if (ROUTE_LEVEL.has(applyTo)) r.error('IST0154', `${field}.patch.operation`, `the REMOVE operation is ignored when applyTo is ${applyTo}`, op, 'remove the route with a VirtualService instead');
+          if (ROUTE_LEVEL.has(applyTo)) r(Messages.EnvoyFilterUsesRemoveOperationIncorrectly, { field: `${field}.patch.operation`, problem: `the REMOVE operation is ignored when applyTo is ${applyTo}`, got: op, fix: 'remove the route with a VirtualService instead' });
           else relative();
         } else if (op === 'REPLACE') {
-          if (!REPLACEABLE.has(applyTo)) r.error('IST0152', `${field}.applyTo`, `the REPLACE operation is only valid for HTTP_FILTER, NETWORK_FILTER and VIRTUAL_HOST, not ${applyTo}`, applyTo, 'use MERGE, or REMOVE and ADD');
+          if (!REPLACEABLE.has(applyTo)) r(Messages.EnvoyFilterUsesReplaceOperationIncorrectly, { field: `${field}.applyTo`, problem: `the REPLACE operation is only valid for HTTP_FILTER, NETWORK_FILTER and VIRTUAL_HOST, not ${applyTo}`, got: applyTo, fix: 'use MERGE, or REMOVE and ADD' });
           else relative();
         } else if (op === 'INSERT_BEFORE' || op === 'INSERT_AFTER') {
           relative();
@@ -61,19 +62,18 @@ export const envoyPatchAnalyzer: CrossRule = {
  */
 function onePerCode(r: Reporter): Reporter {
   const seen = new Set<string>();
-  const once = (f: Reporter['error']): Reporter['error'] => (code, ...rest) => {
-    if (seen.has(code)) return;
-    seen.add(code);
-    f(code, ...rest);
-  };
-  return { error: once(r.error), warning: once(r.warning), info: once(r.info) };
+  return Object.assign((msg: MessageType, finding: Finding) => {
+    if (seen.has(msg.code)) return;
+    seen.add(msg.code);
+    r(msg, finding);
+  }, { error: r.error, warning: r.warning, info: r.info });
 }
 
 function relativeWithoutPriority(r: Reporter, field: string, op: string, priority: number, versioned: boolean): void {
   if (priority !== 0) return;
   if (versioned) {
-    r.warning('IST0155', `${field}.patch.operation`, `relative operation ${op} without spec.priority on a filter that an EnvoyFilter patches under a proxyVersion match; it may not apply after an upgrade`, op, 'set spec.priority, or use INSERT_FIRST or ADD');
+    r(Messages.EnvoyFilterUsesRelativeOperationWithProxyVersion, { field: `${field}.patch.operation`, problem: `relative operation ${op} without spec.priority on a filter that an EnvoyFilter patches under a proxyVersion match; it may not apply after an upgrade`, got: op, fix: 'set spec.priority, or use INSERT_FIRST or ADD' });
   } else {
-    r.warning('IST0151', `${field}.patch.operation`, `relative operation ${op} without spec.priority: whether the patch applies depends on the order of other EnvoyFilters`, op, 'set spec.priority, or use INSERT_FIRST or ADD');
+    r(Messages.EnvoyFilterUsesRelativeOperation, { field: `${field}.patch.operation`, problem: `relative operation ${op} without spec.priority: whether the patch applies depends on the order of other EnvoyFilters`, got: op, fix: 'set spec.priority, or use INSERT_FIRST or ADD' });
   }
 }

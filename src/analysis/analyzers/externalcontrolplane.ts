@@ -5,6 +5,7 @@
 // analysis does not (no network), so an unresolvable hostname is not reported.
 import { isIP } from 'net';
 import { CrossRule, RunContext } from '../engine';
+import { Messages } from '../messages';
 
 function checkWebhooks(ctx: RunContext, cfg: any): void {
   const hooks: any[] = Array.isArray(cfg?.webhooks) ? cfg.webhooks : [];
@@ -17,14 +18,14 @@ function checkWebhooks(ctx: RunContext, cfg: any): void {
       try {
         host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
       } catch {
-        r.warning('IST0163', `${field}.url`, `the URL of webhook ${hook?.name} to the external control plane was provided in an invalid format`, url, 'use https://<istiod hostname>:<port>/<path>');
+        r(Messages.InvalidExternalControlPlaneConfig, { args: [url, hook?.name, 'was provided in an invalid format'], field: `${field}.url`, problem: `the URL of webhook ${hook?.name} to the external control plane was provided in an invalid format`, got: url, fix: 'use https://<istiod hostname>:<port>/<path>' });
         return;
       }
       if (isIP(host) !== 0) {
-        r.info('IST0164', `${field}.url`, `webhook ${hook?.name} reaches the external control plane by the IP address ${host}, which is not recommended in production`, url, 'use a hostname');
+        r(Messages.ExternalControlPlaneAddressIsNotAHostname, { args: [url, hook?.name], field: `${field}.url`, problem: `webhook ${hook?.name} reaches the external control plane by the IP address ${host}, which is not recommended in production`, got: url, fix: 'use a hostname' });
       }
     } else if (!hook?.clientConfig?.service) {
-      r.warning('IST0163', field, `webhook ${hook?.name} has neither a URL nor a Service to reach the control plane (is blank)`, undefined, 'set clientConfig.url to the external istiod');
+      r(Messages.InvalidExternalControlPlaneConfig, { args: ['', hook?.name, 'is blank'], field, problem: `webhook ${hook?.name} has neither a URL nor a Service to reach the control plane (is blank)`, fix: 'set clientConfig.url to the external istiod' });
     }
   });
 }

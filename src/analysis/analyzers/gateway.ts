@@ -5,6 +5,7 @@
 import { X509Certificate } from 'crypto';
 import { ELSEWHERE_HINT, MeshIndex, mapOf, matchesSelector, selectorString, selectorSubset } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
+import { Messages } from '../messages';
 
 const GW = 'networking.istio.io/Gateway';
 
@@ -15,7 +16,7 @@ function serversOf(gw: any): any[] {
 /** IST0101 for a gateway selector that matches no workload; three of Istio's analyzers report it, we report it once. */
 function reportSelectorNotFound(ctx: RunContext, idx: MeshIndex, gw: any): void {
   if (!idx.firstReport(`gateway-selector|${ctx.namespaceOf(gw)}/${gw?.metadata?.name}`)) return;
-  ctx.reporterFor(gw).error('IST0101', 'spec.selector', 'the selector matches no gateway workload (Pod or pod template) in the analysed manifests', selectorString(gw?.spec?.selector), ELSEWHERE_HINT);
+  ctx.reporterFor(gw)(Messages.ReferencedResourceNotFound, { args: ['selector', selectorString(gw?.spec?.selector)], field: 'spec.selector', problem: 'the selector matches no gateway workload (Pod or pod template) in the analysed manifests', got: selectorString(gw?.spec?.selector), fix: ELSEWHERE_HINT });
 }
 
 /** Whether a missing gateway workload is a finding: the input describes workloads and no namespace is declared elsewhere. */
@@ -57,7 +58,7 @@ export const gatewayPortAnalyzer: CrossRule = {
       serversOf(gw).forEach((server, i) => {
         const n = server?.port?.number;
         if (typeof n !== 'number' || ports.has(n)) return;
-        r.warning('IST0162', `spec.servers[${i}].port.number`, `port ${n} is not a port of any Service that selects the gateway workload (${selectorString(selector)})`, n, ports.size ? `one of ${[...ports].sort((a, b) => a - b).join(', ')}` : 'expose it on the gateway Service');
+        r(Messages.GatewayPortNotDefinedOnService, { args: [n, selectorString(selector)], field: `spec.servers[${i}].port.number`, problem: `port ${n} is not a port of any Service that selects the gateway workload (${selectorString(selector)})`, got: n, fix: ports.size ? `one of ${[...ports].sort((a, b) => a - b).join(', ')}` : 'expose it on the gateway Service' });
       });
     }
   },
@@ -106,7 +107,7 @@ export const conflictingGatewayAnalyzer: CrossRule = {
         });
         if (conflicting.length === 0) return;
         const names = conflicting.map(o => `${ctx.namespaceOf(o.gw)}/${o.gw.metadata?.name}`).sort().join(', ');
-        ctx.reporterFor(g.gw).error('IST0145', `spec.servers[${i}]`, `conflicts with Gateway ${names}: the same workloads (selector ${g.key}), port ${port} and hosts (${mine.join(', ')})`, undefined, 'merge the servers into one Gateway or use different ports or hosts');
+        ctx.reporterFor(g.gw)(Messages.ConflictingGateways, { args: [names, g.key, port, mine.join(',')], field: `spec.servers[${i}]`, problem: `conflicts with Gateway ${names}: the same workloads (selector ${g.key}), port ${port} and hosts (${mine.join(', ')})`, fix: 'merge the servers into one Gateway or use different ports or hosts' });
       });
     }
   },
@@ -143,7 +144,7 @@ export const certificateAnalyzer: CrossRule = {
           if (other === gw) continue;
           if (Object.keys(sel).length > 0 && !selectorSubset(sel, other?.spec?.selector ?? {})) continue;
           const what = key.startsWith('cred:') ? `credentialName "${key.slice(5)}"` : 'serverCertificate and privateKey';
-          ctx.reporterFor(gw).warning('IST0138', 'spec.servers', `uses the same ${what} as Gateway ${ctx.namespaceOf(other)}/${other.metadata?.name}, which selects the same workloads; HTTP/2 connection reuse can then route requests to the wrong server (404)`, undefined, 'give each Gateway its own certificate or merge the servers');
+          ctx.reporterFor(gw)(Messages.GatewayDuplicateCertificate, { args: [[`${ctx.namespaceOf(gw)}/${gw.metadata?.name}`, `${ctx.namespaceOf(other)}/${other.metadata?.name}`]], field: 'spec.servers', problem: `uses the same ${what} as Gateway ${ctx.namespaceOf(other)}/${other.metadata?.name}, which selects the same workloads; HTTP/2 connection reuse can then route requests to the wrong server (404)`, fix: 'give each Gateway its own certificate or merge the servers' });
         }
       }
     }
@@ -210,11 +211,11 @@ export const secretAnalyzer: CrossRule = {
         const secret = secrets.get(`${gwNs}/${name}`);
         if (!secret) {
           if (idx.declaredElsewhere(`${gwNs}/${name}`, gwNs) || !(ctx.options.complete === true || secretNamespaces.has(gwNs))) return;
-          r.error('IST0101', field, `credentialName "${name}" matches no Secret in namespace ${gwNs}, where the gateway pods run`, name, `create the Secret in ${gwNs} (the gateway workload's namespace, not the Gateway's)`);
+          r(Messages.ReferencedResourceNotFound, { args: ['credentialName', name], field, problem: `credentialName "${name}" matches no Secret in namespace ${gwNs}, where the gateway pods run`, got: name, fix: `create the Secret in ${gwNs} (the gateway workload's namespace, not the Gateway's)` });
           return;
         }
         const problem = credentialProblem(secret);
-        if (problem) r.error('IST0161', field, `the credential Secret ${gwNs}/${name} is invalid: ${problem}`, name, 'store a valid certificate and key under tls.crt and tls.key');
+        if (problem) r(Messages.InvalidGatewayCredential, { args: [gw?.metadata?.name, gwNs], field, problem: `the credential Secret ${gwNs}/${name} is invalid: ${problem}`, got: name, fix: 'store a valid certificate and key under tls.crt and tls.key' });
       });
     }
   },

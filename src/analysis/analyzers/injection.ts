@@ -9,6 +9,7 @@
 //   webhook matches (IST0146; without the webhooks in the input, only in complete mode).
 import { labelSelectorMatches, mapOf, MeshIndex } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
+import { Messages } from '../messages';
 
 const INJECTOR_CONFIGMAP = 'istio-sidecar-injector';
 const MWC = 'admissionregistration.k8s.io/MutatingWebhookConfiguration';
@@ -53,9 +54,9 @@ export const injectionAnalyzer: CrossRule = {
       const r = ctx.reporterFor(ns);
       if (injection === '' && !hasRevision) {
         if (enabledByDefault) {
-          r.info('IST0148', 'metadata.labels', `namespace ${name} has no injection label, and the injector (ConfigMap ${cm?.metadata?.name ?? INJECTOR_CONFIGMAP}) has enableNamespacesByDefault, so its pods get sidecars`, undefined, 'label it istio-injection=disabled if it should stay out of the mesh');
+          r(Messages.NamespaceInjectionEnabledByDefault, { field: 'metadata.labels', problem: `namespace ${name} has no injection label, and the injector (ConfigMap ${cm?.metadata?.name ?? INJECTOR_CONFIGMAP}) has enableNamespacesByDefault, so its pods get sidecars`, fix: 'label it istio-injection=disabled if it should stay out of the mesh' });
         } else {
-          r.info('IST0102', 'metadata.labels', `namespace ${name} is not enabled for Istio injection`, undefined, 'label it istio-injection=enabled, or istio-injection=disabled to mark it as not needing injection');
+          r(Messages.NamespaceNotInjected, { args: [name, name], field: 'metadata.labels', problem: `namespace ${name} is not enabled for Istio injection`, fix: 'label it istio-injection=enabled, or istio-injection=disabled to mark it as not needing injection' });
         }
         continue;
       }
@@ -70,7 +71,7 @@ export const injectionAnalyzer: CrossRule = {
       const containers = [...arrayOf(pod?.spec?.containers), ...arrayOf(pod?.spec?.initContainers)];
       const proxy = containers.find(c => c?.name === 'istio-proxy');
       if (!proxy?.image) {
-        ctx.reporterFor(pod).warning('IST0103', 'spec.containers', `pod ${ns}/${pod?.metadata?.name} runs in an injected namespace but has no istio-proxy container`, undefined, 'restart or redeploy the workload so the injector adds the proxy');
+        ctx.reporterFor(pod)(Messages.PodMissingProxy, { args: [`${ns}/${pod?.metadata?.name}`], field: 'spec.containers', problem: `pod ${ns}/${pod?.metadata?.name} runs in an injected namespace but has no istio-proxy container`, fix: 'restart or redeploy the workload so the injector adds the proxy' });
       }
     }
   },
@@ -118,7 +119,7 @@ export const injectionImageAnalyzer: CrossRule = {
       }
     }
     for (const [ns, pods] of mismatched) {
-      ctx.reporterFor(namespaces.get(ns)).warning('IST0158', 'metadata.name', `the istio-proxy image of pods ${pods.join(', ')} differs from the image in the injection configuration`, undefined, 'redeploy the pods (this often follows a control-plane upgrade)');
+      ctx.reporterFor(namespaces.get(ns))(Messages.PodsIstioProxyImageMismatchInNamespace, { args: [pods], field: 'metadata.name', problem: `the istio-proxy image of pods ${pods.join(', ')} differs from the image in the injection configuration`, fix: 'redeploy the pods (this often follows a control-plane upgrade)' });
     }
   },
 };
@@ -136,7 +137,7 @@ export const imageAutoAnalyzer: CrossRule = {
   check(ctx) {
     for (const pod of ctx.ofKind('/Pod')) {
       if (!hasAutoImage(pod?.spec)) continue;
-      ctx.reporterFor(pod).error('IST0147', 'spec.containers', `Pod ${pod?.metadata?.name} has an istio-proxy container with \`image: auto\`, which only the injector fills in, and a Pod is never injected after creation`, 'auto', 'let a Deployment create the pod in an injected namespace');
+      ctx.reporterFor(pod)(Messages.ImageAutoWithoutInjectionError, { args: ['Pod', pod?.metadata?.name], field: 'spec.containers', problem: `Pod ${pod?.metadata?.name} has an istio-proxy container with \`image: auto\`, which only the injector fills in, and a Pod is never injected after creation`, got: 'auto', fix: 'let a Deployment create the pod in an injected namespace' });
     }
     const webhooks = istioWebhooks(ctx);
     // Without the webhooks in the input, whether one matches is unknown unless the input is the whole cluster.
@@ -147,7 +148,7 @@ export const imageAutoAnalyzer: CrossRule = {
       const nsLabels = mapOf(idx.namespaces.get(ctx.namespaceOf(d))?.metadata?.labels);
       const podLabels = mapOf(d?.spec?.template?.metadata?.labels);
       if (webhooks.some(w => labelSelectorMatches(w?.namespaceSelector, nsLabels) && labelSelectorMatches(w?.objectSelector, podLabels))) continue;
-      ctx.reporterFor(d).warning('IST0146', 'spec.template.spec.containers', `Deployment ${d?.metadata?.name} has an istio-proxy container with \`image: auto\`, but no Istio injection webhook matches its namespace and pod labels`, 'auto', 'label the namespace istio-injection=enabled (or istio.io/rev=<revision>)');
+      ctx.reporterFor(d)(Messages.ImageAutoWithoutInjectionWarning, { args: ['Deployment', d?.metadata?.name], field: 'spec.template.spec.containers', problem: `Deployment ${d?.metadata?.name} has an istio-proxy container with \`image: auto\`, but no Istio injection webhook matches its namespace and pod labels`, got: 'auto', fix: 'label the namespace istio-injection=enabled (or istio.io/rev=<revision>)' });
     }
   },
 };

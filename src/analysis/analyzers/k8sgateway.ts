@@ -3,6 +3,7 @@
 // this Istio release requires, so istiod ignores their resources (IST0176).
 import { MeshIndex, matchLabelsOf, selectorString } from './mesh-index';
 import { CrossRule } from '../engine';
+import { Messages } from '../messages';
 
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 const SELECTOR_KINDS = ['security.istio.io/AuthorizationPolicy', 'security.istio.io/RequestAuthentication', 'telemetry.istio.io/Telemetry', 'extensions.istio.io/WasmPlugin'];
@@ -21,7 +22,7 @@ export const k8sGatewaySelectorAnalyzer: CrossRule = {
         const named = selector[GATEWAY_NAME_LABEL];
         const gateway = pod?.labels[GATEWAY_NAME_LABEL] ?? (named !== undefined && idx.k8sGateways.has(`${ns}/${named}`) ? named : undefined);
         if (gateway === undefined) continue;
-        ctx.reporterFor(o).warning('IST0166', 'spec.selector', `the selector picks the pods of Kubernetes Gateway ${ns}/${gateway}, which ignore selector-based policies`, selectorString(selector), `use targetRefs: [{ kind: Gateway, group: gateway.networking.k8s.io, name: ${gateway} }]`);
+        ctx.reporterFor(o)(Messages.IneffectiveSelector, { args: [gateway], field: 'spec.selector', problem: `the selector picks the pods of Kubernetes Gateway ${ns}/${gateway}, which ignore selector-based policies`, got: selectorString(selector), fix: `use targetRefs: [{ kind: Gateway, group: gateway.networking.k8s.io, name: ${gateway} }]` });
       }
     }
   },
@@ -50,7 +51,7 @@ export const crdVersionAnalyzer: CrossRule = {
       const version = [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
       const at = version.findIndex((v, i) => v !== minimum[i]);
       if (at < 0 || version[at] > minimum[at]) continue;
-      ctx.reporterFor(crd).warning('IST0176', `metadata.annotations.${BUNDLE_VERSION}`, `Gateway API CRD ${name} is at version ${installed} but Istio requires at least ${minimum.join('.')}; istiod does not process resources of this kind`, installed, 'upgrade the Gateway API CRDs');
+      ctx.reporterFor(crd)(Messages.GatewayAPICRDVersionBelowMinimum, { args: [name, installed, minimum.join('.')], field: `metadata.annotations.${BUNDLE_VERSION}`, problem: `Gateway API CRD ${name} is at version ${installed} but Istio requires at least ${minimum.join('.')}; istiod does not process resources of this kind`, got: installed, fix: 'upgrade the Gateway API CRDs' });
     }
   },
 };

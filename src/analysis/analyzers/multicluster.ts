@@ -4,6 +4,7 @@
 // multicluster.ServiceAnalyzer compares clusters and has no single-input equivalent.
 import { mapOf } from './mesh-index';
 import { CrossRule } from '../engine';
+import { Messages } from '../messages';
 
 const REGISTRIES = ['Mock', 'Kubernetes', 'External'];
 
@@ -25,7 +26,7 @@ export const meshNetworksAnalyzer: CrossRule = {
       endpoints.forEach((e: any, j) => {
         const registry = e?.fromRegistry;
         if (typeof registry !== 'string' || known.has(registry)) return;
-        ctx.reporterFor(config).error('IST0126', `networks.${network}.endpoints[${j}].fromRegistry`, `unknown service registry ${registry} in network ${network}`, registry, 'name a cluster that has a remote secret (istioctl create-remote-secret), or Kubernetes');
+        ctx.reporterFor(config)(Messages.UnknownMeshNetworksServiceRegistry, { args: [registry, network], field: `networks.${network}.endpoints[${j}].fromRegistry`, problem: `unknown service registry ${registry} in network ${network}`, got: registry, fix: 'name a cluster that has a remote secret (istioctl create-remote-secret), or Kubernetes' });
       });
     }
   },

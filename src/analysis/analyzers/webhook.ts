@@ -4,6 +4,7 @@
 // reported in complete mode or when the input describes its namespace).
 import { labelSelectorMatches, mapOf, MeshIndex } from './mesh-index';
 import { CrossRule } from '../engine';
+import { Messages } from '../messages';
 
 const MWC = 'admissionregistration.k8s.io/MutatingWebhookConfiguration';
 const REV = 'istio.io/rev';
@@ -59,7 +60,7 @@ export const webhookAnalyzer: CrossRule = {
     for (const h of hooks) {
       const others = overlapping.get(h.key);
       if (others) {
-        ctx.reporterFor(h.cfg).error('IST0139', `webhooks[${h.index}]`, `webhook ${h.hook?.name} overlaps with ${[...others].sort().join(', ')}: a pod both select is injected twice`, undefined, 'make the namespace and object selectors of the injection webhooks disjoint');
+        ctx.reporterFor(h.cfg)(Messages.InvalidWebhook, { field: `webhooks[${h.index}]`, problem: `webhook ${h.hook?.name} overlaps with ${[...others].sort().join(', ')}: a pod both select is injected twice`, fix: 'make the namespace and object selectors of the injection webhooks disjoint' });
       }
     }
     const idx = MeshIndex.of(ctx);
@@ -70,7 +71,7 @@ export const webhookAnalyzer: CrossRule = {
       const name = String(svc.name ?? '');
       if (idx.servicesIn(ns).some(s => s.name === name)) continue;
       if (idx.declaredElsewhere(`${ns}/${name}`, ns) || !idx.described(ns)) continue;
-      ctx.reporterFor(h.cfg).error('IST0139', `webhooks[${h.index}].clientConfig.service`, `the injector refers to a control plane Service that does not exist: ${ns}/${name}`, `${ns}/${name}`, 'point clientConfig.service at the istiod Service of this revision');
+      ctx.reporterFor(h.cfg)(Messages.InvalidWebhook, { field: `webhooks[${h.index}].clientConfig.service`, problem: `the injector refers to a control plane Service that does not exist: ${ns}/${name}`, got: `${ns}/${name}`, fix: 'point clientConfig.service at the istiod Service of this revision' });
     }
   },
 };

@@ -52,6 +52,17 @@ const OWN = {
     template: 'Extension provider %q is not defined in the mesh config, so Istio ignores it.',
     args: ['provider'],
   },
+  /**
+   * Istio's serviceentry.ConflictingServiceEntryProtocolAnalyzer reports this code, which is newer than the
+   * pinned analysis-messages.yaml; the template is ours, from the analyzer's arguments.
+   */
+  ConflictingServiceEntryProtocol: {
+    code: 'IST0177',
+    name: 'ConflictingServiceEntryProtocol',
+    level: DiagnosticLevel.WARNING,
+    template: 'The ServiceEntries %s declare host %s port %d with different protocols (%s); which one Istio uses is undefined.',
+    args: ['serviceEntries', 'host', 'port', 'protocols'],
+  },
 } satisfies Record<string, MessageType>;
 
 /** Every message the analysis reports. @internal */

@@ -25,7 +25,7 @@ describe('destinationrule.PodNotSelectedAnalyzer', () => {
   const v1 = deploy('reviews-v1', 'default', { app: 'reviews', version: 'v1' });
   test('IST0173 for a subset that selects no workload', () => {
     expect(run(A, [reviews, v1, dr('reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] })])).toEqual([
-      'IST0173 warning DestinationRule default/reviews: DestinationRule.spec.subsets[1]: subset "v2" selects no workload (Pod or pod template) in the analysed manifests (got {"version":"v2"}; match the labels of the workloads behind the host)',
+      'IST0173 error DestinationRule default/reviews: DestinationRule.spec.subsets[1]: subset "v2" selects no workload (Pod or pod template) in the analysed manifests (got {"version":"v2"}; match the labels of the workloads behind the host)',
     ]);
   });
   test('near miss: no workloads in the input at all (unless complete)', () => {

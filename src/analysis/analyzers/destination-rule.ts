@@ -67,9 +67,11 @@ export const podNotSelectedAnalyzer: CrossRule = {
         continue;
       }
       const subsets: any[] = Array.isArray(dr?.spec?.subsets) ? dr.spec.subsets : [];
-      // Workloads of a namespace declared as existing elsewhere are not in the input.
+      // Only the whole cluster shows that no pod carries a subset's labels: an app's subsets may select pods
+      // another program deploys (WorkloadVersion.labels), so partial mode does not guess; nor for a namespace
+      // declared as existing elsewhere.
       const hostNs = namespaceOfHost(host, ns);
-      if ((hostNs !== undefined && idx.knownNamespaces.has(hostNs)) || !idx.workloadsDescribed) continue;
+      if ((hostNs !== undefined && idx.knownNamespaces.has(hostNs)) || ctx.options.complete !== true) continue;
       subsets.forEach((s, i) => {
         const selector: Record<string, string> = { ...(entry.workloadSelector ?? {}), ...(s?.labels ?? {}) };
         const keys = Object.keys(selector);
@@ -80,8 +82,7 @@ export const podNotSelectedAnalyzer: CrossRule = {
           matched = idx.workloads.some(w => !w.synthetic && keys.every(k => labelsOf(w)[k] === selector[k]));
         }
         if (!matched) {
-          // Pod templates stand in for pods; at synth the check runs only when the app holds workloads, and
-          // declareNamespaces covers subsets whose workloads another program deploys. The level is Istio's.
+          // Pod templates stand in for pods.
           r(Messages.DestinationRuleSubsetNotSelectPods, { args: [s?.name], field: `spec.subsets[${i}]`, problem: `subset "${s?.name}" selects no workload (Pod or pod template) in the analysed manifests`, got: s?.labels, fix: 'match the labels of the workloads behind the host' });
         }
       });

@@ -2,7 +2,7 @@
 // what the webhook rejects, IST0133 for what it admits with a warning.
 import { isHttpFamily, isTlsFamily, parseProtocol, PROTOCOL_NAMES, validateExportTo, validateLabels, validateWorkloadSelector } from './common';
 import {
-  checkDns1123Label, checkFqdn, checkIpOrCidr, checkWildcardDomain, isIP, isPartialWildcard,
+  checkDns1123Label, checkFqdn, checkIpOrCidr, checkUnixAddress, checkWildcardDomain, isIP, isPartialWildcard,
 } from '../../core/validate';
 import { ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
@@ -17,14 +17,6 @@ export function checkNetworkingSelector(r: Reporter, ws: any, field: string): vo
   const keys = Object.keys(labels);
   const good = Object.fromEntries(keys.filter(k => k !== '' && !k.includes('*') && !String(labels[k]).includes('*')).map(k => [k, labels[k]]));
   if (keys.length > 0) validateLabels(r, `${field}.labels`, good);
-}
-
-function checkUds(address: string): string | undefined {
-  const path = address.slice('unix://'.length);
-  if (path.startsWith('@')) return path.length > 1 ? undefined : 'an abstract unix socket needs a name after "@"';
-  if (!path.startsWith('/')) return 'a unix socket path must be absolute';
-  if (path.endsWith('/')) return 'a unix socket path must not end with "/"';
-  return undefined;
 }
 
 /** ServiceEntry rules. @internal */
@@ -123,8 +115,11 @@ export const serviceEntryRule: ObjectRule = {
         if (ep.network) r(Messages.SchemaWarning, { field: `${f}.address`, problem: 'an endpoint without an address is reached only through its network gateway', fix: 'set address unless that is intended' });
         else r(Messages.SchemaValidationError, { field: `${f}.address`, problem: 'an endpoint needs an address or a network' });
       } else if (typeof address === 'string') {
-        if (address.startsWith('unix://')) {
-          const err = checkUds(address);
+        if (address.startsWith('unix://') && allowFqdn) {
+          // istiod takes unix:// sockets only with resolution STATIC; with DNS the address must resolve.
+          r(Messages.SchemaValidationError, { field: `${f}.address`, problem: `with resolution ${resolution} an endpoint address must be an IP or a hostname, not a unix:// socket`, got: address, fix: 'resolution STATIC for unix sockets' });
+        } else if (address.startsWith('unix://')) {
+          const err = checkUnixAddress(address.slice('unix://'.length));
           if (err) r(Messages.SchemaValidationError, { field: `${f}.address`, problem: err, got: address });
           if (ep.ports && Object.keys(ep.ports).length > 0) r(Messages.SchemaValidationError, { field: `${f}.ports`, problem: 'a unix socket endpoint takes no ports', got: ep.ports });
           if (ports.length !== 1) r(Messages.SchemaValidationError, { field: 'spec.ports', problem: 'a ServiceEntry with a unix socket endpoint needs exactly one port', got: ports.length });

@@ -3,7 +3,7 @@
 import { isHttpFamily, isTlsFamily, parseProtocol, PROTOCOL_NAMES } from './common';
 import { checkConnectionPool } from './destination-rule';
 import { checkNetworkingSelector } from './service-entry';
-import { checkDns1123Label, checkFqdn, checkNamespacedHost, isIP } from '../../core/validate';
+import { checkDns1123Label, checkFqdn, checkNamespacedHost, checkUnixAddress, isIP } from '../../core/validate';
 import { ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
 
@@ -22,10 +22,9 @@ function checkPortFields(r: Reporter, port: Record<string, any>, f: string): str
   return protocol;
 }
 
+/** The socket after `unix://`, as istiod's ValidateUnixAddress reads it (an `@abstract` name is fine). */
 function checkUdsBind(bind: string): string | undefined {
-  const path = bind.slice('unix://'.length);
-  if (path.startsWith('/') && !path.endsWith('/')) return undefined;
-  return 'a unix:// bind needs an absolute file path';
+  return checkUnixAddress(bind.slice('unix://'.length));
 }
 
 /** `<127.0.0.1|0.0.0.0|::1|::>:<port>`, `:<port>` (also `[::1]:<port>`), or `unix://<absolute path>`. */
@@ -144,7 +143,8 @@ function checkEgress(r: Reporter, egress: any[]): void {
       else if (seen.has(h)) r(Messages.SchemaWarning, { field: `${f}.hosts[${j}]`, problem: 'duplicate egress host', got: h });
       seen.add(h);
     });
-    if (hosts.includes('*/*') && hosts.length > 1) {
+    // `~` entries (Istio 1.31: `~ns1/*`, `~/foo.com`) subtract from what the others import, so they count beside "*/*".
+    if (hosts.includes('*/*') && hosts.filter(h => !(typeof h === 'string' && h.startsWith('~'))).length > 1) {
       r(Messages.SchemaWarning, { field: `${f}.hosts`, problem: '"*/*" imports every host, so the other entries have no effect', got: hosts, fix: '"*/*" alone' });
     }
   });

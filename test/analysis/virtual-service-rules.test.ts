@@ -22,6 +22,11 @@ const CASES: Array<[string, any]> = [
       { route: route() },
     ],
   }],
+  ['valid: istiod\'s auto-generated SNI name as host and as SNI host (Istio\'s "allow sni based domains")', {
+    hosts: ['outbound_.15010_._.istiod.istio-system.svc.cluster.local'],
+    gateways: ['ns1/gateway'],
+    tls: [{ match: [{ sniHosts: ['outbound_.15010_._.istiod.istio-system.svc.cluster.local'] }], route: route('istio.istio-system.svc.cluster.local') }],
+  }],
   ['valid: auto-passthrough TLS host, SNI covered by a wildcard host', {
     hosts: ['*.example.com', 'outbound_.15443_._.svc.local'],
     gateways: ['gw'],
@@ -143,6 +148,7 @@ const CASES: Array<[string, any]> = [
 
 const EXPECTED: Record<string, string[]> = {
   'valid: gateway-bound "*", JWT claims, empty URI prefix, weights as proportions, Envoy variables': [],
+  'valid: istiod\'s auto-generated SNI name as host and as SNI host (Istio\'s "allow sni based domains")': [],
   'valid: auto-passthrough TLS host, SNI covered by a wildcard host': [],
   'no rules': [
     'error IST0106 VirtualService.spec: a VirtualService needs at least one http, tcp or tls rule (got {"hosts":["a"]})',

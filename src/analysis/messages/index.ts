@@ -119,13 +119,22 @@ export function detailWithFix(d: Diagnostic): string {
 }
 
 /**
- * A diagnostic on one line, as synth failures print it (cdk8s prefixes the construct path):
- * `IST0106 Schema validation error: Gateway.spec.servers[0].port.number: ... (got 0; 1-65535)`, or, where
- * Istio's message does not carry our detail, `IST0101 Referenced gateway not found: "x". VirtualService...`.
+ * A diagnostic as one text: Istio's message first (users search for it), then our detail unless the message
+ * already carries it, with the fix: `Schema validation error: Gateway.spec.servers[0].port.number: ... (got 0;
+ * 1-65535)`, or `Referenced gateway not found: "x". VirtualService.spec.gateways[0]: ... (got "x"; fix)`.
+ * @internal
+ */
+export function renderDiagnosticText(d: Diagnostic): string {
+  let text = d.message;
+  if (d.detail && !text.includes(d.detail)) text = `${/[.!?]$/.test(text) ? text : text + '.'} ${d.detail}`;
+  return withFix(text, d.fix);
+}
+
+/**
+ * A diagnostic on one line, as synth failures print it after cdk8s's `[<construct path>] `: the code, then
+ * `renderDiagnosticText`.
  * @internal
  */
 export function renderDiagnosticLine(d: Diagnostic): string {
-  let text = d.message;
-  if (d.detail && !text.includes(d.detail)) text = `${/[.!?]$/.test(text) ? text : text + '.'} ${d.detail}`;
-  return `${d.code} ${withFix(text, d.fix)}`;
+  return `${d.code} ${renderDiagnosticText(d)}`;
 }

@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-33';
 import {
   AccessLogEncoding, DataPlaneMode, ExtensionProvider, IstioAnalysis, IstioNamespace, IstioOperator, IstioProfile, MeshOutboundTrafficPolicy, Percent,
 } from '../../src';
-import { chartIn, synth, synthError } from '../util';
 import { detailWithFix } from '../../src/analysis/messages';
+import { chartIn, synth, synthError } from '../util';
 
 describe('IstioNamespace', () => {
   test.each([

@@ -4,8 +4,8 @@ import * as kplus33 from 'cdk8s-plus-33';
 import {
   AuthorizationAction, AuthorizationPolicy, Condition, IstioAnalysis, Operation, PolicyTargetRef, Principal, Source, WorkloadSelector,
 } from '../../src';
-import { chartIn, synth, synthError } from '../util';
 import { detailWithFix } from '../../src/analysis/messages';
+import { chartIn, synth, synthError } from '../util';
 
 const app = WorkloadSelector.labels({ app: 'workshop-app' });
 

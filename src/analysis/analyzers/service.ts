@@ -1,5 +1,6 @@
 // Istio's service.PortNameAnalyzer: a Service port whose protocol Istio cannot tell from its name or
 // appProtocol gets protocol sniffing (IST0118); on an ExternalName Service it breaks routing (IST0150).
+import { isIstioControlPlane } from './mesh-index';
 import { CrossRule } from '../engine';
 import { Messages } from '../messages';
 
@@ -22,17 +23,12 @@ export function portProtocol(port: any): string | undefined {
   return PROTOCOLS.has(prefix) ? prefix : undefined;
 }
 
-function isControlPlane(svc: any): boolean {
-  const labels = svc?.metadata?.labels ?? {};
-  return 'istio' in labels || labels.release === 'istio';
-}
-
 /** service.PortNameAnalyzer. @internal */
 export const portNameAnalyzer: CrossRule = {
   name: 'service.PortNameAnalyzer',
   check(ctx) {
     for (const svc of ctx.ofKind('/Service')) {
-      if (SYSTEM_NAMESPACES.has(ctx.namespaceOf(svc)) || isControlPlane(svc)) continue;
+      if (SYSTEM_NAMESPACES.has(ctx.namespaceOf(svc)) || isIstioControlPlane(svc)) continue;
       if (MANAGED.has(svc?.metadata?.labels?.['gateway.istio.io/managed'])) continue;
       const external = svc?.spec?.type === 'ExternalName';
       const ports: any[] = Array.isArray(svc?.spec?.ports) ? svc.spec.ports : [];

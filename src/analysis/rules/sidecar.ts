@@ -1,5 +1,5 @@
 // istiod's webhook rules for Sidecar (VALIDATION-RULES.md section 9) over plain manifests: IST0106 for what the
-// webhook rejects, IST0133 for what it admits with a warning, IST0002 for the deprecated egressProxy.
+// webhook rejects, IST0133 for what it admits with a warning.
 import { isHttpFamily, isTlsFamily, parseProtocol, PROTOCOL_NAMES } from './common';
 import { checkConnectionPool } from './destination-rule';
 import { checkNetworkingSelector } from './service-entry';
@@ -155,7 +155,7 @@ function checkOutbound(r: Reporter, otp: Record<string, any>): void {
   if (otp.mode === 'ALLOW_ANY_DYNAMIC_DNS') r(Messages.SchemaValidationError, { field: `${f}.mode`, problem: 'ALLOW_ANY_DYNAMIC_DNS is only a MeshConfig setting', got: otp.mode, fix: 'REGISTRY_ONLY or ALLOW_ANY' });
   const proxy = otp.egressProxy;
   if (proxy === undefined) return;
-  r(Messages.Deprecated, { field: `${f}.egressProxy`, problem: 'egressProxy is deprecated and ignored by Istio', got: proxy, fix: 'route through an egress gateway instead' });
+  // Its deprecation (IST0002) is the deprecation analyzer's finding, not the webhook's: reported once, there.
   if ((otp.mode ?? 'REGISTRY_ONLY') !== 'ALLOW_ANY') {
     r(Messages.SchemaValidationError, { field: `${f}.egressProxy`, problem: 'egressProxy is only allowed with mode ALLOW_ANY', got: otp.mode ?? undefined, fix: 'mode ALLOW_ANY' });
   }

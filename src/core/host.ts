@@ -114,6 +114,14 @@ export class Host {
   private constructor() {}
 }
 
+/**
+ * Whether the host was read from a Service or ServiceEntry object, which the app's analysis then sees.
+ * @internal
+ */
+export function hostIsDefinedByObject(host: IHost): boolean {
+  return host instanceof ServiceHost || host instanceof ServiceEntryHost;
+}
+
 class NamedHost implements IHost {
   constructor(public readonly hostname: string, public readonly namespace: string | undefined, private readonly _ports: number[]) {
     const err = checkWildcardDomain(hostname);

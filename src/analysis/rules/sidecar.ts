@@ -155,7 +155,7 @@ function checkOutbound(r: Reporter, otp: Record<string, any>): void {
   if (otp.mode === 'ALLOW_ANY_DYNAMIC_DNS') r(Messages.SchemaValidationError, { field: `${f}.mode`, problem: 'ALLOW_ANY_DYNAMIC_DNS is only a MeshConfig setting', got: otp.mode, fix: 'REGISTRY_ONLY or ALLOW_ANY' });
   const proxy = otp.egressProxy;
   if (proxy === undefined) return;
-  // Its deprecation (IST0002) is Istio's deprecation.FieldAnalyzer's finding, reported there once.
+  // Its deprecation (IST0002) is the deprecation analyzer's finding, not the webhook's: reported once, there.
   if ((otp.mode ?? 'REGISTRY_ONLY') !== 'ALLOW_ANY') {
     r(Messages.SchemaValidationError, { field: `${f}.egressProxy`, problem: 'egressProxy is only allowed with mode ALLOW_ANY', got: otp.mode ?? undefined, fix: 'mode ALLOW_ANY' });
   }

@@ -42,3 +42,8 @@ export function synthError(chart: Chart): string | undefined {
     return (e as Error).message;
   }
 }
+
+/** Each error of a failed synth on its own (cdk8s lists them one per line), or [] when synth succeeds. */
+export function synthErrors(chart: Chart): string[] {
+  return (synthError(chart) ?? '').split('\n').map(l => l.trim()).filter(l => l.startsWith('['));
+}

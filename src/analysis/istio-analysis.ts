@@ -4,6 +4,7 @@ import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct, IValidation } from 'constructs';
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
+import { detailWithFix } from './messages';
 import { AnalysisOptions } from './options';
 import { formatReport } from './report';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
@@ -50,6 +51,7 @@ export class IstioAnalysis extends Construct {
   // we generate, so synth treats Istio's warning as an error; `analyze` on plain YAML keeps Istio's level.
   private readonly failingCodes = new Set<string>(['IST0130', 'IST0123']);
   private enabled = true;
+  private completeInput = false;
   private lastRun: Diagnostic[] = [];
   private readonly ownerErrors = new Map<IConstruct, string[]>();
   private readonly hooked = new WeakSet<IConstruct>();
@@ -101,6 +103,17 @@ export class IstioAnalysis extends Construct {
     return this;
   }
 
+  /**
+   * Treat the app's output as the whole cluster, as `istioctl analyze` treats its files: references to objects
+   * the app does not define (a DestinationRule subset, a Gateway, a namespace, a credential Secret) are then
+   * reported. Without it they are not guessed. `declareNamespaces`/`declareHosts` still name what exists elsewhere.
+   * @see AnalysisOptions.complete
+   */
+  public complete(): IstioAnalysis {
+    this.completeInput = true;
+    return this;
+  }
+
   /** Turn the analysis off for this app (construct-level checks still run). */
   public disable(): IstioAnalysis {
     this.enabled = false;
@@ -117,6 +130,7 @@ export class IstioAnalysis extends Construct {
       suppress: [...this.suppressed],
       knownNamespaces: [...this.namespaces],
       knownHosts: [...this.hosts],
+      complete: this.completeInput,
     };
   }
 
@@ -157,7 +171,7 @@ export class IstioAnalysis extends Construct {
         continue;
       }
       const owner = d.constructPath !== undefined ? owners.get(d.constructPath) : undefined;
-      if (owner) this.report(owner, [`${d.code} ${d.message}`]);
+      if (owner) this.report(owner, [`${d.code} ${detailWithFix(d)}`]);
     }
     if (printable.length > 0 && process.env.CDK8S_ISTIO_QUIET !== '1') {
       process.stderr.write(formatReport(printable, { title: 'cdk8s-istio analysis warnings' }) + '\n');

@@ -37,10 +37,20 @@ export interface AnalysisOptions {
    */
   readonly meshConfig?: { [key: string]: any };
   /**
-   * Treat the input as describing every workload of the cluster, as `istioctl analyze` does with files: a
-   * selector or subset that matches no Pod or pod template is then reported even when the input holds no
-   * workloads at all. Without it, such checks run only when the input contains at least one workload.
+   * The network topology of a multi-cluster mesh (the content of istioctl's `--meshNetworksFile`: an object with
+   * a `networks` map). The meshNetworks analyzer checks that every `fromRegistry` it names is a known registry
+   * (`Kubernetes`, `External`, `Mock`) or a cluster with a remote secret in the input (IST0126).
+   * @default - none (nothing to check)
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshNetworks
+   */
+  readonly meshNetworks?: { [key: string]: any };
+  /**
+   * Treat the input as the whole cluster, as `istioctl analyze` treats its files: a reference to an object the
+   * input lacks (a host, a subset, a gateway, a namespace, a credential Secret, a workload a selector should
+   * match) is then reported. When false, such references are not guessed: they are reported only when the
+   * input describes the namespace they point into (it holds its Namespace, a Service or a workload).
+   * `knownNamespaces` and `knownHosts` declare objects that exist elsewhere in either mode.
    * @default false
    */
-  readonly workloadsComplete?: boolean;
+  readonly complete?: boolean;
 }

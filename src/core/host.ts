@@ -121,6 +121,14 @@ export function renderHost(host: IHost, ctx: RenderContext): string {
   return qualifiedHost(host, ctx.clusterDomain);
 }
 
+/**
+ * Whether the host was read from a Service or ServiceEntry object, which the app's analysis then sees.
+ * @internal
+ */
+export function hostIsDefinedByObject(host: IHost): boolean {
+  return host instanceof ServiceHost || host instanceof ServiceEntryHost;
+}
+
 class NamedHost implements IHost {
   constructor(public readonly hostname: string, public readonly namespace: string | undefined, private readonly _ports: number[]) {
     const err = checkWildcardDomain(hostname);

@@ -9,7 +9,7 @@ import { TcpMatch, TlsMatch, renderL4Match } from './match';
 import { renderRetries } from './retry';
 import { renderDuration } from '../core/duration';
 import { NO_VALUE, formatProblem, withConstructPath } from '../core/errors';
-import { IHost, RenderContext, renderContextOf, renderHost } from '../core/host';
+import { IHost, RenderContext, hostIsDefinedByObject, renderContextOf, renderHost } from '../core/host';
 import { JsonMap } from '../core/json';
 import { ReferenceOptions } from '../core/reference';
 import { compact } from '../core/render';
@@ -264,12 +264,7 @@ export class VirtualService extends IstioResource implements IVirtualService {
       else seen.set(rule.name, field);
       if (rule.kind === 'http') {
         const o = rule.http!;
-        const actions = (['to', 'redirect', 'directResponse', 'delegate'] as const).filter(k => o[k] !== undefined && !(k === 'to' && o.to!.length === 0));
-        if (actions.length === 0) {
-          err(field, `route "${rule.name}" has no destination`, o.to ?? NO_VALUE, 'give `to` with at least one RouteDestination, or `redirect`, `directResponse` or `delegate`');
-        } else if (actions.length > 1) {
-          err(field, `route "${rule.name}" has more than one action`, actions.join(' + '), 'give exactly one of `to`, `redirect`, `directResponse`, `delegate`');
-        }
+        // A route without an action, or with several, shows in the output: the engine's webhook rule reports it.
         (o.match ?? []).forEach((m, i) => {
           if (Object.keys(compact(m._render(ns)) ?? {}).length === 0) {
             err(`${field}.match[${i}]`, 'a match with no conditions matches every request and would be dropped from the output', {}, 'omit `match` to match everything');
@@ -283,6 +278,7 @@ export class VirtualService extends IstioResource implements IVirtualService {
         (o.mirrors ?? []).forEach((m, i) => this.checkPort(m.target, m.options.port, `${field}.mirrors[${i}].destination.port`, err));
       } else {
         this.checkDestinations(rule.l4!.to, `${field}.route`, rule.name, err, true);
+        // An L4 route without destinations renders as nothing, so only the typed API can see it.
         if (rule.l4!.to.length === 0) err(field, `route "${rule.name}" has no destination`, [], 'give `to` with at least one RouteDestination');
       }
     }
@@ -292,8 +288,11 @@ export class VirtualService extends IstioResource implements IVirtualService {
   private checkDestinations(to: RouteDestination[], field: string, name: string, err: ErrorSink, l4: boolean) {
     const ctx = renderContextOf(this, this.namespace);
     const weighted = to.filter(d => d.options.weight !== undefined);
-    if (to.length > 0 && weighted.length === to.length && to.every(d => d.options.weight === 0)) {
-      err(field, `every destination of route "${name}" has weight 0, so it sends no traffic`, to.map(d => d.options.weight), 'give at least one destination a positive weight');
+    // All-zero weights on several destinations show in the output (the engine's webhook rule); a weight left out beside given ones
+    // renders as no weight, which Istio reads as 0: only the typed API can tell that it was forgotten.
+    if (to.length === 1 && to[0].options.weight === 0) {
+      // Istio ignores the weight of a lone destination, so the manifest looks fine while the code says "none".
+      err(field, `every destination of route "${name}" has weight 0, so it sends no traffic`, [0], 'give at least one destination a positive weight');
     } else if (to.length > 1 && weighted.length > 0 && weighted.length < to.length) {
       err(field, `route "${name}" gives weights to some destinations but not others (a missing weight is 0)`, to.map(d => d.options.weight ?? null), 'give every destination a weight, or none when there is only one');
     }
@@ -316,6 +315,9 @@ export class VirtualService extends IstioResource implements IVirtualService {
   }
 
   private checkPort(host: IHost, port: number | undefined, field: string, err: ErrorSink) {
+    // A Service or ServiceEntry of the app is in the analysed output, where the engine checks the port
+    // (IST0101, IST0112); only ports given by hand (`Host.fromName(..., { ports })`) are checked here.
+    if (hostIsDefinedByObject(host)) return;
     const ports = host.ports;
     if (ports.length === 0) return;
     if (port === undefined) {

@@ -68,7 +68,7 @@ describe('cdk8s-istio analyze', () => {
     const dir = tmpdir({ 'bad.yaml': GATEWAY.replace('protocol: HTTP', 'protocol: HTTPS') });
     const table = run(['analyze', dir]);
     expect(table.code).toBe(1);
-    expect(table.out).toContain(`  ERROR   IST0106 [${path.join(dir, 'bad.yaml')} Gateway/shop/public] Gateway.spec.servers[0].tls: a HTTPS server needs tls settings`);
+    expect(table.out).toContain(`  ERROR   IST0106 [${path.join(dir, 'bad.yaml')} Gateway/shop/public] Schema validation error: Gateway.spec.servers[0].tls: a HTTPS server needs tls settings`);
     expect(table.out).toContain('1 error(s), 0 warning(s), 0 info');
     const json = JSON.parse(run(['analyze', '--json', dir]).out);
     expect(json).toEqual([expect.objectContaining({ code: 'IST0106', level: 'error', kind: 'Gateway', name: 'public', namespace: 'shop', field: 'spec.servers[0].tls', source: path.join(dir, 'bad.yaml') })]);
@@ -106,7 +106,7 @@ spec:
     const together = run(['analyze', dir]);
     expect(together.code).toBe(1);
     expect(together.out).toContain('IST0101');
-    expect(together.out).toContain('no DestinationRule in the analysed manifests defines subset "v2" for host "reviews"');
+    expect(together.out).toContain('Referenced host+subset in destinationrule not found: "reviews+v2"');
     const each = run(['analyze', '--each-file', dir]);
     expect(each.out).not.toContain('IST0101');
     expect(each.code).toBe(0);

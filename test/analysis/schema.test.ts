@@ -1,12 +1,13 @@
 // The schema + CEL check (IST0106): one case per kind of check, each with the exact diagnostic.
 import { DESTINATION_RULE, VIRTUAL_SERVICE } from '../../scripts/bench-schema';
 import { IstioAnalysis } from '../../src';
+import { detailWithFix } from '../../src/analysis/messages';
 
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 
 /** `level code message` of every finding for one object. */
 function findings(obj: any): string[] {
-  return IstioAnalysis.analyze([obj]).map(d => `${d.level} ${d.code} ${d.message}`);
+  return IstioAnalysis.analyze([obj]).map(d => `${d.level} ${d.code} ${detailWithFix(d)}`);
 }
 
 function vs(spec: any): any {
@@ -68,9 +69,9 @@ describe('schema + CEL check', () => {
     ['CEL unix address', resource('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], resolution: 'STATIC', endpoints: [{ address: 'unix://var/run/s' }, { address: 'unix:///var/run/' }] }),
       ['error IST0106 ServiceEntry.spec.endpoints[0].address: UDS must be an absolute path or abstract socket (got "unix://var/run/s")',
         'error IST0106 ServiceEntry.spec.endpoints[1].address: UDS may not be a dir (got "unix:///var/run/")']],
-    ['CEL port range', resource('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 70000, name: 'p', protocol: 'TCP' }] }),
+    ['CEL port range', resource('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], addresses: ['10.0.0.1'], ports: [{ number: 70000, name: 'p', protocol: 'TCP' }] }),
       ['error IST0106 ServiceEntry.spec.ports[0].number: port must be between 1-65535 (got 70000)']],
-    ['CEL duplicate ports', resource('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 80, name: 'a' }, { number: 80, name: 'b' }] }),
+    ['CEL duplicate ports', resource('networking.istio.io/v1', 'ServiceEntry', { hosts: ['a.example.com'], addresses: ['10.0.0.1'], ports: [{ number: 80, name: 'a' }, { number: 80, name: 'b' }] }),
       ['error IST0106 ServiceEntry.spec.ports: port number cannot be duplicated']],
     ['CEL map keys', resource('security.istio.io/v1', 'PeerAuthentication', { selector: { matchLabels: { app: 'a' } }, portLevelMtls: { 0: { mode: 'STRICT' } } }),
       ['error IST0106 PeerAuthentication.spec.portLevelMtls: port must be between 1-65535']],

@@ -50,7 +50,7 @@ describe('analysis at synth', () => {
     const chart = new Chart(app, 'c');
     new Gateway(chart, 'gw', { servers: [warnTls()] });
     const out = capture(() => app.synthYaml());
-    expect(out).toContain('cdk8s-istio analysis warnings:\n  WARNING IST0133 [c/gw] Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite; Envoy ignores it (got "NOPE"; e.g. ECDHE-RSA-AES128-GCM-SHA256 (Istio\'s list of supported suites))\n');
+    expect(out).toContain('cdk8s-istio analysis warnings:\n  WARNING IST0133 [c/gw] Schema validation warning: Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite; Envoy ignores it (got "NOPE"; e.g. ECDHE-RSA-AES128-GCM-SHA256 (Istio\'s list of supported suites))\n');
     expect(IstioAnalysis.of(app).diagnostics.map(d => d.code)).toEqual(['IST0133']);
   });
 
@@ -80,7 +80,7 @@ describe('analysis at synth', () => {
   test('the declared namespaces and hosts reach the analysis options', () => {
     const app = Testing.app();
     const analysis = IstioAnalysis.of(app).declareNamespaces('platform').declareHosts('istio-system/ingress');
-    expect((analysis as any).options()).toEqual({ suppress: [], knownNamespaces: ['platform'], knownHosts: ['istio-system/ingress'] });
+    expect((analysis as any).options()).toEqual({ suppress: [], knownNamespaces: ['platform'], knownHosts: ['istio-system/ingress'], complete: false });
   });
 });
 

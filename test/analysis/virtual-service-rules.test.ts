@@ -2,11 +2,12 @@
 // diagnostics (level, code, message) the engine reports for a VirtualService in namespace `shop`.
 import { webhookOnly } from './webhook-only';
 import { Host, HttpMatch, IstioAnalysis, RouteDestination, VirtualService } from '../../src';
+import { detailWithFix } from '../../src/analysis/messages';
 import { chartIn, synthError } from '../util';
 
 function diagnose(spec: any): string[] {
   const obj = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs', namespace: 'shop' }, spec };
-  return webhookOnly([obj]).map(d => `${d.level} ${d.code} ${d.message}`);
+  return webhookOnly([obj]).map(d => `${d.level} ${d.code} ${detailWithFix(d)}`);
 }
 
 const route = (host = 'a') => [{ destination: { host } }];
@@ -20,6 +21,11 @@ const CASES: Array<[string, any]> = [
       { match: [{ uri: { prefix: '' }, port: 8080 }], route: route(), retries: { attempts: 3, retryOn: '5xx,503,retriable-status-codes' }, corsPolicy: { allowOrigins: [{ prefix: 'https://' }], allowMethods: ['GET', '*'], maxAge: '24h' } },
       { route: route() },
     ],
+  }],
+  ['valid: istiod\'s auto-generated SNI name as host and as SNI host (Istio\'s "allow sni based domains")', {
+    hosts: ['outbound_.15010_._.istiod.istio-system.svc.cluster.local'],
+    gateways: ['ns1/gateway'],
+    tls: [{ match: [{ sniHosts: ['outbound_.15010_._.istiod.istio-system.svc.cluster.local'] }], route: route('istio.istio-system.svc.cluster.local') }],
   }],
   ['valid: auto-passthrough TLS host, SNI covered by a wildcard host', {
     hosts: ['*.example.com', 'outbound_.15443_._.svc.local'],
@@ -115,12 +121,34 @@ const CASES: Array<[string, any]> = [
       { name: 'after', match: [{ uri: { prefix: '/late' } }], route: route() },
     ],
   }],
+  // Istio's analyzer testdata virtualservice_overlappingmatches.yaml (schema.ValidationAnalyzer expectations).
+  ['prefix covered inside one rule (a match without method counts as GET)', {
+    hosts: ['a'], http: [{ name: 'r', match: [{ uri: { prefix: '/api/v1/product' } }, { uri: { prefix: '/api/v1/products' }, method: { exact: 'GET' } }], route: route() }],
+  }],
+  ['an exact URI is not compared with a prefix', {
+    hosts: ['a'], http: [{ name: 'r', match: [{ uri: { prefix: '/' } }, { uri: { exact: '/' }, method: { exact: 'GET' } }], route: route() }],
+  }],
+  ['prefix covered by an earlier rule: ineffective, not unreachable', {
+    hosts: ['a'],
+    http: [
+      { name: 'product', match: [{ uri: { prefix: '/api/v1/product' }, method: { exact: 'GET' } }], route: route() },
+      { name: 'products', match: [{ uri: { prefix: '/api/v1/products' }, method: { exact: 'GET' } }], route: route() },
+    ],
+  }],
+  ['prefix covered with the same method only', {
+    hosts: ['a'],
+    http: [
+      { name: 'prod', match: [{ uri: { prefix: '/api/v1/prod' }, method: { exact: 'GET' } }], route: route() },
+      { name: 'product', match: [{ uri: { prefix: '/api/v1/product' }, method: { exact: 'GET' } }, { uri: { prefix: '/api/v1/products' }, method: { exact: 'POST' } }], route: route() },
+    ],
+  }],
   ['reachability tcp', { hosts: ['a'], tcp: [{ match: [{ port: 1 }], route: route() }, { match: [{ port: 1 }], route: route() }] }],
 ];
 
 
 const EXPECTED: Record<string, string[]> = {
   'valid: gateway-bound "*", JWT claims, empty URI prefix, weights as proportions, Envoy variables': [],
+  'valid: istiod\'s auto-generated SNI name as host and as SNI host (Istio\'s "allow sni based domains")': [],
   'valid: auto-passthrough TLS host, SNI covered by a wildcard host': [],
   'no rules': [
     'error IST0106 VirtualService.spec: a VirtualService needs at least one http, tcp or tls rule (got {"hosts":["a"]})',
@@ -290,9 +318,18 @@ const EXPECTED: Record<string, string[]> = {
   'reachability': [
     'info IST0131 VirtualService.spec.http[1].match[0]: this match repeats one of the earlier rule "api" and never applies here (got {"uri":{"prefix":"/api"},"name":"other-name"})',
     'warning IST0130 VirtualService.spec.http[1]: rule "dup" is unreachable: earlier rules catch every request it matches (got [{"uri":{"prefix":"/api"},"name":"other-name"}]; remove the rule or move it before the rules that shadow it)',
-    'info IST0131 VirtualService.spec.http[2].match[0]: this match is covered by a URI prefix match of the earlier rule "api" and never applies here (got {"uri":{"prefix":"/api/v1"}})',
-    'info IST0131 VirtualService.spec.http[2].match[1]: this match is covered by a URI prefix match of the earlier rule "api" and never applies here (got {"uri":{"exact":"/api/x"}})',
     'warning IST0130 VirtualService.spec.http[4]: rule "after" is unreachable: the earlier rule "all" has no match and catches everything (got [{"uri":{"prefix":"/late"}}]; only the last rule may omit match; move the catch-all rule to the end)',
+    'info IST0131 VirtualService.spec.http[2].match[0]: this match is covered by the URI prefix match "/api" of the earlier rule "api" and never applies here (got {"uri":{"prefix":"/api/v1"}})',
+  ],
+  'prefix covered inside one rule (a match without method counts as GET)': [
+    'info IST0131 VirtualService.spec.http[0].match[1]: this match is covered by the URI prefix match "/api/v1/product" of an earlier match of this rule and never applies here (got {"uri":{"prefix":"/api/v1/products"},"method":{"exact":"GET"}})',
+  ],
+  'an exact URI is not compared with a prefix': [],
+  'prefix covered by an earlier rule: ineffective, not unreachable': [
+    'info IST0131 VirtualService.spec.http[1].match[0]: this match is covered by the URI prefix match "/api/v1/product" of the earlier rule "product" and never applies here (got {"uri":{"prefix":"/api/v1/products"},"method":{"exact":"GET"}})',
+  ],
+  'prefix covered with the same method only': [
+    'info IST0131 VirtualService.spec.http[1].match[0]: this match is covered by the URI prefix match "/api/v1/prod" of the earlier rule "prod" and never applies here (got {"uri":{"prefix":"/api/v1/product"},"method":{"exact":"GET"}})',
   ],
   'reachability tcp': [
     'info IST0131 VirtualService.spec.tcp[1].match[0]: this match repeats one of the earlier rule spec.tcp[0] and never applies here (got {"port":1})',

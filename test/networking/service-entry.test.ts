@@ -3,7 +3,7 @@ import {
   DestinationRule, RouteDestination, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, ServicePort, Protocol,
   VirtualService, WorkloadSelector,
 } from '../../src';
-import { chartIn, ofKind, synth, synthError } from '../util';
+import { chartIn, ofKind, synth, synthError, synthErrors } from '../util';
 
 describe('ServiceEntry', () => {
   test('an external HTTPS API renders minimal YAML (defaults left to Istio)', () => {
@@ -82,7 +82,7 @@ describe('ServiceEntry', () => {
     expect(ofKind(Testing.synth(other), 'DestinationRule')[0].spec.host).toBe('www.googleapis.com');
     new DestinationRule(chart, 'dr', { host: se.host() });
     new VirtualService(chart, 'vs', { hosts: [host] }).addHttpRoute('bad-port', { to: [RouteDestination.to(host, { port: 8080 })] });
-    expect(synthError(chart)).toContain('[test/vs] VirtualService.spec.http[0].route[0].destination.port: host www.googleapis.com does not serve this port (got 8080; one of 80, 443)');
+    expect(synthErrors(chart)).toEqual(['[test/vs] IST0101 VirtualService.spec.http[0].route[0].destination.port.number: port 8080 is not a port of "www.googleapis.com" (got "www.googleapis.com:8080"; one of 80, 443)']);
   });
 
   test('se.host() needs the host when there are several, and one that exists', () => {

@@ -5,7 +5,7 @@ import {
   ClientTls, DestinationRule, Fault, Gateway, GatewayServer, GrpcStatus, Host, HttpMatch, IstioApi, IstioApiVersion, Mirror, Percent,
   RedirectPortSelection, RetryOn, RouteDestination, StringMatch, UnmatchedPreflights, VirtualService,
 } from '../../src';
-import { chartIn, ofKind, synth, synthError } from '../util';
+import { chartIn, ofKind, synth, synthError, synthErrors } from '../util';
 
 const vsSpec = (manifests: any[]) => ofKind(manifests, 'VirtualService')[0].spec;
 
@@ -297,22 +297,28 @@ describe('VirtualService construct-level errors', () => {
   test('a route with no destination', () => {
     const { chart, vs } = setup();
     vs.addHttpRoute('empty', { to: [] });
-    expect(synthError(chart)).toContain('[test/vs] VirtualService.spec.http[0]: route "empty" has no destination (got []; give `to` with at least one RouteDestination, or `redirect`, `directResponse` or `delegate`)');
+    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 VirtualService.spec.http[0]: an HTTP rule needs route, redirect, directResponse or delegate (got "empty"; e.g. route: [{ destination: { host: ... } }])']);
   });
 
   test('a route with no action at all', () => {
     const { chart, vs } = setup();
     vs.addHttpRoute('nothing', { timeout: Duration.seconds(1) });
-    expect(synthError(chart)).toContain('[test/vs] VirtualService.spec.http[0]: route "nothing" has no destination (got nothing; give `to`');
+    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 VirtualService.spec.http[0]: an HTTP rule needs route, redirect, directResponse or delegate (got "nothing"; e.g. route: [{ destination: { host: ... } }])']);
   });
 
   test('route and redirect together', () => {
     const { chart, vs } = setup();
     vs.addHttpRoute('both', { to: [RouteDestination.to(Host.fromName('reviews'))], redirect: { uri: '/x' } });
-    expect(synthError(chart)).toContain('[test/vs] VirtualService.spec.http[0]: route "both" has more than one action (got "to + redirect"; give exactly one of `to`, `redirect`, `directResponse`, `delegate`)');
+    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 VirtualService.spec.http[0].redirect: a redirect cannot be combined with route (got ["route"]; redirect alone)']);
   });
 
-  test('all weights zero', () => {
+  test('all weights zero on several destinations: the engine\'s rule alone', () => {
+    const { chart, vs } = setup();
+    vs.addHttpRoute('dead', { to: [RouteDestination.to(Host.fromName('a'), { weight: 0 }), RouteDestination.to(Host.fromName('b'), { weight: 0 })] });
+    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 VirtualService.spec.http[0].route: with several destinations the weights must not all be 0 (a missing weight counts as 0) (got [0,0]; weights that add up to more than 0, e.g. 90 and 10)']);
+  });
+
+  test('weight 0 on the only destination (Istio ignores it, so only the construct can tell)', () => {
     const { chart, vs } = setup();
     vs.addHttpRoute('dead', { to: [RouteDestination.to(Host.fromName('reviews'), { weight: 0 })] });
     expect(synthError(chart)).toContain('[test/vs] VirtualService.spec.http[0].route: every destination of route "dead" has weight 0, so it sends no traffic (got [0]; give at least one destination a positive weight)');
@@ -359,11 +365,19 @@ describe('VirtualService construct-level errors', () => {
     vs.addHttpRoute('wrong-port', { match: [HttpMatch.port(1)], to: [RouteDestination.to(Host.fromService(single), { port: 8080 })] });
     vs.addHttpRoute('no-port', { match: [HttpMatch.port(2)], to: [RouteDestination.to(Host.fromService(svc))], mirror: Mirror.to(Host.fromService(svc), { port: 1234 }) });
     vs.addHttpRoute('mirrors', { to: [RouteDestination.to(Host.fromService(svc), { port: 9080 })], mirrors: [Mirror.to(Host.fromService(svc))] });
-    const err = synthError(chart);
-    expect(err).toContain('[test/vs] VirtualService.spec.http[0].route[0].destination.port: host single does not serve this port (got 8080; one of 80)');
-    expect(err).toContain('[test/vs] VirtualService.spec.http[1].route[0].destination.port: host reviews serves several ports, so the destination must name one (got nothing; one of 9080, 9090)');
-    expect(err).toContain('[test/vs] VirtualService.spec.http[1].mirror.port: host reviews does not serve this port (got 1234; one of 9080, 9090)');
-    expect(err).toContain('[test/vs] VirtualService.spec.http[2].mirrors[0].destination.port: host reviews serves several ports, so the destination must name one (got nothing; one of 9080, 9090)');
+    // The Services are in the app, so the engine's analyzers judge the ports; the construct adds nothing.
+    expect(synthErrors(chart)).toEqual([
+      '[test/vs] IST0101 VirtualService.spec.http[0].route[0].destination.port.number: port 8080 is not a port of "single" (got "single:8080"; one of 80)',
+      '[test/vs] IST0112 VirtualService.spec.http[1].route[0].destination: host "reviews" exposes several ports, so the destination must select one with port.number (one of 9080, 9090)',
+      '[test/vs] IST0101 VirtualService.spec.http[1].mirror.port.number: port 1234 is not a port of "reviews" (got "reviews:1234"; one of 9080, 9090)',
+      '[test/vs] IST0112 VirtualService.spec.http[2].mirrors[0].destination: mirror host "reviews" exposes several ports, so the destination must select one with port.number (one of 9080, 9090)',
+    ]);
+  });
+
+  test('a port a hand-declared host does not serve (no object shows it, so the construct checks it)', () => {
+    const { chart, vs } = setup();
+    vs.addHttpRoute('r', { to: [RouteDestination.to(Host.fromName('ext.example.com', { ports: [443] }), { port: 80 })] });
+    expect(synthErrors(chart)).toEqual(['[test/vs] VirtualService.spec.http[0].route[0].destination.port: host ext.example.com does not serve this port (got 80; one of 443)']);
   });
 
   test('a subset of a DestinationRule for a different host', () => {

@@ -9,6 +9,7 @@
 // (pkg/kube/inject AnnotationValidation), not every annotation.
 import { isIP } from '../../core/validate';
 import { CrossRule } from '../engine';
+import { Messages } from '../messages';
 
 type Res = 'Any' | 'Deployment' | 'AuthorizationPolicy' | 'Gateway' | 'GatewayClass' | 'Ingress' | 'Namespace' | 'Pod' | 'Service' | 'ServiceEntry' | 'WorkloadEntry';
 
@@ -109,20 +110,20 @@ export const annotationsAnalyzer: CrossRule = {
           const field = `metadata.annotations.${key}`;
           const resources = ISTIO_ANNOTATIONS.get(key);
           if (!resources) {
-            r.warning('IST0108', field, `"${key}" is not an Istio annotation`, undefined, 'check the spelling against istio.io/latest/docs/reference/config/annotations');
+            r(Messages.UnknownAnnotation, { args: [key], field, problem: `"${key}" is not an Istio annotation`, fix: 'check the spelling against istio.io/latest/docs/reference/config/annotations' });
             continue;
           }
           if (DEPRECATED.has(key) && !(key === 'sidecar.istio.io/inject' && key in (obj?.metadata?.labels ?? {}))) {
             const extra = key === 'sidecar.istio.io/inject' ? ' in favour of the "sidecar.istio.io/inject" label' : '';
-            r.info('IST0135', field, `"${key}" is deprecated${extra}`);
+            r(Messages.DeprecatedAnnotation, { args: [key, extra], field, problem: `"${key}" is deprecated${extra}` });
           }
           if (resources.includes('Any')) continue;
           if (!resources.includes(kind)) {
-            r.warning('IST0107', field, `"${key}" applies to ${resources.join(', ')}, not to a ${kind}`, undefined, kind === 'Deployment' ? 'put it on the pod template (spec.template.metadata.annotations)' : undefined);
+            r(Messages.MisplacedAnnotation, { args: [key, resources.join(', ')], field, problem: `"${key}" applies to ${resources.join(', ')}, not to a ${kind}`, fix: kind === 'Deployment' ? 'put it on the pod template (spec.template.metadata.annotations)' : undefined });
             continue;
           }
           const problem = VALIDATORS[key]?.(String(value));
-          if (problem) r.warning('IST0125', field, `invalid value for "${key}": ${problem}`, value);
+          if (problem) r(Messages.InvalidAnnotation, { args: [key, problem], field, problem: `invalid value for "${key}": ${problem}`, got: value });
         }
       }
     }

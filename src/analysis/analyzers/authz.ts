@@ -1,8 +1,8 @@
-// Istio's authz.AuthorizationPoliciesAnalyzer (IST0127 policies that select no in-mesh workload, IST0101
-// source namespaces that match no Namespace) and k8sgateway.SelectorAnalyzer (IST0166 policies that select
-// a Gateway-API-managed gateway by label, where only targetRef takes effect).
+// Istio's authz.AuthorizationPoliciesAnalyzer: policies that select no in-mesh workload (IST0127) and source
+// namespaces that match no Namespace (IST0101).
 import { MeshIndex, matchLabelsOf, selectorString } from './mesh-index';
 import { CrossRule } from '../engine';
+import { Messages } from '../messages';
 
 const AP = 'security.istio.io/AuthorizationPolicy';
 
@@ -31,17 +31,18 @@ export const authorizationPoliciesAnalyzer: CrossRule = {
         // Nothing in the input stands in for workloads; whether the policy selects any is unknown.
       } else if (ns === idx.rootNamespace) {
         if (selector && !idx.anyMatch(selector, undefined, w => w.inMesh) && idx.knownNamespaces.size === 0) {
-          r.warning('IST0127', 'spec.selector', 'this mesh-wide policy selects no in-mesh workload anywhere in the analysed manifests', selectorString(selector));
+          r(Messages.NoMatchingWorkloadsFound, { args: [selectorString(selector)], field: 'spec.selector', problem: 'this mesh-wide policy selects no in-mesh workload anywhere in the analysed manifests', got: selectorString(selector) });
         }
       } else if (!idx.knownNamespaces.has(ns)) {
         if (!selector) {
-          if (!inMeshNs.has(ns)) r.warning('IST0127', 'spec', `namespace ${ns} has no in-mesh workload in the analysed manifests, so this namespace-wide policy applies to nothing`);
+          if (!inMeshNs.has(ns)) r(Messages.NoMatchingWorkloadsFound, { field: 'spec', args: [''], problem: `namespace ${ns} has no in-mesh workload in the analysed manifests, so this namespace-wide policy applies to nothing` });
         } else if (!idx.anyMatch(selector, ns, w => w.inMesh)) {
-          r.warning('IST0127', 'spec.selector', `the selector matches no in-mesh workload in namespace ${ns} in the analysed manifests`, selectorString(selector));
+          r(Messages.NoMatchingWorkloadsFound, { args: [selectorString(selector)], field: 'spec.selector', problem: `the selector matches no in-mesh workload in namespace ${ns} in the analysed manifests`, got: selectorString(selector) });
         }
       }
-      // Without any Namespace object in the input the namespace list is not described at all; do not guess.
-      if (nsNames.length === 0) continue;
+      // Without any Namespace object in the input the namespace list is not described at all: not guessed unless
+      // the input is the whole cluster.
+      if (nsNames.length === 0 && ctx.options.complete !== true) continue;
       const rules: any[] = Array.isArray(ap?.spec?.rules) ? ap.spec.rules : [];
       rules.forEach((rule, i) => {
         (Array.isArray(rule?.from) ? rule.from : []).forEach((from: any, j: number) => {
@@ -50,35 +51,12 @@ export const authorizationPoliciesAnalyzer: CrossRule = {
               if (typeof exp !== 'string') return;
               const found = exp.includes('*') ? nsNames.some(n => namespaceMatches(n, exp)) : exactNs.has(exp.toLowerCase());
               if (!found) {
-                r.error('IST0101', `spec.rules[${i}].from[${j}].source.${key}[${k}]`, `namespace "${exp}" matches no Namespace in the analysed manifests`, exp, 'emit the Namespace, or declare namespaces that exist elsewhere (IstioAnalysis.of(app).declareNamespaces)');
+                r(Messages.ReferencedResourceNotFound, { args: ['namespace', exp], field: `spec.rules[${i}].from[${j}].source.${key}[${k}]`, problem: `namespace "${exp}" matches no Namespace in the analysed manifests`, got: exp, fix: 'emit the Namespace, or declare namespaces that exist elsewhere (IstioAnalysis.of(app).declareNamespaces)' });
               }
             });
           }
         });
       });
-    }
-  },
-};
-
-const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
-const SELECTOR_KINDS = [AP, 'security.istio.io/RequestAuthentication', 'telemetry.istio.io/Telemetry', 'extensions.istio.io/WasmPlugin'];
-
-/** k8sgateway.SelectorAnalyzer. @internal */
-export const k8sGatewaySelectorAnalyzer: CrossRule = {
-  name: 'k8sgateway.SelectorAnalyzer',
-  check(ctx) {
-    const idx = MeshIndex.of(ctx);
-    for (const gk of SELECTOR_KINDS) {
-      for (const o of ctx.ofKind(gk)) {
-        const selector = matchLabelsOf(o);
-        if (!selector || o?.spec?.targetRef || (Array.isArray(o?.spec?.targetRefs) && o.spec.targetRefs.length > 0)) continue;
-        const ns = ctx.namespaceOf(o);
-        const pod = idx.select(selector, ns).find(w => GATEWAY_NAME_LABEL in w.labels);
-        const named = selector[GATEWAY_NAME_LABEL];
-        const gateway = pod?.labels[GATEWAY_NAME_LABEL] ?? (named !== undefined && idx.k8sGateways.has(`${ns}/${named}`) ? named : undefined);
-        if (gateway === undefined) continue;
-        ctx.reporterFor(o).warning('IST0166', 'spec.selector', `the selector picks the pods of Kubernetes Gateway ${ns}/${gateway}, which ignore selector-based policies`, selectorString(selector), `use targetRefs: [{ kind: Gateway, group: gateway.networking.k8s.io, name: ${gateway} }]`);
-      }
     }
   },
 };

@@ -1,5 +1,6 @@
 // Istio's deprecation.FieldAnalyzer (IST0002): fields Istio still accepts but ignores or replaced.
 import { CrossRule } from '../engine';
+import { Messages } from '../messages';
 
 /** deprecation.FieldAnalyzer. @internal */
 export const deprecationAnalyzer: CrossRule = {
@@ -10,13 +11,13 @@ export const deprecationAnalyzer: CrossRule = {
       http.forEach((rule, i) => {
         const delay = rule?.fault?.delay;
         if (delay && delay.percent !== undefined) {
-          ctx.reporterFor(vs).warning('IST0002', `spec.http[${i}].fault.delay.percent`, 'fault.delay.percent is deprecated', delay.percent, 'use fault.delay.percentage.value');
+          ctx.reporterFor(vs)(Messages.Deprecated, { field: `spec.http[${i}].fault.delay.percent`, problem: 'fault.delay.percent is deprecated', got: delay.percent, fix: 'use fault.delay.percentage.value' });
         }
       });
     }
     for (const sc of ctx.ofKind('networking.istio.io/Sidecar')) {
       if (sc?.spec?.outboundTrafficPolicy?.egressProxy !== undefined) {
-        ctx.reporterFor(sc).warning('IST0002', 'spec.outboundTrafficPolicy.egressProxy', 'egressProxy is deprecated and ignored', undefined, 'route egress through an egress gateway instead');
+        ctx.reporterFor(sc)(Messages.Deprecated, { field: 'spec.outboundTrafficPolicy.egressProxy', problem: 'egressProxy is deprecated and ignored', fix: 'route egress through an egress gateway instead' });
       }
     }
   },

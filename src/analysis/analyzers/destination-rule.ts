@@ -1,7 +1,9 @@
 // Istio's destinationrule.* analyzers: TLS origination without certificate verification (IST0128,
 // IST0129), a host that resolves to nothing (IST0174) and subsets that select no workload (IST0173).
-import { ELSEWHERE_HINT, MeshIndex, namespaceOfHost } from './mesh-index';
+import { ELSEWHERE_HINT, MeshIndex } from './mesh-index';
 import { CrossRule } from '../engine';
+import { namespaceOfHost } from '../hosts';
+import { Messages } from '../messages';
 
 const DR = 'networking.istio.io/DestinationRule';
 
@@ -20,12 +22,12 @@ export const caCertificateAnalyzer: CrossRule = {
       // A credentialName together with a workloadSelector means the CA comes with the credential.
       const exempt = (tls: any) => Boolean(tls?.credentialName) && Boolean(dr?.spec?.workloadSelector);
       if (unverified(tp?.tls) && !exempt(tp.tls)) {
-        r.warning('IST0128', 'spec.trafficPolicy.tls', `TLS mode ${tp.tls.mode} without caCertificates: the server certificate of ${dr.spec.host} is not verified`, undefined, 'set caCertificates (or credentialName with a workloadSelector)');
+        r(Messages.NoServerCertificateVerificationDestinationLevel, { args: [dr?.metadata?.name, ctx.namespaceOf(dr), tp.tls.mode, dr.spec.host], field: 'spec.trafficPolicy.tls', problem: `TLS mode ${tp.tls.mode} without caCertificates: the server certificate of ${dr.spec.host} is not verified`, fix: 'set caCertificates (or credentialName with a workloadSelector)' });
       }
       const pls: any[] = Array.isArray(tp?.portLevelSettings) ? tp.portLevelSettings : [];
       pls.forEach((p, i) => {
         if (unverified(p?.tls) && !exempt(p.tls)) {
-          r.warning('IST0129', `spec.trafficPolicy.portLevelSettings[${i}].tls`, `TLS mode ${p.tls.mode} on port ${p?.port?.number} without caCertificates: the server certificate of ${dr.spec.host} is not verified`, undefined, 'set caCertificates (or credentialName with a workloadSelector)');
+          r(Messages.NoServerCertificateVerificationPortLevel, { args: [dr?.metadata?.name, ctx.namespaceOf(dr), p.tls.mode, dr.spec.host, p?.port?.number], field: `spec.trafficPolicy.portLevelSettings[${i}].tls`, problem: `TLS mode ${p.tls.mode} on port ${p?.port?.number} without caCertificates: the server certificate of ${dr.spec.host} is not verified`, fix: 'set caCertificates (or credentialName with a workloadSelector)' });
         }
       });
     }
@@ -61,13 +63,15 @@ export const podNotSelectedAnalyzer: CrossRule = {
       if (!entry) {
         const hostNs = namespaceOfHost(host, ns);
         if (idx.declaredElsewhere(host, hostNs) || !idx.described(hostNs)) continue;
-        r.warning('IST0174', 'spec.host', `host "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, host, ELSEWHERE_HINT);
+        r(Messages.UnknownDestinationRuleHost, { args: [host], field: 'spec.host', problem: `host "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, got: host, fix: ELSEWHERE_HINT });
         continue;
       }
       const subsets: any[] = Array.isArray(dr?.spec?.subsets) ? dr.spec.subsets : [];
-      // Workloads of a namespace declared as existing elsewhere are not in the input.
+      // Only the whole cluster shows that no pod carries a subset's labels: an app's subsets may select pods
+      // another program deploys (WorkloadVersion.labels), so partial mode does not guess; nor for a namespace
+      // declared as existing elsewhere.
       const hostNs = namespaceOfHost(host, ns);
-      if ((hostNs !== undefined && idx.knownNamespaces.has(hostNs)) || !idx.workloadsDescribed) continue;
+      if ((hostNs !== undefined && idx.knownNamespaces.has(hostNs)) || ctx.options.complete !== true) continue;
       subsets.forEach((s, i) => {
         const selector: Record<string, string> = { ...(entry.workloadSelector ?? {}), ...(s?.labels ?? {}) };
         const keys = Object.keys(selector);
@@ -78,9 +82,8 @@ export const podNotSelectedAnalyzer: CrossRule = {
           matched = idx.workloads.some(w => !w.synthetic && keys.every(k => labelsOf(w)[k] === selector[k]));
         }
         if (!matched) {
-          // Istio rates this an error against live pods; here only pod templates stand in for pods, and a subset
-          // may select workloads deployed by another program, so it warns (ANALYZERS.md section C agrees).
-          r.warning('IST0173', `spec.subsets[${i}]`, `subset "${s?.name}" selects no workload (Pod or pod template) in the analysed manifests`, s?.labels, 'match the labels of the workloads behind the host');
+          // Pod templates stand in for pods.
+          r(Messages.DestinationRuleSubsetNotSelectPods, { args: [s?.name], field: `spec.subsets[${i}]`, problem: `subset "${s?.name}" selects no workload (Pod or pod template) in the analysed manifests`, got: s?.labels, fix: 'match the labels of the workloads behind the host' });
         }
       });
     }

@@ -1,10 +1,20 @@
-// Every cross-resource analyzer (`istioctl analyze` without a cluster), in Istio's registration order.
-// Each is named after the Istio analyzer it reproduces, so a conformance run can pick one.
+// Every cross-resource analyzer (`istioctl analyze` without a cluster), in the order of Istio's
+// analyzers.All() at the pinned release. Each is named after the Istio analyzer it reproduces, so a conformance
+// run can pick one. Istio's multicluster.ServiceAnalyzer compares several clusters and has no equivalent over
+// one input.
 import { annotationsAnalyzer } from './annotations';
-import { authorizationPoliciesAnalyzer, k8sGatewaySelectorAnalyzer } from './authz';
+import { blockedCIDRsAnalyzer } from './authn';
+import { authorizationPoliciesAnalyzer } from './authz';
+import { conditionAnalyzer } from './conditions';
+import { applicationUIDAnalyzer, serviceAssociationAnalyzer } from './deployment';
 import { deprecationAnalyzer } from './deprecation';
 import { caCertificateAnalyzer, podNotSelectedAnalyzer } from './destination-rule';
-import { certificateAnalyzer, conflictingGatewayAnalyzer, gatewayPortAnalyzer } from './gateway';
+import { envoyPatchAnalyzer } from './envoyfilter';
+import { externalControlPlaneAnalyzer } from './externalcontrolplane';
+import { certificateAnalyzer, conflictingGatewayAnalyzer, gatewayPortAnalyzer, secretAnalyzer } from './gateway';
+import { imageAutoAnalyzer, injectionAnalyzer, injectionImageAnalyzer } from './injection';
+import { crdVersionAnalyzer, k8sGatewaySelectorAnalyzer } from './k8sgateway';
+import { meshNetworksAnalyzer } from './multicluster';
 import { portNameAnalyzer } from './service';
 import { conflictingProtocolAnalyzer, protocolAddressesAnalyzer } from './service-entry';
 import { sidecarSelectorAnalyzer } from './sidecar';
@@ -12,30 +22,44 @@ import { telemetryDefaultSelectorAnalyzer, telemetryLightstepAnalyzer, telemetry
 import {
   conflictingMeshHostsAnalyzer, destinationHostAnalyzer, gatewayRefAnalyzer, jwtClaimRouteAnalyzer, subsetAnalyzer,
 } from './virtual-service';
+import { webhookAnalyzer } from './webhook';
 import { CrossRule } from '../engine';
 
 /** @internal */
 export const ANALYZERS: readonly CrossRule[] = [
   annotationsAnalyzer,
+  blockedCIDRsAnalyzer,
   authorizationPoliciesAnalyzer,
-  deprecationAnalyzer,
+  conditionAnalyzer,
+  serviceAssociationAnalyzer,
+  applicationUIDAnalyzer,
   caCertificateAnalyzer,
   podNotSelectedAnalyzer,
+  deprecationAnalyzer,
+  envoyPatchAnalyzer,
+  externalControlPlaneAnalyzer,
   gatewayPortAnalyzer,
   certificateAnalyzer,
+  secretAnalyzer,
   conflictingGatewayAnalyzer,
+  injectionAnalyzer,
+  injectionImageAnalyzer,
+  imageAutoAnalyzer,
   k8sGatewaySelectorAnalyzer,
+  crdVersionAnalyzer,
+  meshNetworksAnalyzer,
   portNameAnalyzer,
   protocolAddressesAnalyzer,
   conflictingProtocolAnalyzer,
   sidecarSelectorAnalyzer,
-  telemetrySelectorAnalyzer,
-  telemetryDefaultSelectorAnalyzer,
-  telemetryProviderAnalyzer,
-  telemetryLightstepAnalyzer,
   conflictingMeshHostsAnalyzer,
   destinationHostAnalyzer,
   subsetAnalyzer,
   gatewayRefAnalyzer,
   jwtClaimRouteAnalyzer,
+  webhookAnalyzer,
+  telemetryProviderAnalyzer,
+  telemetrySelectorAnalyzer,
+  telemetryDefaultSelectorAnalyzer,
+  telemetryLightstepAnalyzer,
 ];

@@ -3,6 +3,9 @@
 // registry (Services + ServiceEntries by export scope) and gateways. It is built once per run and cached on
 // the RunContext, so each analyzer costs one pass over its own kind plus indexed look-ups.
 import { RunContext } from '../engine';
+import { CLUSTER_DOMAIN, toFqdn } from '../hosts';
+
+const WORKLOAD_KINDS = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job', 'batch/CronJob'];
 
 /** A workload as analyzers see it: one Pod or one pod template. @internal */
 export interface Workload {
@@ -40,47 +43,6 @@ export interface ServiceInfo {
   readonly name: string;
   readonly selector?: Record<string, string>;
   readonly ports: readonly HostPort[];
-  readonly synthetic?: boolean;
-}
-
-/** @internal */
-export const CLUSTER_DOMAIN = 'svc.cluster.local';
-
-const WORKLOAD_KINDS = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job', 'batch/CronJob'];
-const FQDN = /^(.+)\.([^.]+)\.svc\.cluster\.local$/;
-
-/** `name` → `name.ns.svc.cluster.local`; wildcards and dotted names stay as they are. @internal */
-export function toFqdn(host: string, namespace: string): string {
-  if (host.startsWith('*') || host.includes('.')) return host;
-  return `${host}.${namespace}.${CLUSTER_DOMAIN}`;
-}
-
-/** `{name, namespace}` of a cluster-local FQDN, else the host as a short name in `namespace`. @internal */
-export function resourceNameFromHost(host: string, namespace: string): { name: string; namespace: string } {
-  const m = FQDN.exec(host);
-  if (m) return { name: m[1], namespace: m[2] };
-  return { name: host, namespace };
-}
-
-/** The namespace a cluster-local FQDN points into, if any. @internal */
-export function namespaceOfHost(host: string, ownNamespace: string): string | undefined {
-  const m = FQDN.exec(host);
-  if (m) return m[2];
-  return host.includes('.') || host.startsWith('*') ? undefined : ownNamespace;
-}
-
-/** Istio's host.Name.Matches: true when either host covers the other (wildcard-aware). @internal */
-export function hostsMatch(a: string, b: string): boolean {
-  const aw = a.startsWith('*');
-  const bw = b.startsWith('*');
-  if (!aw && !bw) return a === b;
-  if (aw && bw) {
-    const as = a.slice(1);
-    const bs = b.slice(1);
-    return as.length > bs.length ? as.endsWith(bs) : bs.endsWith(as);
-  }
-  const [w, c] = aw ? [a, b] : [b, a];
-  return c.endsWith(w.slice(1));
 }
 
 /** A label selector as a plain map (empty map = everything). @internal */
@@ -95,6 +57,29 @@ export function matchesSelector(labels: Record<string, string>, selector: Record
 /** `k=v,k2=v2` in key order, as Kubernetes prints selectors. @internal */
 export function selectorString(selector: Record<string, string> | undefined): string {
   return Object.keys(selector ?? {}).sort().map(k => `${k}=${selector![k]}`).join(',');
+}
+
+/**
+ * Whether a Kubernetes LabelSelector (`matchLabels` and `matchExpressions`) matches `labels`. An absent selector
+ * matches everything, as the admission webhook spec says; a malformed one matches nothing. @internal
+ */
+export function labelSelectorMatches(selector: unknown, labels: Record<string, string>): boolean {
+  if (selector === undefined || selector === null) return true;
+  if (typeof selector !== 'object') return false;
+  const s = selector as { matchLabels?: unknown; matchExpressions?: unknown };
+  if (!matchesSelector(labels, mapOf(s.matchLabels))) return false;
+  const expressions = Array.isArray(s.matchExpressions) ? s.matchExpressions : [];
+  return expressions.every((e: any) => {
+    const values: unknown[] = Array.isArray(e?.values) ? e.values : [];
+    const has = typeof e?.key === 'string' && e.key in labels;
+    switch (e?.operator) {
+      case 'In': return has && values.includes(labels[e.key]);
+      case 'NotIn': return !has || !values.includes(labels[e.key]);
+      case 'Exists': return has;
+      case 'DoesNotExist': return !has;
+      default: return false;
+    }
+  });
 }
 
 /** True when every label of `x` is in `y` with the same value. @internal */
@@ -113,7 +98,8 @@ export function exportScopes(exportTo: unknown, ownNamespace: string): string[] 
   return [...out];
 }
 
-function mapOf(value: unknown): Record<string, string> {
+/** A label or annotation map, or `{}` when absent or not a map. @internal */
+export function mapOf(value: unknown): Record<string, string> {
   return value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, string> : {};
 }
 
@@ -132,6 +118,37 @@ export function isAmbientNamespace(ns: any): boolean {
   return labels[DATAPLANE_LABEL] === 'ambient' && !(INJECTION_LABEL in labels) && !(REV_LABEL in labels);
 }
 
+/** Istio's util.IsIstioControlPlane: labelled `istio=...` or `release=istio`. @internal */
+export function isIstioControlPlane(obj: any): boolean {
+  const labels = mapOf(obj?.metadata?.labels);
+  return 'istio' in labels || labels.release === 'istio';
+}
+
+function hasIstioProxy(containers: unknown): boolean {
+  return Array.isArray(containers) && containers.some(c => c?.name === 'istio-proxy' && typeof c?.image === 'string' && c.image !== '');
+}
+
+/**
+ * Istio's util.inMesh, which the deployment and injection analyzers use: an `istio-proxy` container with an
+ * image, else the `sidecar.istio.io/inject` label, else that annotation, else `istio-injection=enabled` on the
+ * Namespace when the input holds it. (Revision labels and ambient mode do not count here, as in Istio.)
+ */
+function injectedPerIstio(ctx: RunContext, meta: any, namespace: string, containers: unknown): boolean {
+  if (hasIstioProxy(containers)) return true;
+  const labels = mapOf(meta?.labels);
+  if ('sidecar.istio.io/inject' in labels) return labels['sidecar.istio.io/inject'] === 'true';
+  const annotations = mapOf(meta?.annotations);
+  if ('sidecar.istio.io/inject' in annotations) return annotations['sidecar.istio.io/inject'] === 'true';
+  const ns = MeshIndex.of(ctx).namespaces.get(namespace);
+  return ns !== undefined && mapOf(ns?.metadata?.labels)[INJECTION_LABEL] === 'enabled';
+}
+
+/** Istio's util.DeploymentInMesh, over the pod template. @internal */
+export function deploymentInMesh(ctx: RunContext, d: any): boolean {
+  const template = d?.spec?.template;
+  return injectedPerIstio(ctx, template?.metadata, ctx.namespaceOf(d), template?.spec?.containers);
+}
+
 /** The index of one run. @internal */
 export class MeshIndex {
   /** The index of `ctx`, built on first use. */
@@ -144,6 +161,7 @@ export class MeshIndex {
   public readonly rootNamespace: string;
   public readonly namespaces = new Map<string, any>();
   public readonly workloads: Workload[] = [];
+  /** Services of the input. */
   public readonly services: ServiceInfo[] = [];
   /** `scope/fqdn` → entry; scope is a namespace or `*`. */
   public readonly hosts = new Map<string, HostEntry>();
@@ -162,6 +180,7 @@ export class MeshIndex {
   public readonly gatewayNamespaces = new Set<string>();
   public readonly knownNamespaces: Set<string>;
   public readonly knownHosts: Set<string>;
+  private readonly reported = new Set<string>();
   private readonly byLabel = new Map<string, Workload[]>();
   private describedNs?: Set<string>;
   private readonly byNamespace = new Map<string, Workload[]>();
@@ -179,9 +198,9 @@ export class MeshIndex {
         if (template) this.addWorkload(obj, { ...template.metadata, namespace: obj?.metadata?.namespace }, template.spec);
       }
     }
-    this.workloadsDescribed = ctx.options.workloadsComplete === true || this.workloads.length > 0;
+    this.workloadsDescribed = ctx.options.complete === true || this.workloads.length > 0;
     for (const svc of ctx.ofKind('/Service')) this.addService(svc);
-    const hasDefaultIngress = this.services.some(s => s.namespace === this.rootNamespace && s.name === 'istio-ingressgateway');
+    const hasDefaultIngress = this.workloads.some(w => w.namespace === this.rootNamespace && w.labels.istio === 'ingressgateway');
     if (!hasDefaultIngress) this.addDefaultIngressGateway();
     for (const se of ctx.ofKind('networking.istio.io/ServiceEntry')) this.addServiceEntry(se);
     for (const gw of ctx.ofKind('networking.istio.io/Gateway')) {
@@ -255,11 +274,12 @@ export class MeshIndex {
    * when the input has any ServiceEntry.
    */
   public described(namespace: string | undefined): boolean {
+    if (namespace !== undefined && this.knownNamespaces.has(namespace)) return false;
+    if (this.ctx.options.complete === true) return true;
     if (namespace === undefined) return this.ctx.ofKind('networking.istio.io/ServiceEntry').length > 0;
-    if (this.knownNamespaces.has(namespace)) return false;
     if (!this.describedNs) {
       this.describedNs = new Set<string>(this.namespaces.keys());
-      for (const s of this.services) if (!s.synthetic) this.describedNs.add(s.namespace);
+      for (const s of this.services) this.describedNs.add(s.namespace);
       for (const w of this.workloads) if (!w.synthetic) this.describedNs.add(w.namespace);
     }
     return this.describedNs.has(namespace);
@@ -345,15 +365,21 @@ export class MeshIndex {
     }
   }
 
-  // `istioctl analyze` without a cluster adds Istio's default ingress gateway (a pod labelled
-  // istio=ingressgateway and its Service) so Gateways on it resolve; we assume the same.
+  // `istioctl analyze` on files adds a default ingress gateway Pod (labelled istio=ingressgateway, in the root
+  // namespace) so that Gateways on it resolve; so do we. istioctl also adds a Service for it with a fixed port
+  // list; we do not assume one: ports are checked only against Services in the input.
   private addDefaultIngressGateway() {
     const ns = this.rootNamespace;
     const labels = { istio: 'ingressgateway' };
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'istio-ingressgateway', namespace: ns, labels } };
     this.pushWorkload({ obj: pod, namespace: ns, labels, annotations: {}, inMesh: true, ambient: false, synthetic: true });
-    const ports = [80, 443, 31400, 15443].map(n => ({ number: n, protocol: 'TCP', targetPort: n }));
-    this.pushService({ obj: undefined, namespace: ns, name: 'istio-ingressgateway', selector: labels, ports, synthetic: true });
+  }
+
+  /** True the first time `key` is seen in this run: findings several analyzers share are reported once. */
+  public firstReport(key: string): boolean {
+    if (this.reported.has(key)) return false;
+    this.reported.add(key);
+    return true;
   }
 }
 

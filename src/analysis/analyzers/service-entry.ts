@@ -3,6 +3,7 @@
 // host and port with different protocols in overlapping export scopes (IST0177).
 import { exportScopes } from './mesh-index';
 import { CrossRule } from '../engine';
+import { Messages } from '../messages';
 
 const SE = 'networking.istio.io/ServiceEntry';
 
@@ -20,7 +21,7 @@ export const protocolAddressesAnalyzer: CrossRule = {
       ports.forEach((p, i) => {
         const protocol = typeof p?.protocol === 'string' ? p.protocol.toUpperCase() : '';
         if (protocol !== '' && protocol !== 'TCP') return;
-        ctx.reporterFor(se).warning('IST0134', `spec.ports[${i}]`, `port ${p?.number} is ${protocol || 'without a protocol (TCP)'} and the ServiceEntry has no addresses, so Istio cannot tell its traffic from other TCP traffic on that port`, undefined, 'set spec.addresses, or enable DNS capture with address auto-allocation in the mesh config');
+        ctx.reporterFor(se)(Messages.ServiceEntryAddressesRequired, { field: `spec.ports[${i}]`, problem: `port ${p?.number} is ${protocol || 'without a protocol (TCP)'} and the ServiceEntry has no addresses, so Istio cannot tell its traffic from other TCP traffic on that port`, fix: 'set spec.addresses, or enable DNS capture with address auto-allocation in the mesh config' });
       });
     }
   },
@@ -54,7 +55,12 @@ export const conflictingProtocolAnalyzer: CrossRule = {
         if (others.length === 0) continue;
         reported.add(a.se);
         const names = others.map(b => `${ctx.namespaceOf(b.se)}/${b.se.metadata?.name} (${b.protocol || 'no protocol'})`).join(', ');
-        ctx.reporterFor(a.se).warning('IST0177', 'spec.ports', `${key} is declared as ${a.protocol || 'no protocol'} here and differently by ${names}; the protocol Istio uses is undefined`, undefined, 'declare one protocol for the host and port');
+        ctx.reporterFor(a.se)(Messages.ConflictingServiceEntryProtocol, {
+          args: [[a, ...others].map(b => `${ctx.namespaceOf(b.se)}/${b.se.metadata?.name}`).sort().join(', '), key.slice(0, key.lastIndexOf(':')), Number(key.slice(key.lastIndexOf(':') + 1)), [...new Set([a, ...others].map(b => b.protocol))].sort().join(', ')],
+          field: 'spec.ports',
+          problem: `${key} is declared as ${a.protocol || 'no protocol'} here and differently by ${names}; the protocol Istio uses is undefined`,
+          fix: 'declare one protocol for the host and port',
+        });
       }
     }
   },

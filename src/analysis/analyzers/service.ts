@@ -1,6 +1,8 @@
 // Istio's service.PortNameAnalyzer: a Service port whose protocol Istio cannot tell from its name or
 // appProtocol gets protocol sniffing (IST0118); on an ExternalName Service it breaks routing (IST0150).
+import { isIstioControlPlane } from './mesh-index';
 import { CrossRule } from '../engine';
+import { Messages } from '../messages';
 
 // Prefixes Istio's ConvertProtocol understands (`<protocol>` or `<protocol>-<suffix>`), lower-cased.
 const PROTOCOLS = new Set(['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'udp', 'mongo', 'mysql', 'redis', 'http_proxy', 'hbone']);
@@ -21,17 +23,12 @@ export function portProtocol(port: any): string | undefined {
   return PROTOCOLS.has(prefix) ? prefix : undefined;
 }
 
-function isControlPlane(svc: any): boolean {
-  const labels = svc?.metadata?.labels ?? {};
-  return 'istio' in labels || labels.release === 'istio';
-}
-
 /** service.PortNameAnalyzer. @internal */
 export const portNameAnalyzer: CrossRule = {
   name: 'service.PortNameAnalyzer',
   check(ctx) {
     for (const svc of ctx.ofKind('/Service')) {
-      if (SYSTEM_NAMESPACES.has(ctx.namespaceOf(svc)) || isControlPlane(svc)) continue;
+      if (SYSTEM_NAMESPACES.has(ctx.namespaceOf(svc)) || isIstioControlPlane(svc)) continue;
       if (MANAGED.has(svc?.metadata?.labels?.['gateway.istio.io/managed'])) continue;
       const external = svc?.spec?.type === 'ExternalName';
       const ports: any[] = Array.isArray(svc?.spec?.ports) ? svc.spec.ports : [];
@@ -40,9 +37,9 @@ export const portNameAnalyzer: CrossRule = {
         if (protocol && !(external && p?.name === 'tcp')) return;
         const r = ctx.reporterFor(svc);
         if (external) {
-          r.warning('IST0150', `spec.ports[${i}].name`, 'an ExternalName Service port needs a protocol-prefixed name other than "tcp", or Istio cannot route to it', p?.name ?? '', 'e.g. "https" or "http-web"');
+          r(Messages.ExternalNameServiceTypeInvalidPortName, { field: `spec.ports[${i}].name`, problem: 'an ExternalName Service port needs a protocol-prefixed name other than "tcp", or Istio cannot route to it', got: p?.name ?? '', fix: 'e.g. "https" or "http-web"' });
         } else {
-          r.info('IST0118', `spec.ports[${i}].name`, `port ${p?.port} has no protocol in its name or appProtocol, so Istio sniffs the protocol`, p?.name ?? '', 'name it <protocol>[-<suffix>] (http, http2, https, grpc, tcp, tls, ...) or set appProtocol');
+          r(Messages.PortNameIsNotUnderNamingConvention, { args: [p?.name ?? '', p?.port, String(p?.targetPort ?? p?.port)], field: `spec.ports[${i}].name`, problem: `port ${p?.port} has no protocol in its name or appProtocol, so Istio sniffs the protocol`, got: p?.name ?? '', fix: 'name it <protocol>[-<suffix>] (http, http2, https, grpc, tcp, tls, ...) or set appProtocol' });
         }
       });
     }

@@ -3,6 +3,7 @@
 // mode, where they do nothing (IST0167). Telemetry has the same shape (telemetry.ts reuses selectorConflicts).
 import { ELSEWHERE_HINT, MeshIndex, Workload, isAmbientNamespace, selectorString } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
+import { MessageType, Messages } from '../messages';
 
 /**
  * Report policies whose selectors pick no workload (IST0101) or share one (`conflictCode`), and namespaces
@@ -10,7 +11,7 @@ import { CrossRule, RunContext } from '../engine';
  */
 export function selectorConflicts(
   ctx: RunContext, objects: readonly any[], selectorOf: (o: any) => Record<string, string> | undefined,
-  codes: { conflict?: string; missing?: string; noun: string },
+  codes: { conflict?: MessageType; missing?: MessageType; noun: string },
   onSelected?: (o: any, workloads: Workload[]) => void,
 ): void {
   const idx = MeshIndex.of(ctx);
@@ -24,7 +25,13 @@ export function selectorConflicts(
     onSelected?.(o, pods);
     if (pods.length === 0) {
       if (codes.missing && !idx.knownNamespaces.has(ns) && idx.workloadsDescribed) {
-        ctx.reporterFor(o).error(codes.missing, selectorField(o), `the selector matches no workload (Pod or pod template) in namespace ${ns} in the analysed manifests`, selectorString(selector), ELSEWHERE_HINT);
+        ctx.reporterFor(o)(codes.missing, {
+          field: selectorField(o),
+          args: ['selector', selectorString(selector)],
+          problem: `the selector matches no workload (Pod or pod template) in namespace ${ns} in the analysed manifests`,
+          got: selectorString(selector),
+          fix: ELSEWHERE_HINT,
+        });
       }
       continue;
     }
@@ -42,7 +49,12 @@ export function selectorConflicts(
     for (const o of list) {
       if (reported.has(o)) continue;
       reported.add(o);
-      ctx.reporterFor(o).error(codes.conflict, selectorField(o), `the ${codes.noun}s ${names} all select workload ${w.namespace}/${w.obj?.metadata?.name}; which one applies is undefined`, undefined, 'make the selectors disjoint');
+      ctx.reporterFor(o)(codes.conflict, {
+        field: selectorField(o),
+        args: [list.map(x => x.metadata?.name), w.namespace, w.obj?.metadata?.name],
+        problem: `the ${codes.noun}s ${names} all select workload ${w.namespace}/${w.obj?.metadata?.name}; which one applies is undefined`,
+        fix: 'make the selectors disjoint',
+      });
     }
   }
 }
@@ -52,7 +64,7 @@ function selectorField(o: any): string {
 }
 
 /** Report every selector-less object of a namespace when there are several. @internal */
-export function multipleDefaults(ctx: RunContext, objects: readonly any[], isDefault: (o: any) => boolean, code: string, noun: string): void {
+export function multipleDefaults(ctx: RunContext, objects: readonly any[], isDefault: (o: any) => boolean, msg: MessageType, noun: string): void {
   const byNs = new Map<string, any[]>();
   for (const o of objects) {
     if (!isDefault(o)) continue;
@@ -65,7 +77,12 @@ export function multipleDefaults(ctx: RunContext, objects: readonly any[], isDef
     if (list.length < 2) continue;
     const names = list.map(o => o.metadata?.name).join(', ');
     for (const o of list) {
-      ctx.reporterFor(o).error(code, 'spec', `namespace ${ns} has several ${noun}s without a workload selector (${names}); which one applies is undefined`, undefined, 'keep one namespace-wide resource and give the others selectors');
+      ctx.reporterFor(o)(msg, {
+        field: 'spec',
+        args: [list.map(x => x.metadata?.name), ns],
+        problem: `namespace ${ns} has several ${noun}s without a workload selector (${names}); which one applies is undefined`,
+        fix: 'keep one namespace-wide resource and give the others selectors',
+      });
     }
   }
 }
@@ -83,19 +100,19 @@ export const sidecarSelectorAnalyzer: CrossRule = {
       const l = s?.spec?.workloadSelector?.labels;
       return l && typeof l === 'object' && Object.keys(l).length > 0 ? l : undefined;
     };
-    selectorConflicts(ctx, sidecars, selectorOf, { conflict: 'IST0110', missing: 'IST0101', noun: 'Sidecar' }, (s, pods) => {
+    selectorConflicts(ctx, sidecars, selectorOf, { conflict: Messages.ConflictingSidecarWorkloadSelectors, missing: Messages.ReferencedResourceNotFound, noun: 'Sidecar' }, (s, pods) => {
       const ambient = pods.find(p => p.ambient);
       if (ambient) {
-        ctx.reporterFor(s).warning('IST0167', 'spec.workloadSelector', `selects workload ${ambient.namespace}/${ambient.obj?.metadata?.name}, which runs in ambient mode, where a Sidecar has no effect`);
+        ctx.reporterFor(s)(Messages.IneffectivePolicy, { field: 'spec.workloadSelector', problem: `selects workload ${ambient.namespace}/${ambient.obj?.metadata?.name}, which runs in ambient mode, where a Sidecar has no effect` });
       }
     });
     for (const s of sidecars) {
       if (selectorOf(s)) continue;
       const ns = ctx.namespaceOf(s);
       if (isAmbientNamespace(idx.namespaces.get(ns))) {
-        ctx.reporterFor(s).warning('IST0167', 'spec', `namespace ${ns} runs in ambient mode (istio.io/dataplane-mode=ambient), where a Sidecar has no effect`);
+        ctx.reporterFor(s)(Messages.IneffectivePolicy, { field: 'spec', problem: `namespace ${ns} runs in ambient mode (istio.io/dataplane-mode=ambient), where a Sidecar has no effect` });
       }
     }
-    multipleDefaults(ctx, sidecars, s => !selectorOf(s), 'IST0111', 'Sidecar');
+    multipleDefaults(ctx, sidecars, s => !selectorOf(s), Messages.MultipleSidecarsWithoutWorkloadSelectors, 'Sidecar');
   },
 };

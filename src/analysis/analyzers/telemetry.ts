@@ -3,6 +3,7 @@
 // default (IST0157), and tracing through a Lightstep provider (IST0002, needs `meshConfig`).
 import { multipleDefaults, selectorConflicts } from './sidecar';
 import { CrossRule } from '../engine';
+import { Messages } from '../messages';
 
 const TELEMETRY = 'telemetry.istio.io/Telemetry';
 
@@ -15,7 +16,7 @@ function selectorOf(t: any): Record<string, string> | undefined {
 export const telemetrySelectorAnalyzer: CrossRule = {
   name: 'telemetry.SelectorAnalyzer',
   check(ctx) {
-    selectorConflicts(ctx, ctx.ofKind(TELEMETRY), selectorOf, { conflict: 'IST0159', missing: 'IST0101', noun: 'Telemetry' });
+    selectorConflicts(ctx, ctx.ofKind(TELEMETRY), selectorOf, { conflict: Messages.ConflictingTelemetryWorkloadSelectors, missing: Messages.ReferencedResourceNotFound, noun: 'Telemetry' });
   },
 };
 
@@ -23,7 +24,7 @@ export const telemetrySelectorAnalyzer: CrossRule = {
 export const telemetryDefaultSelectorAnalyzer: CrossRule = {
   name: 'telemetry.DefaultSelectorAnalyzer',
   check(ctx) {
-    multipleDefaults(ctx, ctx.ofKind(TELEMETRY), t => !selectorOf(t), 'IST0160', 'Telemetry');
+    multipleDefaults(ctx, ctx.ofKind(TELEMETRY), t => !selectorOf(t), Messages.MultipleTelemetriesWithoutWorkloadSelectors, 'Telemetry');
   },
 };
 
@@ -38,7 +39,7 @@ export const telemetryProviderAnalyzer: CrossRule = {
       entries.forEach((e, i) => {
         const providers = Array.isArray(e?.providers) ? e.providers : [];
         if (providers.length === 0 && e?.disabled !== true) {
-          ctx.reporterFor(t).warning('IST0157', `spec.accessLogging[${i}]`, 'access logging without providers, and the mesh config names no default access-log provider: this entry is ignored', undefined, 'list providers (e.g. envoy) or set meshConfig.defaultProviders.accessLogging');
+          ctx.reporterFor(t)(Messages.InvalidTelemetryProvider, { args: [t?.metadata?.name, ctx.namespaceOf(t)], field: `spec.accessLogging[${i}]`, problem: 'access logging without providers, and the mesh config names no default access-log provider: this entry is ignored', fix: 'list providers (e.g. envoy) or set meshConfig.defaultProviders.accessLogging' });
         }
       });
     }
@@ -57,7 +58,7 @@ export const telemetryLightstepAnalyzer: CrossRule = {
       tracing.forEach((tr, i) => {
         (Array.isArray(tr?.providers) ? tr.providers : []).forEach((p: any, j: number) => {
           if (lightstep.has(p?.name)) {
-            ctx.reporterFor(t).warning('IST0002', `spec.tracing[${i}].providers[${j}]`, `provider "${p.name}" is a Lightstep provider, which is deprecated`, p.name, 'use an OpenTelemetry provider');
+            ctx.reporterFor(t)(Messages.Deprecated, { field: `spec.tracing[${i}].providers[${j}]`, problem: `provider "${p.name}" is a Lightstep provider, which is deprecated`, got: p.name, fix: 'use an OpenTelemetry provider' });
           }
         });
       });

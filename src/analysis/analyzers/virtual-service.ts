@@ -1,11 +1,10 @@
 // Istio's virtualservice.* analyzers: destination hosts and ports (IST0101, IST0112, IST0140), subsets
 // (IST0101), gateway references (IST0101, IST0132, IST0165), conflicting mesh hosts (IST0109) and
 // JWT-claim routing without a RequestAuthentication (IST0149).
-import {
-  ELSEWHERE_HINT, MeshIndex, hostsMatch, matchLabelsOf, matchesSelector, mirrorDestinations, namespaceOfHost, resourceNameFromHost,
-  routeDestinations, toFqdn,
-} from './mesh-index';
+import { ELSEWHERE_HINT, MeshIndex, matchLabelsOf, matchesSelector, mirrorDestinations, routeDestinations } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
+import { hostsMatch, namespaceOfHost, resourceNameFromHost, toFqdn } from '../hosts';
+import { Messages } from '../messages';
 import { isJwtClaimKey } from '../rules/common';
 
 const VS = 'networking.istio.io/VirtualService';
@@ -27,23 +26,26 @@ export const destinationHostAnalyzer: CrossRule = {
       const ns = ctx.namespaceOf(vs);
       const r = ctx.reporterFor(vs);
       for (const d of [...routeDestinations(vs), ...mirrorDestinations(vs)]) {
-        const host: string = typeof d.dest?.host === 'string' ? d.dest.host : '';
+        // An ill-typed host is the schema check's finding; a missing one (a null destination) resolves to
+        // nothing, as in Istio.
+        if (d.dest?.host !== undefined && typeof d.dest.host !== 'string') continue;
+        const host: string = d.dest?.host ?? '';
         const entry = idx.resolveHost(host, ns, vs?.spec?.exportTo);
         const what = d.kind === 'mirror' ? 'mirror host' : 'host';
         if (!entry) {
           const hostNs = namespaceOfHost(host, ns);
           if (host && (idx.declaredElsewhere(host, hostNs) || !idx.described(hostNs))) continue;
-          r.error('IST0101', `${d.field}.host`, `${what} "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, host, ELSEWHERE_HINT);
+          r(Messages.ReferencedResourceNotFound, { args: ['host', host], field: `${d.field}.host`, problem: `${what} "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, got: host, fix: ELSEWHERE_HINT });
           continue;
         }
         const port = d.dest?.port?.number;
         if (port === undefined) {
           if (entry.ports.length > 1) {
             const numbers = entry.ports.map(p => p.number);
-            r.error('IST0112', d.field, `${what} "${host}" exposes several ports, so the destination must select one with port.number`, undefined, `one of ${numbers.join(', ')}`);
+            r(Messages.VirtualServiceDestinationPortSelectorRequired, { args: [host, entry.ports.map(p => p.number)], field: d.field, problem: `${what} "${host}" exposes several ports, so the destination must select one with port.number`, fix: `one of ${numbers.join(', ')}` });
           }
         } else if (!entry.ports.some(p => p.number === port)) {
-          r.error('IST0101', `${d.field}.port.number`, `port ${port} is not a port of "${host}"`, `${host}:${port}`, `one of ${entry.ports.map(p => p.number).join(', ') || '(no ports)'}`);
+          r(Messages.ReferencedResourceNotFound, { args: ['host:port', `${host}:${port}`], field: `${d.field}.port.number`, problem: `port ${port} is not a port of "${host}"`, got: `${host}:${port}`, fix: `one of ${entry.ports.map(p => p.number).join(', ') || '(no ports)'}` });
         }
       }
       // A gateway-bound route without a subset skips the subset rules other VSs define for the host.
@@ -53,7 +55,7 @@ export const destinationHostAnalyzer: CrossRule = {
         (Array.isArray(rule?.route) ? rule.route : []).forEach((route: any, j: number) => {
           const dest = route?.destination;
           if (dest && !dest.subset && subsetHosts.has(dest.host)) {
-            r.warning('IST0140', `spec.http[${i}].route[${j}].destination`, `another VirtualService routes "${dest.host}" by subset; those subset rules do not apply to traffic from this gateway route`, dest.host, 'route to a subset here too, or accept that ingress traffic ignores them');
+            r(Messages.IngressRouteRulesNotAffected, { args: [dest.host, `${ns}/${vs?.metadata?.name}`], field: `spec.http[${i}].route[${j}].destination`, problem: `another VirtualService routes "${dest.host}" by subset; those subset rules do not apply to traffic from this gateway route`, got: dest.host, fix: 'route to a subset here too, or accept that ingress traffic ignores them' });
           }
         });
       });
@@ -83,9 +85,11 @@ export const subsetAnalyzer: CrossRule = {
         if (!subset || typeof host !== 'string') continue;
         const rn = resourceNameFromHost(host, ns);
         if (defined.has(`${rn.namespace}/${rn.name}+${subset}`)) continue;
-        // With no DestinationRule for the host in the input, its rules live elsewhere; do not guess.
-        if (idx.declaredElsewhere(host, rn.namespace) || !hostsWithRules.has(`${rn.namespace}/${rn.name}`)) continue;
-        ctx.reporterFor(vs).error('IST0101', `${d.field}.subset`, `no DestinationRule in the analysed manifests defines subset "${subset}" for host "${host}"`, `${host}+${subset}`, 'add the subset to the DestinationRule of that host');
+        // With no DestinationRule for the host in the input, its rules may live elsewhere: not guessed unless
+        // the input is the whole cluster.
+        if (idx.declaredElsewhere(host, rn.namespace)) continue;
+        if (!hostsWithRules.has(`${rn.namespace}/${rn.name}`) && ctx.options.complete !== true) continue;
+        ctx.reporterFor(vs)(Messages.ReferencedResourceNotFound, { args: ['host+subset in destinationrule', `${host}+${subset}`], field: `${d.field}.subset`, problem: `no DestinationRule in the analysed manifests defines subset "${subset}" for host "${host}"`, got: `${host}+${subset}`, fix: 'add the subset to the DestinationRule of that host' });
       }
     }
   },
@@ -132,20 +136,21 @@ export const gatewayRefAnalyzer: CrossRule = {
         if (typeof g !== 'string' || g === 'mesh') return;
         const field = `spec.gateways[${i}]`;
         if (g.includes(INTERNAL_GATEWAY)) {
-          r.warning('IST0165', field, 'this gateway is generated by Istio from a Kubernetes Gateway; reference the Kubernetes Gateway through an HTTPRoute instead', g);
+          r(Messages.ReferencedInternalGateway, { args: [`${ns}/${vs?.metadata?.name}`, g], field, problem: 'this gateway is generated by Istio from a Kubernetes Gateway; reference the Kubernetes Gateway through an HTTPRoute instead', got: g });
           return;
         }
         const key = g.includes('/') ? g : `${ns}/${g}`;
         const hosts = gatewayHosts(idx, key, ns);
         if (hosts === undefined) {
           const gwNs = key.slice(0, key.indexOf('/'));
-          // Gateways of a namespace the input holds no Gateway in are usually platform-owned; do not guess.
-          if (idx.declaredElsewhere(key, gwNs) || !idx.gatewayNamespaces.has(gwNs)) return;
-          r.error('IST0101', field, `gateway "${g}" is not defined in the analysed manifests`, g, `"namespace/name" of a Gateway; ${ELSEWHERE_HINT}`);
+          // Gateways of a namespace the input holds no Gateway in are usually platform-owned: not guessed unless
+          // the input is the whole cluster.
+          if (idx.declaredElsewhere(key, gwNs) || (!idx.gatewayNamespaces.has(gwNs) && ctx.options.complete !== true)) return;
+          r(Messages.ReferencedResourceNotFound, { args: ['gateway', g], field, problem: `gateway "${g}" is not defined in the analysed manifests`, got: g, fix: `"namespace/name" of a Gateway; ${ELSEWHERE_HINT}` });
         }
         const covered = (hosts ?? []).some(gh => vsHosts.some(vh => hostsMatch(gh, vh)));
         if (!covered) {
-          r.warning('IST0132', field, `none of the VirtualService hosts (${vsHosts.join(', ')}) is served by gateway ${key}`, g, 'add the host to a server of the gateway, or bind to a gateway that serves it');
+          r(Messages.VirtualServiceHostNotFoundInGateway, { args: [vsHosts.join(','), `${ns}/${vs?.metadata?.name}`, key], field, problem: `none of the VirtualService hosts (${vsHosts.join(', ')}) is served by gateway ${key}`, got: g, fix: 'add the host to a server of the gateway, or bind to a gateway that serves it' });
         }
       });
     }
@@ -203,28 +208,30 @@ export const conflictingMeshHostsAnalyzer: CrossRule = {
       for (const vs of all) {
         if (reported.has(vs)) continue;
         reported.add(vs);
-        ctx.reporterFor(vs).error('IST0109', 'spec.hosts', `the mesh-bound VirtualServices ${names} claim the same host ${fqdn} (export scope ${scope}); which one applies is undefined`, undefined, 'merge them into one VirtualService or use delegation');
+        ctx.reporterFor(vs)(Messages.ConflictingMeshGatewayVirtualServiceHosts, { args: [names, fqdn], field: 'spec.hosts', problem: `the mesh-bound VirtualServices ${names} claim the same host ${fqdn} (export scope ${scope}); which one applies is undefined`, fix: 'merge them into one VirtualService or use delegation' });
       }
     }
   },
 };
 
-function hasJwtClaimMatch(vs: any): boolean {
+/** The first JWT-claim header a VirtualService matches on, if any. */
+function jwtClaimKey(vs: any): string | undefined {
   for (const rule of Array.isArray(vs?.spec?.http) ? vs.spec.http : []) {
     for (const m of Array.isArray(rule?.match) ? rule.match : []) {
       for (const section of ['headers', 'withoutHeaders']) {
-        if (Object.keys(m?.[section] ?? {}).some(isJwtClaimKey)) return true;
+        const key = Object.keys(m?.[section] ?? {}).find(isJwtClaimKey);
+        if (key !== undefined) return key;
       }
     }
   }
-  return false;
+  return undefined;
 }
 
 /** virtualservice.JWTClaimRouteAnalyzer: claim-based routing on a gateway needs a RequestAuthentication there. @internal */
 export const jwtClaimRouteAnalyzer: CrossRule = {
   name: 'virtualservice.JWTClaimRouteAnalyzer',
   check(ctx: RunContext) {
-    const vss = ctx.ofKind(VS).filter(hasJwtClaimMatch);
+    const vss = ctx.ofKind(VS).filter(vs => jwtClaimKey(vs) !== undefined);
     if (vss.length === 0) return;
     const idx = MeshIndex.of(ctx);
     const ras = ctx.ofKind('security.istio.io/RequestAuthentication');
@@ -243,7 +250,7 @@ export const jwtClaimRouteAnalyzer: CrossRule = {
         const pods = idx.select(gw?.spec?.selector ?? {});
         const bare = pods.find(p => !covered(p.namespace, p.labels));
         if (bare) {
-          ctx.reporterFor(vs).error('IST0149', `spec.gateways[${i}]`, `routes match on JWT claims, but no RequestAuthentication selects the gateway workload ${bare.namespace}/${bare.obj?.metadata?.name}, so the claims are never set`, g, `add a RequestAuthentication whose selector matches the gateway pods (in ${idx.rootNamespace} or ${bare.namespace})`);
+          ctx.reporterFor(vs)(Messages.JwtClaimBasedRoutingWithoutRequestAuthN, { args: [jwtClaimKey(vs), g, `${bare.namespace}/${bare.obj?.metadata?.name}`], field: `spec.gateways[${i}]`, problem: `routes match on JWT claims, but no RequestAuthentication selects the gateway workload ${bare.namespace}/${bare.obj?.metadata?.name}, so the claims are never set`, got: g, fix: `add a RequestAuthentication whose selector matches the gateway pods (in ${idx.rootNamespace} or ${bare.namespace})` });
         }
       });
     }

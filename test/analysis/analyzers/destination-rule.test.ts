@@ -23,15 +23,16 @@ describe('destinationrule.PodNotSelectedAnalyzer', () => {
   const A = 'destinationrule.PodNotSelectedAnalyzer';
   const reviews = svc('reviews', 'default', [{ name: 'http', port: 9080 }], { spec: { selector: { app: 'reviews' } } });
   const v1 = deploy('reviews-v1', 'default', { app: 'reviews', version: 'v1' });
-  test('IST0173 for a subset that selects no workload', () => {
-    expect(run(A, [reviews, v1, dr('reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] })])).toEqual([
-      'IST0173 warning DestinationRule default/reviews: DestinationRule.spec.subsets[1]: subset "v2" selects no workload (Pod or pod template) in the analysed manifests (got {"version":"v2"}; match the labels of the workloads behind the host)',
+  test('IST0173 for a subset that selects no workload (complete mode)', () => {
+    expect(run(A, [reviews, v1, dr('reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] })], { complete: true })).toEqual([
+      'IST0173 error DestinationRule default/reviews: DestinationRule.spec.subsets[1]: subset "v2" selects no workload (Pod or pod template) in the analysed manifests (got {"version":"v2"}; match the labels of the workloads behind the host)',
     ]);
   });
-  test('near miss: no workloads in the input at all (unless workloadsComplete)', () => {
+  test('near miss: partial mode does not guess, whether or not the input holds workloads (pods may be deployed elsewhere)', () => {
     const only = [reviews, dr('reviews', { host: 'reviews', subsets: [{ name: 'v2', labels: { version: 'v2' } }] })];
     expect(run(A, only)).toEqual([]);
-    expect(run(A, only, { workloadsComplete: true })).toHaveLength(1);
+    expect(run(A, [v1, ...only])).toEqual([]);
+    expect(run(A, only, { complete: true })).toHaveLength(1);
   });
   test('IST0174 for a host nothing defines, in a namespace the input describes', () => {
     expect(run(A, [reviews, dr('bogus', { host: 'bogus' })])).toEqual([

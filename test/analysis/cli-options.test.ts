@@ -1,8 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseAnalyzeArgs } from '../../src/analysis/cli/analyze';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { IstioValidation } from '../../src/analysis/cdk8s-plugin';
 import { main } from '../../src/analysis/cli';
+import { parseAnalyzeArgs } from '../../src/analysis/cli/analyze';
+import { IstioAnalysis } from '../../src/analysis/istio-analysis';
 
 function write(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-mesh-'));
@@ -41,5 +44,58 @@ describe('engine options from the command line', () => {
     expect(JSON.parse(out)[0]).toEqual(expect.objectContaining({ code: 'CDK8SISTIO0002', level: 'Error' }));
     const list = write('list.yaml', '- a\n');
     expect(() => parseAnalyzeArgs(['--meshNetworksFile', list, 'a.yaml'])).toThrow(`cannot read the mesh networks file ${list}: ${list} must be a YAML mapping (got a list)`);
+  });
+});
+
+describe('mesh config reaches the analyzers from the command line, the API and the cdk8s-cli plugin', () => {
+  // An access-log entry without providers is ignored (IST0157) unless the mesh config names a default provider.
+  const telemetry = { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 'logs', namespace: 'shop' }, spec: { accessLogging: [{ disabled: false }] } };
+  const meshConfig = { defaultProviders: { accessLogging: ['envoy'] } };
+  const codes = (ds: Array<{ code: string }>) => ds.map(d => d.code);
+
+  test('--meshConfigFile', () => {
+    const file = write('t.yaml', JSON.stringify(telemetry));
+    const mesh = write('mesh.yaml', 'defaultProviders:\n  accessLogging: [envoy]\n');
+    const run = (args: string[]) => {
+      let out = '';
+      const code = main(['analyze', '-o', 'json', ...args, file], s => { out += s; }, () => undefined);
+      return { code, codes: codes(JSON.parse(out)) };
+    };
+    expect(run([])).toEqual({ code: 0, codes: ['IST0157'] });
+    expect(run(['--meshConfigFile', mesh])).toEqual({ code: 0, codes: [] });
+  });
+
+  test('IstioAnalysis.analyze options and IstioAnalysis.useMeshConfig at synth', () => {
+    expect(codes(IstioAnalysis.analyze([telemetry]))).toEqual(['IST0157']);
+    expect(codes(IstioAnalysis.analyze([telemetry], { meshConfig }))).toEqual([]);
+    const synth = (configure: (a: IstioAnalysis) => void) => {
+      const app = new App();
+      const chart = new Chart(app, 'c');
+      new ApiObject(chart, 't', telemetry);
+      configure(IstioAnalysis.of(chart));
+      process.env.CDK8S_ISTIO_QUIET = '1';
+      app.synthYaml();
+      delete process.env.CDK8S_ISTIO_QUIET;
+      return codes(IstioAnalysis.of(chart).diagnostics);
+    };
+    expect(synth(() => undefined)).toEqual(['IST0157']);
+    expect(synth(a => a.useMeshConfig(meshConfig).useMeshNetworks({ networks: {} }))).toEqual([]);
+  });
+
+  test('IstioValidation: meshConfig or meshConfigFile', async () => {
+    const validate = async (props: object) => {
+      const logs: string[] = [];
+      const ctx = {
+        manifests: ['t.yaml'],
+        parseManifest: () => [telemetry],
+        logger: { log: (m: string) => logs.push(m) },
+        report: { addViolation: () => undefined, submit: () => undefined },
+      };
+      await new IstioValidation(props).validate(ctx);
+      return logs.map(l => l.split(' ')[1]);
+    };
+    expect(await validate({})).toEqual(['IST0157']);
+    expect(await validate({ meshConfig })).toEqual([]);
+    expect(await validate({ meshConfigFile: write('mesh.yaml', 'defaultProviders: {accessLogging: [envoy]}\n') })).toEqual([]);
   });
 });

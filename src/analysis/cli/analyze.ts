@@ -144,10 +144,10 @@ export function parseAnalyzeArgs(argv: string[]): Parsed {
     meshConfig,
     meshNetworks,
   };
-  return {
-    format, failure, output, suppressions, options, action,
-    eachFile: v['each-file'], ignoreUnknown: v['ignore-unknown'], paths: parsed.positionals,
-  };
+  const eachFile = v['each-file'];
+  const ignoreUnknown = v['ignore-unknown'];
+  const paths = parsed.positionals;
+  return { format, failure, output, suppressions, options, action, eachFile, ignoreUnknown, paths };
 }
 
 /** The format asked for, read leniently, so that even a bad command line answers in it. */

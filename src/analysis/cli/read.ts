@@ -8,7 +8,7 @@ import { Diagnostic, DiagnosticLevel } from '../diagnostic';
 import { ManifestEntry } from '../engine';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const jsyaml: { load(text: string, opts: object): unknown; CORE_SCHEMA: object } = require('js-yaml');
+const jsyaml: { CORE_SCHEMA: object; load(text: string, opts: object): unknown } = require('js-yaml');
 
 /** Our code for a file or document that is not YAML at all. @internal */
 export const UNPARSABLE = 'CDK8SISTIO0001';

@@ -92,6 +92,11 @@ project.addTask('import:istio', {
   ],
 });
 
+project.addTask('gen:messages', {
+  description: 'Regenerate src/analysis/messages/catalog.generated.ts from Istio\'s analysis-messages.yaml in ../shared/istio (offline)',
+  steps: [{ exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/gen-messages.ts', receiveArgs: true }],
+});
+
 project.addTask('examples', {
   description: 'Synthesize every example into examples/<name>/dist with cdk8s-cli',
   steps: [{ exec: 'bash scripts/synth-examples.sh' }],

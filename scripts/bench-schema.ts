@@ -48,7 +48,7 @@ export const DESTINATION_RULE = {
 function measure(obj: any): number {
   let errors = 0;
   const count = () => { errors++; };
-  const report: Reporter = { error: count, warning: count, info: count };
+  const report: Reporter = Object.assign(count, { error: count, warning: count, info: count });
   for (let i = 0; i < 2000; i++) schemaRule.check(obj, report, undefined as any);
   const n = 10_000;
   const start = process.hrtime.bigint();

@@ -5,6 +5,7 @@ import { CommandLineAnalysisOptions } from './cli/analyze';
 import { readMeshFile } from './cli/mesh-config';
 import { DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
+import { renderDiagnosticText } from './messages';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
 import { schemaRule } from './schema';
 
@@ -108,13 +109,13 @@ export class IstioValidation {
     for (const d of diagnostics) {
       const failing = d.level === DiagnosticLevel.ERROR || (this.props.failOnWarnings === true && d.level === DiagnosticLevel.WARNING);
       if (!failing) {
-        if (d.level === DiagnosticLevel.WARNING) context.logger.log(`WARNING ${d.code} ${d.kind}/${d.namespace ?? ''}/${d.name}: ${d.message}`);
+        if (d.level === DiagnosticLevel.WARNING) context.logger.log(`WARNING ${d.code} ${d.kind}/${d.namespace ?? ''}/${d.name}: ${renderDiagnosticText(d)}`);
         continue;
       }
       failed = true;
       context.report.addViolation({
         ruleName: d.code,
-        recommendation: d.message,
+        recommendation: renderDiagnosticText(d),
         fix: d.code.startsWith('IST')
           ? `https://istio.io/latest/docs/reference/config/analysis/${d.code.toLowerCase()}/`
           : 'see "Analysis, three ways" in the cdk8s-istio README',

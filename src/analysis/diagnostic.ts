@@ -20,8 +20,28 @@ export interface Diagnostic {
   readonly code: string;
   /** How serious the finding is. */
   readonly level: DiagnosticLevel;
-  /** `<Kind>.<field path>: <what is wrong> (got <value>; <what is allowed>)`. */
+  /**
+   * Istio's message for the code, its template filled in: what `istioctl analyze` prints and puts in its JSON
+   * `message` (e.g. `Referenced gateway not found: "shop/public"`). For our own `CDK8SISTIO` codes, our sentence.
+   */
   readonly message: string;
+  /** Ours: `<Kind>.<field path>: <what is wrong> (got <value>)`. */
+  readonly detail: string;
+  /**
+   * What to do about it.
+   * @default - no fix is known beyond the detail
+   */
+  readonly fix?: string;
+  /**
+   * The 1-based line in `source` of the object (or of the field, where known).
+   * @default - unknown
+   */
+  readonly line?: number;
+  /**
+   * Istio's reference page for the code, e.g. `https://istio.io/latest/docs/reference/config/analysis/ist0101/`.
+   * @default - none (our own codes)
+   */
+  readonly documentationUrl?: string;
   /** `apiVersion` of the object. */
   readonly apiVersion: string;
   /** `kind` of the object. */

@@ -2,6 +2,7 @@
 // the istiod webhook rules) and cross-resource analyzers all report through the same Reporter, so the
 // command line, the cdk8s plugin and synth print the same findings.
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
+import { MESSAGES_BY_CODE, MessageType, documentationUrl, formatMessage } from './messages';
 import { AnalysisOptions } from './options';
 import { formatProblem, joinPath } from '../core/errors';
 
@@ -12,12 +13,43 @@ export interface ManifestEntry {
   readonly object: any;
   readonly constructPath?: string;
   readonly source?: string;
+  /** The 1-based line in `source` where the object starts. */
+  readonly line?: number;
 }
 
-/** Report problems about one object. `field` is a path below the object, e.g. `spec.servers[0]`. @internal */
+/**
+ * One finding about one object, as a rule reports it. The code, level and template come from the message.
+ * @internal
+ */
+export interface Finding {
+  /** The field path below the object, e.g. `spec.servers[0]`; omitted for the whole object. */
+  readonly field?: string;
+  /**
+   * The arguments of the message's template, in order.
+   * Default: for a message with one free-text argument (`Schema validation error: %v`), the detail.
+   */
+  readonly args?: readonly unknown[];
+  /** What is wrong, in words. */
+  readonly problem: string;
+  /** The offending value; `NO_VALUE` when the field is missing. Omitted: no value is shown. */
+  readonly got?: unknown;
+  /** What to do about it (what would be accepted instead). */
+  readonly fix?: string;
+  /** The 1-based source line of the field, where the rule knows it better than the object's. */
+  readonly line?: number;
+}
+
+/**
+ * Reports findings about one object: `report(Messages.SchemaValidationError, { field, problem, got, fix })`.
+ * @internal
+ */
 export interface Reporter {
+  (msg: MessageType, finding: Finding): void;
+  /** @deprecated positional shim for call sites not yet converted (analyzers/); the level is the caller's. */
   error(code: string, field: string, problem: string, got?: unknown, allowed?: string): void;
+  /** @deprecated see `error`. */
   warning(code: string, field: string, problem: string, got?: unknown, allowed?: string): void;
+  /** @deprecated see `error`. */
   info(code: string, field: string, problem: string, got?: unknown, allowed?: string): void;
 }
 
@@ -99,22 +131,26 @@ export function runAnalysis(
     const e = origin.get(obj);
     const annotation: string | undefined = obj?.metadata?.annotations?.[SUPPRESS_ANNOTATION];
     const objSuppressed = new Set((annotation ?? '').split(',').map(s => s.trim()).filter(Boolean));
-    const push = (level: DiagnosticLevel) => (code: string, field: string, problem: string, got?: unknown, allowed?: string) => {
+    const push = (msg: MessageType, finding: Finding, level = msg.level) => {
+      const code = msg.code;
       if (suppressed.has(code) || objSuppressed.has(code) || objSuppressed.has('*')) return;
-      diagnostics.push({
-        code,
-        level,
-        message: formatProblem({ kind: String(obj?.kind ?? 'object'), field, problem, got, allowed }),
-        apiVersion: String(obj?.apiVersion ?? ''),
-        kind: String(obj?.kind ?? ''),
-        name: String(obj?.metadata?.name ?? ''),
-        namespace: obj?.metadata?.namespace,
-        field: field || undefined,
-        constructPath: e?.constructPath,
-        source: e?.source,
-      });
+      diagnostics.push(diagnosticOf(obj, e, msg, finding, level));
     };
-    r = { error: push(DiagnosticLevel.ERROR), warning: push(DiagnosticLevel.WARNING), info: push(DiagnosticLevel.INFO) };
+    // The shim keeps the message these call sites always produced, so their output does not change until
+    // they are converted to a catalog message.
+    const legacy = (level: DiagnosticLevel) => (code: string, field: string, problem: string, got?: unknown, allowed?: string) =>
+      push(legacyMessage(code, level), {
+        field,
+        problem,
+        got,
+        fix: allowed,
+        args: [formatProblem({ kind: String(obj?.kind ?? 'object'), field, problem, got, allowed })],
+      }, level);
+    r = Object.assign((msg: MessageType, finding: Finding) => push(msg, finding), {
+      error: legacy(DiagnosticLevel.ERROR),
+      warning: legacy(DiagnosticLevel.WARNING),
+      info: legacy(DiagnosticLevel.INFO),
+    });
     reporters.set(obj, r);
     return r;
   };
@@ -164,6 +200,33 @@ export function runAnalysis(
   return diagnostics;
 }
 
+/** The diagnostic for one finding about `obj`. */
+function diagnosticOf(obj: any, entry: ManifestEntry | undefined, msg: MessageType, finding: Finding, level: DiagnosticLevel): Diagnostic {
+  const field = finding.field ?? '';
+  const detail = formatProblem({ kind: String(obj?.kind ?? 'object'), field, problem: finding.problem, got: finding.got });
+  return {
+    code: msg.code,
+    level,
+    message: formatMessage(msg, finding.args, detail),
+    detail,
+    fix: finding.fix || undefined,
+    apiVersion: String(obj?.apiVersion ?? ''),
+    kind: String(obj?.kind ?? ''),
+    name: String(obj?.metadata?.name ?? ''),
+    namespace: obj?.metadata?.namespace,
+    field: field || undefined,
+    constructPath: entry?.constructPath,
+    source: entry?.source,
+    line: finding.line ?? entry?.line,
+    documentationUrl: documentationUrl(msg.code),
+  };
+}
+
+/** A code reported through the positional shim, with the old message as its one argument. */
+function legacyMessage(code: string, level: DiagnosticLevel): MessageType {
+  return { code, name: MESSAGES_BY_CODE.get(code)?.name ?? code, level, template: '%v', args: ['detail'] };
+}
+
 function supersededDefinitions(objects: readonly any[], ctx: RunContext): any[] {
   const last = new Map<string, any>();
   const superseded: any[] = [];
@@ -193,11 +256,11 @@ function storedView(ctx: RunContext, objects: readonly any[], rejected: Set<any>
 /** A schema error that the user suppressed must still keep webhook rules from seeing an ill-typed object. */
 function hasSchemaErrorSuppressed(obj: any, schemaRule: ObjectRule, ctx: RunContext): boolean {
   let failed = false;
-  const silent: Reporter = {
+  const silent: Reporter = Object.assign((msg: MessageType) => { if (msg.level === DiagnosticLevel.ERROR) failed = true; }, {
     error: () => { failed = true; },
     warning: () => undefined,
     info: () => undefined,
-  };
+  });
   const annotation = obj?.metadata?.annotations?.[SUPPRESS_ANNOTATION];
   if (!annotation && !(ctx.options.suppress ?? []).length) return false;
   schemaRule.check(obj, silent, ctx);

@@ -5,6 +5,7 @@ import { Construct, IConstruct, IValidation } from 'constructs';
 import { CommandLineAnalysisOptions } from './cli/analyze';
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
+import { detailWithFix } from './messages';
 import { AnalysisOptions } from './options';
 import { formatReport } from './report';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
@@ -173,7 +174,7 @@ export class IstioAnalysis extends Construct {
         continue;
       }
       const owner = d.constructPath !== undefined ? owners.get(d.constructPath) : undefined;
-      if (owner) this.report(owner, [`${d.code} ${d.message}`]);
+      if (owner) this.report(owner, [`${d.code} ${detailWithFix(d)}`]);
     }
     if (printable.length > 0 && process.env.CDK8S_ISTIO_QUIET !== '1') {
       process.stderr.write(formatReport(printable, { title: 'cdk8s-istio analysis warnings' }) + '\n');

@@ -1,5 +1,6 @@
 // A readable table of findings, the same at synth and on the command line.
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
+import { renderDiagnosticText } from './messages';
 
 /** @internal */
 export interface ReportOptions {
@@ -15,7 +16,7 @@ export function formatReport(diagnostics: readonly Diagnostic[], opts: ReportOpt
   if (opts.title) lines.push(`${opts.title}:`);
   for (const d of rows) {
     const where = d.constructPath ?? `${d.source ? d.source + ' ' : ''}${d.kind}/${d.namespace ? d.namespace + '/' : ''}${d.name}`;
-    lines.push(`  ${d.level.toUpperCase().padEnd(7)} ${d.code} [${where}] ${d.message}`);
+    lines.push(`  ${d.level.toUpperCase().padEnd(7)} ${d.code} [${where}] ${renderDiagnosticText(d)}`);
   }
   const count = (l: DiagnosticLevel) => diagnostics.filter(d => d.level === l).length;
   lines.push(`  ${count(DiagnosticLevel.ERROR)} error(s), ${count(DiagnosticLevel.WARNING)} warning(s), ${count(DiagnosticLevel.INFO)} info`);

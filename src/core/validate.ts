@@ -101,7 +101,7 @@ export function checkIpOrCidr(value: string): string | undefined {
 
 /**
  * A `[namespace/]host` entry of a Gateway server (`gateway`) or a Sidecar egress listener (`sidecar`).
- * Namespace part: `*`, `.`, a DNS label, and for Sidecar also `~`; Sidecar requires it. Host part: `*` or a
+ * Namespace part: `*`, `.`, a DNS label, and for Sidecar also `~` and `~<label>` (an exclusion); Sidecar requires it. Host part: `*` or a
  * name with a dot (short names resolve nowhere from a proxy), an optional `*.` wildcard; partial wildcards
  * are rejected. Only Gateway takes IP literals, and only those with a dot: the short-name test runs first,
  * so istiod rejects IPv6 there too.
@@ -115,8 +115,10 @@ export function checkNamespacedHost(value: string, flavor: 'gateway' | 'sidecar'
   const host = slash >= 0 ? value.slice(slash + 1) : value;
   if (ns !== undefined) {
     if (ns.length === 0 || host.length === 0) return 'neither the namespace nor the host part may be empty';
+    // Sidecar also takes `~` (no namespace) and, since Istio 1.31, `~<namespace>`: hosts excluded from the import.
+    const label = flavor === 'sidecar' && ns.startsWith('~') && ns.length > 1 ? ns.slice(1) : ns;
     if (ns !== '*' && ns !== '.' && !(flavor === 'sidecar' && ns === '~')) {
-      const err = checkDns1123Label(ns);
+      const err = checkDns1123Label(label);
       if (err) return `the namespace part "${ns}" ${err}`;
     }
   }

@@ -32,7 +32,7 @@ describe('IstioValidation (cdk8s-cli plugin)', () => {
     await new IstioValidation().validate(ctx);
     expect(ctx.violations).toEqual([{
       ruleName: 'IST0106',
-      recommendation: 'Gateway.spec.servers[0].tls: a HTTPS server needs tls settings (e.g. mode SIMPLE with a credentialName, or PASSTHROUGH for TLS)',
+      recommendation: 'Schema validation error: Gateway.spec.servers[0].tls: a HTTPS server needs tls settings (e.g. mode SIMPLE with a credentialName, or PASSTHROUGH for TLS)',
       fix: 'https://istio.io/latest/docs/reference/config/analysis/ist0106/',
       violatingResources: [{ resourceName: 'public', locations: ['spec.servers[0].tls'], manifestPath: 'dist/shop.k8s.yaml' }],
     }]);
@@ -44,7 +44,7 @@ describe('IstioValidation (cdk8s-cli plugin)', () => {
     const lenient = fakeContext({ 'a.yaml': [warn] });
     await new IstioValidation().validate(lenient);
     expect(lenient.submitted?.status).toBe('success');
-    expect(lenient.logs).toEqual(['WARNING IST0133 Gateway/shop/public: Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite; Envoy ignores it (got "NOPE"; e.g. ECDHE-RSA-AES128-GCM-SHA256 (Istio\'s list of supported suites))']);
+    expect(lenient.logs).toEqual(['WARNING IST0133 Gateway/shop/public: Schema validation warning: Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite; Envoy ignores it (got "NOPE"; e.g. ECDHE-RSA-AES128-GCM-SHA256 (Istio\'s list of supported suites))']);
 
     const strict = fakeContext({ 'a.yaml': [warn] });
     await new IstioValidation({ failOnWarnings: true }).validate(strict);

@@ -1,7 +1,12 @@
 // The API server's envelope checks (kubernetesObjectRule) and istiod's (metadataRule), through the engine.
 import { IstioAnalysis } from '../../src/analysis/istio-analysis';
+import { detailWithFix } from '../../src/analysis/messages';
 
-const analyze = (o: any) => IstioAnalysis.analyze([o]).map(d => [d.code, d.level, d.field ?? '', d.message]);
+// Istio's message is "Schema validation error: <our detail>"; the detail and the fix are compared here.
+const analyze = (o: any) => IstioAnalysis.analyze([o]).map(d => {
+  expect(d.message).toBe(`Schema validation error: ${d.detail}`);
+  return [d.code, d.level, d.field ?? '', detailWithFix(d)];
+});
 const vs = (metadata: any) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata, spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }] }] } });
 const svc = (metadata: any) => ({ apiVersion: 'v1', kind: 'Service', metadata, spec: { ports: [{ name: 'http', port: 80 }] } });
 
@@ -54,7 +59,7 @@ describe('metadata as the API server checks it', () => {
     expect(analyze(svc({ name: 'web', annotations: { 'Example.com/x': 'v' } }))[0][3]).toBe('Service.metadata.annotations.Example.com/x: invalid annotation key: annotation key prefix "Example.com" must be a DNS subdomain (got "Example.com/x")');
     const big = { a: 'x'.repeat(200 * 1024), b: 'y'.repeat(57 * 1024) };
     expect(analyze(svc({ name: 'web', annotations: big }))).toEqual([
-      ['IST0106', 'error', 'metadata.annotations', 'Service.metadata.annotations: annotations may hold at most 256 KiB together (got 263170 bytes) (move large data into a ConfigMap)'],
+      ['IST0106', 'error', 'metadata.annotations', 'Service.metadata.annotations: annotations may hold at most 256 KiB together (got 263170 bytes; move large data into a ConfigMap)'],
     ]);
     expect(analyze(svc({ name: 'web', annotations: { a: 'x'.repeat(256 * 1024 - 1) } }))).toEqual([]);
   });

@@ -40,10 +40,10 @@ describe('engine options from the command line', () => {
     let err = '';
     const code = main(['analyze', '-o', 'json', '--meshConfigFile', '/nonexistent/mesh.yaml', 'a.yaml'], s => { out += s; }, s => { err += s; });
     expect(code).toBe(1);
-    expect(err).toContain('cdk8s-istio analyze: cannot read the mesh config file /nonexistent/mesh.yaml: ENOENT');
+    expect(err).toContain('cdk8s-istio analyze: Cannot read the input: the mesh config file /nonexistent/mesh.yaml: ENOENT');
     expect(JSON.parse(out)[0]).toEqual(expect.objectContaining({ code: 'CDK8SISTIO0002', level: 'Error' }));
     const list = write('list.yaml', '- a\n');
-    expect(() => parseAnalyzeArgs(['--meshNetworksFile', list, 'a.yaml'])).toThrow(`cannot read the mesh networks file ${list}: ${list} must be a YAML mapping (got a list)`);
+    expect(() => parseAnalyzeArgs(['--meshNetworksFile', list, 'a.yaml'])).toThrow(`the mesh networks file ${list}: ${list} must be a YAML mapping (got a list)`);
   });
 });
 

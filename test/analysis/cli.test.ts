@@ -31,7 +31,8 @@ spec:
 `;
 // Line 7 holds the server whose tls is missing.
 const BAD_GATEWAY = GATEWAY.replace('protocol: HTTP', 'protocol: HTTPS');
-const HEADLINE = 'Gateway.spec.servers[0].tls: a HTTPS server needs tls settings (e.g. mode SIMPLE with a credentialName, or PASSTHROUGH for TLS)';
+const HEADLINE = 'Schema validation error: Gateway.spec.servers[0].tls: a HTTPS server needs tls settings';
+const FIX = 'fix: e.g. mode SIMPLE with a credentialName, or PASSTHROUGH for TLS';
 // A warning only (IST0133: an unknown cipher suite), on line 9.
 const WARN_GATEWAY = BAD_GATEWAY.replace('hosts: [shop.example.com]',
   'hosts: [shop.example.com]\n    tls:\n      mode: SIMPLE\n      credentialName: cert\n      cipherSuites: [NOPE]');
@@ -50,7 +51,7 @@ describe('command line and usage', () => {
   test('bad usage exits 64 (istioctl\'s ExitIncorrectUsage) with the usage on stderr', () => {
     const bogus = run(['analyze', '--bogus', 'x']);
     expect(bogus.code).toBe(64);
-    expect(bogus.err).toContain('cdk8s-istio analyze: Unknown option \'--bogus\'');
+    expect(bogus.err).toContain('cdk8s-istio analyze: Invalid command line: Unknown option \'--bogus\'');
     expect(bogus.out).toBe('');
     expect(run(['analyze']).err).toContain('no input: give FILEs, DIRs or -');
     expect(run(['analyze', '-o', 'xml', 'a.yaml']).err).toContain('xml not a valid option for format (one of log, json, yaml, sarif, github)');
@@ -101,9 +102,10 @@ describe('reading', () => {
     const both = run(['analyze', dir]);
     expect(both.code).toBe(79);
     expect(both.out).toBe([
-      `Error [CDK8SISTIO0001] (${path.join(dir, 'a-broken.yaml')}:3) the file is not valid YAML: unexpected end of the stream within a flow collection`,
+      `Error [CDK8SISTIO0001] (${path.join(dir, 'a-broken.yaml')}:3) Cannot parse the manifest: not valid YAML: unexpected end of the stream within a flow collection`,
       '    fix: fix the YAML syntax at this line',
       `Error [IST0106] (Gateway public.shop ${path.join(dir, 'b-bad.yaml')}:7) ${HEADLINE}`,
+      `    ${FIX}`,
       '',
     ].join('\n'));
     fs.rmSync(path.join(dir, 'b-bad.yaml'));
@@ -116,8 +118,8 @@ describe('reading', () => {
   test('a document that is a list or a scalar is a clear error, the next document is still read', () => {
     const r = run(['analyze', '-o', 'json', '-'], `- a\n- b\n---\nhello\n---\n${BAD_GATEWAY}`);
     expect(JSON.parse(r.out).map((d: any) => [d.code, d.reference, d.message])).toEqual([
-      ['CDK8SISTIO0001', '-:1', 'the YAML document is a list (got ["a","b"]), not a Kubernetes object'],
-      ['CDK8SISTIO0001', '-:4', 'the YAML document is a string (got "hello"), not a Kubernetes object'],
+      ['CDK8SISTIO0001', '-:1', 'Cannot parse the manifest: the YAML document is a list (got ["a","b"]), not a Kubernetes object'],
+      ['CDK8SISTIO0001', '-:4', 'Cannot parse the manifest: the YAML document is a string (got "hello"), not a Kubernetes object'],
       ['IST0106', '-:12', HEADLINE],
     ]);
   });
@@ -125,7 +127,7 @@ describe('reading', () => {
   test('a missing file exits 1 (istioctl\'s unknown error) and -o json still prints JSON', () => {
     const r = run(['analyze', '-o', 'json', '/nonexistent/x.yaml']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out)).toEqual([expect.objectContaining({ code: 'CDK8SISTIO0002', level: 'Error', message: 'cannot read /nonexistent/x.yaml: ENOENT: no such file or directory, stat \'/nonexistent/x.yaml\'' })]);
+    expect(JSON.parse(r.out)).toEqual([expect.objectContaining({ code: 'CDK8SISTIO0002', level: 'Error', message: 'Cannot read the input: /nonexistent/x.yaml: ENOENT: no such file or directory, stat \'/nonexistent/x.yaml\'' })]);
     const usage = run(['analyze', '-o', 'json', '--nope']);
     expect(usage.code).toBe(64);
     expect(JSON.parse(usage.out)).toEqual([expect.objectContaining({ code: 'CDK8SISTIO0003', level: 'Error' })]);
@@ -156,7 +158,7 @@ describe('formats', () => {
   test('log: istioctl\'s line, exit 79 (ExitAnalyzerFoundIssues)', () => {
     const r = run(['analyze', file]);
     expect(r.code).toBe(79);
-    expect(r.out).toBe(`Error [IST0106] (Gateway public.shop ${file}:7) ${HEADLINE}\n`);
+    expect(r.out).toBe(`Error [IST0106] (Gateway public.shop ${file}:7) ${HEADLINE}\n    ${FIX}\n`);
     expect(r.err).toBe('Analyzers found issues.\nSee https://istio.io/latest/docs/reference/config/analysis for more information about causes and resolutions.\n');
   });
 
@@ -165,8 +167,10 @@ describe('formats', () => {
     expect(r.code).toBe(79);
     expect(r.out).toBe(`${JSON.stringify([{
       code: 'IST0106',
+      detail: 'Gateway.spec.servers[0].tls: a HTTPS server needs tls settings',
       documentationUrl: 'https://istio.io/latest/docs/reference/config/analysis/ist0106/',
       field: 'spec.servers[0].tls',
+      fix: 'e.g. mode SIMPLE with a credentialName, or PASSTHROUGH for TLS',
       level: 'Error',
       message: HEADLINE,
       origin: 'Gateway public.shop',
@@ -179,8 +183,10 @@ describe('formats', () => {
     const r = run(['analyze', '-o', 'yaml', file]);
     expect(r.out).toBe([
       '- code: IST0106',
+      '  detail: "Gateway.spec.servers[0].tls: a HTTPS server needs tls settings"',
       '  documentationUrl: https://istio.io/latest/docs/reference/config/analysis/ist0106/',
       '  field: spec.servers[0].tls',
+      '  fix: e.g. mode SIMPLE with a credentialName, or PASSTHROUGH for TLS',
       '  level: Error',
       `  message: "${HEADLINE}"`,
       '  origin: Gateway public.shop',
@@ -205,7 +211,8 @@ describe('formats', () => {
     expect(r.tool.driver.name).toBe('cdk8s-istio');
     expect(r.tool.driver.rules).toEqual([{
       id: 'IST0106',
-      shortDescription: { text: 'Gateway.spec.servers[0].tls' },
+      name: 'SchemaValidationError',
+      shortDescription: { text: 'Schema validation error: %v' },
       helpUri: 'https://istio.io/latest/docs/reference/config/analysis/ist0106/',
       defaultConfiguration: { level: 'error' },
     }]);
@@ -213,7 +220,7 @@ describe('formats', () => {
       ruleId: 'IST0106',
       ruleIndex: 0,
       level: 'error',
-      message: { text: HEADLINE },
+      message: { text: `${HEADLINE}\n${FIX}` },
       locations: [{
         physicalLocation: { artifactLocation: { uri: 'bad.yaml' }, region: { startLine: 7 } },
         logicalLocations: [{ fullyQualifiedName: 'Gateway public.shop', kind: 'resource' }],
@@ -225,7 +232,7 @@ describe('formats', () => {
     const warn = tmpdir({ 'w.yaml': WARN_GATEWAY });
     const r = run(['analyze', '-o', 'github', dir, warn]);
     const lines = r.out.trimEnd().split('\n');
-    expect(lines[0]).toBe(`::error file=${file},line=7,title=IST0106 Gateway public.shop::${HEADLINE}`);
+    expect(lines[0]).toBe(`::error file=${file},line=7,title=IST0106 Gateway public.shop::${HEADLINE}%0A${FIX}`);
     expect(lines[1]).toMatch(new RegExp(`^::warning file=${path.join(warn, 'w.yaml').replace(/[/.]/g, '\\$&')},line=12,title=IST0133 Gateway public.shop::`));
   });
 });

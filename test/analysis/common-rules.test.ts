@@ -3,6 +3,7 @@
 // later kind will produce, and that the closest valid value produces none.
 import { Diagnostic } from '../../src/analysis/diagnostic';
 import { ObjectRule, Reporter, runAnalysis } from '../../src/analysis/engine';
+import { detailWithFix } from '../../src/analysis/messages';
 import {
   validateBind, validateDuration, validateExportTo, validateGatewayRef, validateHeaderOpName, validateHeaderValue,
   validateHostname, validateIpOrCidr, validateLabels, validateMatchHeaderName, validateNamespacedHost, validatePort,
@@ -22,7 +23,7 @@ function run(helper: Helper, value: any): Finding[] {
   const obj = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'x', namespace: 'shop' }, spec: { value } };
   // The probe object is not a real ServiceEntry, so the schema check stays out of the way.
   return runAnalysis([{ object: obj }], {}, { kinds: [], check: () => undefined }, [probe], [])
-    .map((d: Diagnostic) => ({ code: d.code, level: d.level, field: d.field, message: d.message }));
+    .map((d: Diagnostic) => ({ code: d.code, level: d.level, field: d.field, message: detailWithFix(d) }));
 }
 const err = (rest: string, field = 'spec.value'): Finding => ({ code: 'IST0106', level: 'error', field, message: `ServiceEntry.${field}: ${rest}` });
 const warn = (rest: string, field = 'spec.value'): Finding => ({ code: 'IST0133', level: 'warning', field, message: `ServiceEntry.${field}: ${rest}` });

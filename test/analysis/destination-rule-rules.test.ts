@@ -4,10 +4,11 @@ import { Duration } from 'cdk8s';
 import { DestinationRule, Host, LoadBalancer } from '../../src';
 import { chartIn, synthError } from '../util';
 import { webhookOnly } from './webhook-only';
+import { detailWithFix } from '../../src/analysis/messages';
 
 function diagnose(spec: any): string[] {
   const obj = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'dr', namespace: 'shop' }, spec };
-  return webhookOnly([obj]).map(d => `${d.level} ${d.code} ${d.message}`);
+  return webhookOnly([obj]).map(d => `${d.level} ${d.code} ${detailWithFix(d)}`);
 }
 
 const CASES: Array<[string, any]> = [

@@ -2,6 +2,7 @@
 // the per-object layers (schema + webhook) on plain manifests: each violation gives exactly the expected diagnostics, and the
 // closest valid object gives none.
 import { webhookOnly } from './webhook-only';
+import { detailWithFix } from '../../src/analysis/messages';
 
 function gateway(servers: any, extra: { metadata?: any; top?: any } = {}): any {
   return {
@@ -19,7 +20,7 @@ const tlsServer = (tls: any) => ({ port: { number: 443, name: 'tls', protocol: '
 interface Finding { code: string; level: string; field?: string; message: string }
 
 function findings(obj: any): Finding[] {
-  return webhookOnly([obj]).map(d => ({ code: d.code, level: d.level, field: d.field, message: d.message }));
+  return webhookOnly([obj]).map(d => ({ code: d.code, level: d.level, field: d.field, message: detailWithFix(d) }));
 }
 const finding = (code: string, level: string, kind: string, field: string, rest: string): Finding => ({ code, level, field, message: `${kind}.${field}: ${rest}` });
 const err = (field: string, rest: string) => finding('IST0106', 'error', 'Gateway', field, rest);

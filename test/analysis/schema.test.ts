@@ -1,12 +1,13 @@
 // The schema + CEL check (IST0106): one case per kind of check, each with the exact diagnostic.
 import { DESTINATION_RULE, VIRTUAL_SERVICE } from '../../scripts/bench-schema';
 import { IstioAnalysis } from '../../src';
+import { detailWithFix } from '../../src/analysis/messages';
 
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 
 /** `level code message` of every finding for one object. */
 function findings(obj: any): string[] {
-  return IstioAnalysis.analyze([obj]).map(d => `${d.level} ${d.code} ${d.message}`);
+  return IstioAnalysis.analyze([obj]).map(d => `${d.level} ${d.code} ${detailWithFix(d)}`);
 }
 
 function vs(spec: any): any {

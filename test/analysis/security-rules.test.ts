@@ -1,4 +1,5 @@
 import { webhookOnly } from './webhook-only';
+import { detailWithFix } from '../../src/analysis/messages';
 
 const obj = (kind: string, spec: any, metadata: any = {}) => ({ apiVersion: 'security.istio.io/v1', kind, metadata: { name: 'p', namespace: 'shop', ...metadata }, spec });
 const authz = (spec: any, metadata?: any) => obj('AuthorizationPolicy', spec, metadata);
@@ -7,7 +8,7 @@ const ra = (spec: any) => obj('RequestAuthentication', spec);
 
 function findings(o: any): string[] {
   // The webhook's own rules; where the CRD also rejects the object, synth reports the CRD's message first.
-  return webhookOnly([o]).map(d => `${d.code} ${d.level} ${d.message}`);
+  return webhookOnly([o]).map(d => `${d.code} ${d.level} ${detailWithFix(d)}`);
 }
 
 describe('PeerAuthentication rules', () => {

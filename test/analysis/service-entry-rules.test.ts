@@ -1,10 +1,11 @@
 import { webhookOnly } from './webhook-only';
+import { detailWithFix } from '../../src/analysis/messages';
 
 function se(spec: any, metadata: any = {}): any {
   return { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se', namespace: 'shop', ...metadata }, spec };
 }
 function findings(obj: any): string[] {
-  return webhookOnly([obj]).map(d => `${d.code} ${d.level} ${d.message}`);
+  return webhookOnly([obj]).map(d => `${d.code} ${d.level} ${detailWithFix(d)}`);
 }
 const https = { number: 443, name: 'https', protocol: 'HTTPS' };
 
@@ -43,7 +44,7 @@ describe('ServiceEntry webhook rules', () => {
     ['NONE with endpoints', { hosts: ['a.example.com'], ports: [https], endpoints: [{ address: '1.2.3.4' }], resolution: 'NONE' }, 'IST0106 error ServiceEntry.spec.endpoints: resolution NONE cannot have endpoints (got 1; resolution STATIC or DNS)'],
     ['STATIC hostname endpoint', { hosts: ['a.example.com'], ports: [https], resolution: 'STATIC', endpoints: [{ address: 'b.example.com' }] }, 'IST0106 error ServiceEntry.spec.endpoints[0].address: with resolution STATIC an endpoint address must be an IP or a unix:// socket (got "b.example.com"; resolution DNS for hostnames)'],
     ['endpoint without address or network', { hosts: ['a.example.com'], ports: [https], resolution: 'STATIC', endpoints: [{ labels: { a: 'b' } }] }, 'IST0106 error ServiceEntry.spec.endpoints[0].address: an endpoint needs an address or a network'],
-    ['relative unix socket', { hosts: ['a.example.com'], ports: [https], resolution: 'STATIC', endpoints: [{ address: 'unix://a.sock' }] }, 'IST0106 error ServiceEntry.spec.endpoints[0].address: a unix socket path must be absolute (got "unix://a.sock")'],
+    ['relative unix socket', { hosts: ['a.example.com'], ports: [https], resolution: 'STATIC', endpoints: [{ address: 'unix://a.sock' }] }, 'IST0106 error ServiceEntry.spec.endpoints[0].address: a unix address must be an absolute path to a file or an @abstract name (got "unix://a.sock")'],
     ['unknown endpoint port name', { hosts: ['a.example.com'], ports: [https], resolution: 'STATIC', endpoints: [{ address: '1.2.3.4', ports: { http: 8080 } }] }, 'IST0106 error ServiceEntry.spec.endpoints[0].ports.http: endpoint port names must name a port of the ServiceEntry (got "http"; https)'],
     ['endpoint port out of range', { hosts: ['a.example.com'], ports: [https], resolution: 'STATIC', endpoints: [{ address: '1.2.3.4', ports: { https: 0 } }] }, 'IST0106 error ServiceEntry.spec.endpoints[0].ports.https: a port must be an integer from 1 to 65535 (got 0)'],
     ['bad endpoint label', { hosts: ['a.example.com'], ports: [https], resolution: 'STATIC', endpoints: [{ address: '1.2.3.4', labels: { 'a b': 'c' } }] }, 'IST0106 error ServiceEntry.spec.endpoints[0].labels.a b: a label name must be at most 63 characters, alphanumeric at both ends, with "-", "_" or "." inside (got "c"; Kubernetes label syntax without "*")'],
@@ -65,6 +66,13 @@ describe('ServiceEntry webhook rules', () => {
       'IST0106 error ServiceEntry.spec.endpoints: resolution DYNAMIC_DNS takes no endpoints (got 1)',
       'IST0106 error ServiceEntry.spec.location: resolution DYNAMIC_DNS with MESH_INTERNAL is not supported behind a waypoint (istio.io/use-waypoint) (got "MESH_INTERNAL"; MESH_EXTERNAL)',
     ]);
+  });
+
+  test('with resolution DNS a unix:// endpoint is refused, as istiod does (it takes sockets only with STATIC)', () => {
+    expect(findings(se({ hosts: ['foo.bar.com'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS', endpoints: [{ address: 'unix:///path/to/socket' }] }))).toEqual([
+      'IST0106 error ServiceEntry.spec.endpoints[0].address: with resolution DNS an endpoint address must be an IP or a hostname, not a unix:// socket (got "unix:///path/to/socket"; resolution STATIC for unix sockets)',
+    ]);
+    expect(findings(se({ hosts: ['foo.bar.com'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'STATIC', endpoints: [{ address: 'unix://@abstract' }] }))).toEqual([]);
   });
 
   test('a unix socket endpoint takes no ports and needs exactly one service port', () => {

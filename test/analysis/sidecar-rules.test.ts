@@ -1,10 +1,11 @@
 import { webhookOnly } from './webhook-only';
+import { detailWithFix } from '../../src/analysis/messages';
 
 function sidecar(spec: any): any {
   return { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'sc', namespace: 'shop' }, spec };
 }
 function findings(obj: any): string[] {
-  return webhookOnly([obj]).map(d => `${d.code} ${d.level} ${d.message}`);
+  return webhookOnly([obj]).map(d => `${d.code} ${d.level} ${detailWithFix(d)}`);
 }
 const eg = (over: any = {}) => ({ hosts: ['./*'], ...over });
 const ing = (over: any = {}) => ({ port: { number: 9080, name: 'http', protocol: 'HTTP' }, ...over });
@@ -50,7 +51,7 @@ describe('Sidecar webhook rules', () => {
     ['inbound pool duration', { inboundConnectionPool: { tcp: { connectTimeout: '1500us' } } }, 'IST0106 error Sidecar.spec.inboundConnectionPool.tcp.connectTimeout: a duration must be a whole number of milliseconds (got "1500us"; e.g. "250ms" or "5s")'],
     ['port-less egress not last', { egress: [eg(), eg({ port: { number: 80 } })] }, 'IST0106 error Sidecar.spec.egress[0]: only the last egress listener may omit its port (it catches all other ports) (give a port, or move this listener last)'],
     ['port 0 without unix bind', { egress: [eg({ port: { number: 0 } })] }, 'IST0106 error Sidecar.spec.egress[0].bind: port 0 means a unix domain socket listener, which needs a unix:// bind (unix:///absolute/path)'],
-    ['unix bind relative', { egress: [eg({ port: { number: 0 }, bind: 'unix://a.sock' })] }, 'IST0106 error Sidecar.spec.egress[0].bind: a unix:// bind needs an absolute file path (got "unix://a.sock")'],
+    ['unix bind relative', { egress: [eg({ port: { number: 0 }, bind: 'unix://a.sock' })] }, 'IST0106 error Sidecar.spec.egress[0].bind: a unix address must be an absolute path to a file or an @abstract name (got "unix://a.sock")'],
     ['unix bind captureMode', { egress: [eg({ port: { number: 0 }, bind: 'unix:///a.sock', captureMode: 'IPTABLES' })] }, 'IST0106 error Sidecar.spec.egress[0].captureMode: a unix socket listener takes captureMode DEFAULT or NONE (got "IPTABLES")'],
     ['duplicate unix bind', { egress: [eg({ port: { number: 0 }, bind: 'unix:///a.sock' }), eg({ port: { number: 0 }, bind: 'unix:///a.sock' })] }, 'IST0106 error Sidecar.spec.egress[1].bind: unix socket binds must be unique (also used by egress[0]) (got "unix:///a.sock")'],
     ['egress port range', { egress: [eg({ port: { number: 70000 } })] }, 'IST0106 error Sidecar.spec.egress[0].port.number: a port must be an integer from 1 to 65535 (got 70000)'],
@@ -86,5 +87,21 @@ describe('Sidecar webhook rules', () => {
     ['HTTP pool on TCP port', { ingress: [{ port: { number: 9000, protocol: 'TCP' }, connectionPool: { http: { maxRetries: 1 } } }] }, 'IST0133 warning Sidecar.spec.ingress[0].connectionPool.http: HTTP connection pool settings have no effect on a TCP port (got {"maxRetries":1})'],
   ])('%s is a warning', (_name, spec, message) => {
     expect(findings(sidecar(spec))).toEqual([message]);
+  });
+
+  // Istio's own validation tables accept these; the rules once refused them.
+  test.each([
+    ['an excluded namespace beside "*/*" (Istio 1.31)', { egress: [eg({ hosts: ['*/*', '~ns1/*'] })] }],
+    ['a host excluded from every namespace', { egress: [eg({ hosts: ['*/*', '~/foo.com'] })] }],
+    ['a unix:// bind with an abstract socket on port 0', { egress: [eg({ port: { number: 0, name: 'uds', protocol: 'http' }, hosts: ['ns1/bar.com'], bind: 'unix://@foo/bar/com' })] }],
+    ['a unix:// bind with a path on port 0', { egress: [eg({ port: { number: 0, name: 'uds', protocol: 'http' }, hosts: ['ns1/bar.com'], bind: 'unix:///@foo/bar/com' })] }],
+  ])('istiod accepts %s', (_name, spec) => {
+    expect(findings(sidecar(spec))).toEqual([]);
+  });
+
+  test('an exclusion still needs a DNS-label namespace', () => {
+    expect(findings(sidecar({ egress: [eg({ hosts: ['~Ns_1/*'] })] }))).toEqual([
+      'IST0106 error Sidecar.spec.egress[0].hosts[0]: the namespace part "~Ns_1" must be a DNS-1123 label: letters, digits and "-", starting and ending with a letter or digit (got "~Ns_1/*"; "namespace/dnsName" with namespace "*", ".", "~" or a name, and dnsName "*", "*.example.com" or a dotted name)',
+    ]);
   });
 });

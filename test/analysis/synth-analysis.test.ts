@@ -50,7 +50,7 @@ describe('analysis at synth', () => {
     const chart = new Chart(app, 'c');
     new Gateway(chart, 'gw', { servers: [warnTls()] });
     const out = capture(() => app.synthYaml());
-    expect(out).toContain('cdk8s-istio analysis warnings:\n  WARNING IST0133 [c/gw] Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite; Envoy ignores it (got "NOPE"; e.g. ECDHE-RSA-AES128-GCM-SHA256 (Istio\'s list of supported suites))\n');
+    expect(out).toContain('cdk8s-istio analysis warnings:\n  WARNING IST0133 [c/gw] Schema validation warning: Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite; Envoy ignores it (got "NOPE"; e.g. ECDHE-RSA-AES128-GCM-SHA256 (Istio\'s list of supported suites))\n');
     expect(IstioAnalysis.of(app).diagnostics.map(d => d.code)).toEqual(['IST0133']);
   });
 

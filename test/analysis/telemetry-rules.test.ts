@@ -1,10 +1,11 @@
 import { webhookOnly } from './webhook-only';
+import { detailWithFix } from '../../src/analysis/messages';
 
 function telemetry(spec: any): any {
   return { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 't', namespace: 'shop' }, spec };
 }
 function findings(obj: any): string[] {
-  return webhookOnly([obj]).map(d => `${d.code} ${d.level} ${d.message}`);
+  return webhookOnly([obj]).map(d => `${d.code} ${d.level} ${detailWithFix(d)}`);
 }
 
 describe('Telemetry webhook rules', () => {

@@ -2,11 +2,12 @@
 // diagnostics (level, code, message) the engine reports for a VirtualService in namespace `shop`.
 import { webhookOnly } from './webhook-only';
 import { Host, HttpMatch, IstioAnalysis, RouteDestination, VirtualService } from '../../src';
+import { detailWithFix } from '../../src/analysis/messages';
 import { chartIn, synthError } from '../util';
 
 function diagnose(spec: any): string[] {
   const obj = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs', namespace: 'shop' }, spec };
-  return webhookOnly([obj]).map(d => `${d.level} ${d.code} ${d.message}`);
+  return webhookOnly([obj]).map(d => `${d.level} ${d.code} ${detailWithFix(d)}`);
 }
 
 const route = (host = 'a') => [{ destination: { host } }];
@@ -20,6 +21,11 @@ const CASES: Array<[string, any]> = [
       { match: [{ uri: { prefix: '' }, port: 8080 }], route: route(), retries: { attempts: 3, retryOn: '5xx,503,retriable-status-codes' }, corsPolicy: { allowOrigins: [{ prefix: 'https://' }], allowMethods: ['GET', '*'], maxAge: '24h' } },
       { route: route() },
     ],
+  }],
+  ['valid: istiod\'s auto-generated SNI name as host and as SNI host (Istio\'s "allow sni based domains")', {
+    hosts: ['outbound_.15010_._.istiod.istio-system.svc.cluster.local'],
+    gateways: ['ns1/gateway'],
+    tls: [{ match: [{ sniHosts: ['outbound_.15010_._.istiod.istio-system.svc.cluster.local'] }], route: route('istio.istio-system.svc.cluster.local') }],
   }],
   ['valid: auto-passthrough TLS host, SNI covered by a wildcard host', {
     hosts: ['*.example.com', 'outbound_.15443_._.svc.local'],
@@ -121,6 +127,7 @@ const CASES: Array<[string, any]> = [
 
 const EXPECTED: Record<string, string[]> = {
   'valid: gateway-bound "*", JWT claims, empty URI prefix, weights as proportions, Envoy variables': [],
+  'valid: istiod\'s auto-generated SNI name as host and as SNI host (Istio\'s "allow sni based domains")': [],
   'valid: auto-passthrough TLS host, SNI covered by a wildcard host': [],
   'no rules': [
     'error IST0106 VirtualService.spec: a VirtualService needs at least one http, tcp or tls rule (got {"hosts":["a"]})',

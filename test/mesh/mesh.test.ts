@@ -4,6 +4,7 @@ import {
   AccessLogEncoding, DataPlaneMode, ExtensionProvider, IstioAnalysis, IstioNamespace, IstioOperator, IstioProfile, MeshOutboundTrafficPolicy, Percent,
 } from '../../src';
 import { chartIn, synth, synthError } from '../util';
+import { detailWithFix } from '../../src/analysis/messages';
 
 describe('IstioNamespace', () => {
   test.each([
@@ -141,7 +142,7 @@ describe('IstioOperator', () => {
       metadata: { name: 't', namespace: 'shop' },
       spec: { tracing: [{ providers: [{ name: 'jaeger' }] }], accessLogging: [{ providers: [{ name: 'envoy' }] }] },
     };
-    const found = IstioAnalysis.analyze([...Testing.synth(chart), telemetry]).map(d => `${d.code} ${d.level} ${d.message}`);
+    const found = IstioAnalysis.analyze([...Testing.synth(chart), telemetry]).map(d => `${d.code} ${d.level} ${detailWithFix(d)}`);
     expect(found).toEqual(['CDK8SISTIO0102 warning Telemetry.spec.tracing[0].providers[0].name: the IstioOperator iop defines no such extension provider, so Istio ignores this entry (got "jaeger"; envoy, prometheus, stackdriver, otel)'.replace('iop defines', `${Testing.synth(chart)[0].metadata.name} defines`)]);
   });
 });

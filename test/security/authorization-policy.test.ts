@@ -5,6 +5,7 @@ import {
   AuthorizationAction, AuthorizationPolicy, Condition, IstioAnalysis, Operation, PolicyTargetRef, Principal, Source, WorkloadSelector,
 } from '../../src';
 import { chartIn, synth, synthError } from '../util';
+import { detailWithFix } from '../../src/analysis/messages';
 
 const app = WorkloadSelector.labels({ app: 'workshop-app' });
 
@@ -217,7 +218,7 @@ describe('AuthorizationPolicy', () => {
     const { app: theApp, chart } = chartIn('shop');
     new AuthorizationPolicy(chart, 'p', { action: AuthorizationAction.DENY, rules: [{ to: [Operation.paths('/admin/*')] }] });
     synth(chart);
-    expect(IstioAnalysis.of(theApp).diagnostics.map(d => `${d.code} ${d.message}`)).toEqual([
+    expect(IstioAnalysis.of(theApp).diagnostics.map(d => `${d.code} ${detailWithFix(d)}`)).toEqual([
       'IST0133 AuthorizationPolicy.spec.rules[0]: this DENY rule names operations without ports, so for TCP traffic it matches, and denies, every connection in scope (add ports/notPorts to the operations)',
     ]);
   });

@@ -3,13 +3,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
-import { FORMATS, Finding, Format, LEVEL_NAMES, render, sortFindings } from './format';
+import { FORMATS, Format, LEVEL_NAMES, render, sortFindings } from './format';
 import { lineOf } from './lines';
 import { readMeshFile } from './mesh-config';
-import { BAD_USAGE, collectFiles, inputProblem, readManifestText, ReadEntry, UNPARSABLE, UNREADABLE } from './read';
+import { collectFiles, inputProblem, readManifestText, ReadEntry, UNPARSABLE } from './read';
 import { isSuppressed, parseSuppressions, Suppression } from './suppress';
-import { DiagnosticLevel } from '../diagnostic';
+import { Diagnostic, DiagnosticLevel } from '../diagnostic';
 import { runAnalysis } from '../engine';
+import { Messages, MessageType } from '../messages';
 import { AnalysisOptions } from '../options';
 import { CROSS_RULES, OBJECT_RULES } from '../rules';
 import { schemaRule } from '../schema';
@@ -171,7 +172,7 @@ function identity(source: string | undefined, apiVersion: unknown, kind: unknown
 }
 
 /** Put `line` on findings about objects read from files; parses again only the documents that have findings. */
-function addLines(findings: Finding[], entries: readonly ReadEntry[], textOf: (source: string) => string): Finding[] {
+function addLines(findings: Diagnostic[], entries: readonly ReadEntry[], textOf: (source: string) => string): Diagnostic[] {
   if (findings.every(d => !d.source || d.line)) return findings;
   const where = new Map<string, ReadEntry>();
   for (const e of entries) {
@@ -198,7 +199,8 @@ export const analyzeCommand: Subcommand = {
       args = parseAnalyzeArgs(argv);
     } catch (e) {
       const usage = e instanceof UsageError;
-      return fail(io, requestedFormat(argv), usage ? BAD_USAGE : UNREADABLE, (e as Error).message, usage ? EXIT.USAGE : EXIT.UNKNOWN, usage);
+      const msg = usage ? Messages.InvalidCommandLine : Messages.UnreadableInput;
+      return fail(io, requestedFormat(argv), msg, (e as Error).message, usage ? EXIT.USAGE : EXIT.UNKNOWN, usage);
     }
     if (args.action === 'help') {
       io.out(ANALYZE_USAGE + '\n');
@@ -216,11 +218,11 @@ export const analyzeCommand: Subcommand = {
     try {
       files = collectFiles(args.paths);
     } catch (e) {
-      return fail(io, args.format, UNREADABLE, `cannot read ${(e as NodeJS.ErrnoException).path ?? ''}: ${(e as Error).message}`, EXIT.UNKNOWN, false);
+      return fail(io, args.format, Messages.UnreadableInput, `${(e as NodeJS.ErrnoException).path ?? ''}: ${(e as Error).message}`, EXIT.UNKNOWN, false);
     }
     let stdinText: string | undefined;
     const textOf = (source: string) => (source === '-' ? (stdinText ??= io.stdin()) : fs.readFileSync(source, 'utf-8'));
-    const all: Finding[] = [];
+    const all: Diagnostic[] = [];
     const analyse = (sources: string[]) => {
       const entries: ReadEntry[] = [];
       for (const source of sources) {
@@ -228,7 +230,7 @@ export const analyzeCommand: Subcommand = {
         entries.push(...read.entries);
         all.push(...read.problems);
       }
-      const found = runAnalysis(entries, args.options, schemaRule, OBJECT_RULES, CROSS_RULES) as Finding[];
+      const found = runAnalysis(entries, args.options, schemaRule, OBJECT_RULES, CROSS_RULES);
       all.push(...addLines(found, entries, textOf));
     };
     if (args.eachFile) files.forEach(f => analyse([f]));
@@ -255,9 +257,9 @@ export const analyzeCommand: Subcommand = {
 };
 
 /** A failure of the command itself, as a finding in the requested format; usage errors also print the usage. */
-function fail(io: CommandIO, format: Format, code: string, message: string, exit: number, usage: boolean): number {
-  const finding = inputProblem(code, undefined, undefined, message, usage ? 'see cdk8s-istio analyze --help' : undefined);
+function fail(io: CommandIO, format: Format, msg: MessageType, message: string, exit: number, usage: boolean): number {
+  const finding = inputProblem(msg, undefined, undefined, message, usage ? 'see cdk8s-istio analyze --help' : undefined);
   if (format !== 'log') io.out(render([finding], format, version()) + '\n');
-  io.err(`cdk8s-istio analyze: ${message}\n${usage ? ANALYZE_USAGE + '\n' : ''}`);
+  io.err(`cdk8s-istio analyze: ${finding.message}\n${usage ? ANALYZE_USAGE + '\n' : ''}`);
   return exit;
 }

@@ -1,9 +1,10 @@
 // istioctl analyze's output formats (log, json, yaml) and two for CI: SARIF 2.1.0 for code scanning and GitHub
-// workflow-command annotations. Every format renders the same `Finding`s; errors of the command itself are
+// workflow-command annotations. Every format renders the same `Diagnostic`s; errors of the command itself are
 // findings too, so `-o json` prints valid JSON on every path.
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { Diagnostic, DiagnosticLevel } from '../diagnostic';
+import { MESSAGES_BY_CODE } from '../messages';
 
 /** The output formats of `-o`. @internal */
 export const FORMATS = ['log', 'json', 'yaml', 'sarif', 'github'] as const;
@@ -18,16 +19,6 @@ export const LEVEL_NAMES: Record<DiagnosticLevel, string> = {
 };
 const SEVERITY: Record<string, number> = { error: 0, warning: 1, info: 2 };
 
-/** The extra fields the rules give a Diagnostic (optional until every reporter fills them). @internal */
-export interface DiagnosticDetails {
-  readonly detail?: string;
-  readonly fix?: string;
-  readonly line?: number;
-  readonly documentationUrl?: string;
-}
-
-/** A diagnostic as the command line prints it. @internal */
-export type Finding = Diagnostic & DiagnosticDetails;
 
 /** Kinds without a namespace: istioctl names them `Kind name`, others `Kind name.namespace`. */
 const CLUSTER_SCOPED = new Set([
@@ -44,20 +35,20 @@ export function originOf(d: Diagnostic, defaultNamespace = 'default'): string {
 }
 
 /** `file:line`, as istioctl's `reference`. @internal */
-export function referenceOf(d: Finding): string | undefined {
+export function referenceOf(d: Diagnostic): string | undefined {
   if (!d.source) return undefined;
   return d.line ? `${d.source}:${d.line}` : d.source;
 }
 
 /** Istio's documentation page of a code; ours for CDK8SISTIO codes. @internal */
-export function documentationUrlOf(d: Finding): string {
+export function documentationUrlOf(d: Diagnostic): string {
   if (d.documentationUrl) return d.documentationUrl;
   if (d.code.startsWith('IST')) return `https://istio.io/latest/docs/reference/config/analysis/${d.code.toLowerCase()}/`;
   return 'https://github.com/cdk8s-istio/cdk8s-istio#analysis-on-the-command-line';
 }
 
 /** istioctl's order: level, code, resource, message. @internal */
-export function sortFindings(findings: readonly Finding[], defaultNamespace?: string): Finding[] {
+export function sortFindings(findings: readonly Diagnostic[], defaultNamespace?: string): Diagnostic[] {
   return [...findings].sort((a, b) => (SEVERITY[a.level] - SEVERITY[b.level])
     || a.code.localeCompare(b.code)
     || originOf(a, defaultNamespace).localeCompare(originOf(b, defaultNamespace))
@@ -67,16 +58,15 @@ export function sortFindings(findings: readonly Finding[], defaultNamespace?: st
 }
 
 /** The lines under a finding's headline: our field path and value, the construct, the fix. */
-function explanation(d: Finding): string[] {
+function explanation(d: Diagnostic): string[] {
   const lines: string[] = [];
-  const detail = d.detail ?? (d.field && !d.message.includes(`${d.kind}.${d.field}`) ? `${d.kind}.${d.field}` : undefined);
-  if (detail && detail !== d.message) lines.push(detail);
+  if (d.detail && !d.message.includes(d.detail)) lines.push(d.detail);
   if (d.constructPath) lines.push(`construct: ${d.constructPath}`);
   if (d.fix) lines.push(`fix: ${d.fix}`);
   return lines;
 }
 
-function logLine(d: Finding, ns?: string): string {
+function logLine(d: Diagnostic, ns?: string): string {
   const origin = originOf(d, ns);
   const ref = referenceOf(d);
   const where = [origin, ref].filter(Boolean).join(' ');
@@ -85,7 +75,7 @@ function logLine(d: Finding, ns?: string): string {
 }
 
 /** istioctl's JSON object of a finding (keys sorted, as Go marshals a map), plus ours. @internal */
-export function toJsonObject(d: Finding, ns?: string): Record<string, unknown> {
+export function toJsonObject(d: Diagnostic, ns?: string): Record<string, unknown> {
   const o: Record<string, unknown> = {
     code: d.code,
     constructPath: d.constructPath,
@@ -112,15 +102,17 @@ function sarifUri(source: string): string {
 const SARIF_LEVEL: Record<DiagnosticLevel, string> = { error: 'error', warning: 'warning', info: 'note' };
 
 /** A SARIF 2.1.0 log: one run, one rule per code, one result per finding. @internal */
-export function toSarif(findings: readonly Finding[], version: string, ns?: string): object {
+export function toSarif(findings: readonly Diagnostic[], version: string, ns?: string): object {
   const rules: object[] = [];
   const ruleIndex = new Map<string, number>();
   const results = findings.map(d => {
     if (!ruleIndex.has(d.code)) {
       ruleIndex.set(d.code, rules.length);
+      const msg = MESSAGES_BY_CODE.get(d.code);
       rules.push({
         id: d.code,
-        shortDescription: { text: d.message.split(':')[0] },
+        ...(msg ? { name: msg.name } : {}),
+        shortDescription: { text: msg?.template ?? d.code },
         helpUri: documentationUrlOf(d),
         defaultConfiguration: { level: SARIF_LEVEL[d.level] },
       });
@@ -158,7 +150,7 @@ const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').r
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 const GITHUB_LEVEL: Record<DiagnosticLevel, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
-function githubLine(d: Finding, ns?: string): string {
+function githubLine(d: Diagnostic, ns?: string): string {
   const props: string[] = [];
   if (d.source && d.source !== '-') props.push(`file=${escapeProperty(d.source)}`);
   if (d.source && d.line) props.push(`line=${d.line}`);
@@ -168,7 +160,7 @@ function githubLine(d: Finding, ns?: string): string {
 }
 
 /** Render findings in one format (findings sorted by the caller). @internal */
-export function render(findings: readonly Finding[], format: Format, version: string, ns?: string): string {
+export function render(findings: readonly Diagnostic[], format: Format, version: string, ns?: string): string {
   switch (format) {
     case 'json':
       return JSON.stringify(findings.map(d => toJsonObject(d, ns)), undefined, '\t');

@@ -26,7 +26,7 @@ export function readMeshFile(file: string, kind: 'meshConfig' | 'meshNetworks'):
   try {
     value = parseMapping(fs.readFileSync(file, 'utf-8'), file);
   } catch (e) {
-    throw new Error(`cannot read the ${kind === 'meshConfig' ? 'mesh config' : 'mesh networks'} file ${file}: ${(e as Error).message}`);
+    throw new Error(`the ${kind === 'meshConfig' ? 'mesh config' : 'mesh networks'} file ${file}: ${(e as Error).message}`);
   }
   if (value.kind === 'ConfigMap' && value.data && typeof value.data === 'object') {
     const meshConfig = typeof value.data.mesh === 'string' ? parseMapping(value.data.mesh, `${file} data.mesh`) : undefined;

@@ -4,18 +4,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { renderValue } from '../../core/errors';
-import { Diagnostic, DiagnosticLevel } from '../diagnostic';
+import { Diagnostic } from '../diagnostic';
 import { ManifestEntry } from '../engine';
+import { documentationUrl, formatMessage, Messages, MessageType } from '../messages';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jsyaml: { CORE_SCHEMA: object; load(text: string, opts: object): unknown } = require('js-yaml');
 
-/** Our code for a file or document that is not YAML at all. @internal */
-export const UNPARSABLE = 'CDK8SISTIO0001';
-/** Our code for input the command could not read (a missing file, an unreadable mesh config). @internal */
-export const UNREADABLE = 'CDK8SISTIO0002';
-/** Our code for a command line the command does not accept. @internal */
-export const BAD_USAGE = 'CDK8SISTIO0003';
+/** The code of a document that is not a manifest (exit 65 rather than 79, as istioctl's parse errors). @internal */
+export const UNPARSABLE = Messages.UnparsableManifest.code;
 
 /** Where an object came from: the document's text range in its source, for line lookups. @internal */
 export interface DocumentLocation {
@@ -38,8 +35,20 @@ export interface ReadResult {
 }
 
 /** A finding about input that is not an object: the file, the line and the problem. @internal */
-export function inputProblem(code: string, source: string | undefined, line: number | undefined, message: string, fix?: string): Diagnostic {
-  return { code, level: DiagnosticLevel.ERROR, message, apiVersion: '', kind: '', name: '', source, line, fix } as Diagnostic;
+export function inputProblem(msg: MessageType, source: string | undefined, line: number | undefined, detail: string, fix?: string): Diagnostic {
+  return {
+    code: msg.code,
+    level: msg.level,
+    message: formatMessage(msg, undefined, detail),
+    detail,
+    fix,
+    line,
+    source,
+    documentationUrl: documentationUrl(msg.code),
+    apiVersion: '',
+    kind: '',
+    name: '',
+  };
 }
 
 /** YAML files below the given paths, in a stable order (`-` is stdin). @internal */
@@ -119,8 +128,8 @@ export function readManifestText(text: string, source: string): ReadResult {
       value = jsyaml.load(text.slice(d.start, d.end), { schema: jsyaml.CORE_SCHEMA, filename: source });
     } catch (e) {
       const err = e as { reason?: string; message: string; mark?: { line: number } };
-      problems.push(inputProblem(UNPARSABLE, source, d.line + (err.mark?.line ?? 0),
-        `the file is not valid YAML: ${err.reason ?? err.message}`, 'fix the YAML syntax at this line'));
+      problems.push(inputProblem(Messages.UnparsableManifest, source, d.line + (err.mark?.line ?? 0),
+        `not valid YAML: ${err.reason ?? err.message}`, 'fix the YAML syntax at this line'));
       continue;
     }
     if (value === null || value === undefined) continue;
@@ -130,7 +139,7 @@ export function readManifestText(text: string, source: string): ReadResult {
     for (const item of items) {
       if (item === null || typeof item !== 'object' || Array.isArray(item)) {
         const what = item === null ? 'null' : Array.isArray(item) ? 'list' : typeof item;
-        problems.push(inputProblem(UNPARSABLE, source, contentLine(text, d),
+        problems.push(inputProblem(Messages.UnparsableManifest, source, contentLine(text, d),
           `the YAML document is a ${what} (got ${renderValue(item)}), not a Kubernetes object`,
           'each document must be a mapping with apiVersion, kind and metadata'));
         continue;

@@ -1,6 +1,7 @@
 // `--suppress` as istioctl accepts it (`CODE=Kind name.namespace`, `*` matching any run of characters, as
 // go-glob does) beside a plain list of codes (`IST0102,IST0118`), which suppresses a code everywhere.
-import { Finding, originOf } from './format';
+import { originOf } from './format';
+import { Diagnostic } from '../diagnostic';
 
 /** One suppression: a code, and the resources it applies to (`undefined`: everywhere). @internal */
 export interface Suppression {
@@ -39,7 +40,7 @@ export function globMatch(pattern: string, subject: string): boolean {
 }
 
 /** Whether a suppression that names resources removes this finding. @internal */
-export function isSuppressed(d: Finding, suppressions: readonly Suppression[], defaultNamespace?: string): boolean {
+export function isSuppressed(d: Diagnostic, suppressions: readonly Suppression[], defaultNamespace?: string): boolean {
   const origin = originOf(d, defaultNamespace);
   return suppressions.some(s => s.resource !== undefined && s.code === d.code && origin !== '' && globMatch(s.resource, origin));
 }

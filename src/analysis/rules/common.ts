@@ -11,6 +11,7 @@ import {
   checkWildcardDomain, isIP,
 } from '../../core/validate';
 import { Reporter } from '../engine';
+import { Messages } from '../messages';
 
 // RE2 is loaded on the first regex checked, not when cdk8s-istio is required.
 type Re2Lib = typeof import('@bufbuild/re2');
@@ -18,8 +19,6 @@ let re2Lib: Re2Lib | undefined;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const re2 = (): Re2Lib => (re2Lib ??= require('@bufbuild/re2'));
 
-const E = 'IST0106';
-const W = 'IST0133';
 
 const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -51,7 +50,7 @@ export function validateDuration(report: Reporter, field: string, value: unknown
   const err = checkDuration(value, opts);
   if (!err) return;
   const allowed = opts.allowZero ? '"0s" (disabled) or e.g. "250ms", "5s"' : opts.wholeSeconds ? 'whole seconds, e.g. "60s"' : 'e.g. "250ms" or "5s"';
-  report.error(E, field, `a duration ${err}`, value, allowed);
+  report(Messages.SchemaValidationError, { field, problem: `a duration ${err}`, got: value, fix: allowed });
 }
 
 // ------------------------------------------------------------------------------------------------- regexes
@@ -79,7 +78,7 @@ export function checkRegex(value: unknown): string | undefined {
 export function validateRegex(report: Reporter, field: string, value: unknown): void {
   if (value === undefined || value === null) return;
   const err = checkRegex(value);
-  if (err) report.error(E, field, err, value, 'an RE2 regular expression (no lookaround or backreferences), at most 1024 bytes');
+  if (err) report(Messages.SchemaValidationError, { field, problem: err, got: value, fix: 'an RE2 regular expression (no lookaround or backreferences), at most 1024 bytes' });
 }
 
 // ------------------------------------------------------------------------------------------------- headers
@@ -102,7 +101,7 @@ export function checkMatchHeaderName(name: string): string | undefined {
 export function validateMatchHeaderName(report: Reporter, field: string, name: unknown): void {
   if (typeof name !== 'string') return;
   const err = checkMatchHeaderName(name);
-  if (err) report.error(E, field, err, name);
+  if (err) report(Messages.SchemaValidationError, { field, problem: err, got: name });
 }
 
 /** A header value Envoy accepts: no control characters but TAB, `%` only as `%%` or an Envoy `%VARIABLE%`. @internal */
@@ -123,7 +122,7 @@ export function checkHeaderValue(value: unknown): string | undefined {
 export function validateHeaderValue(report: Reporter, field: string, value: unknown): void {
   if (typeof value !== 'string') return;
   const err = checkHeaderValue(value);
-  if (err) report.error(E, field, err, value, 'printable text; "%%" for a literal "%"');
+  if (err) report(Messages.SchemaValidationError, { field, problem: err, got: value, fix: 'printable text; "%%" for a literal "%"' });
 }
 
 /** Where a header operation applies, which decides the names it may touch. @internal */
@@ -139,14 +138,14 @@ export interface HeaderOperation {
  */
 export function validateHeaderOpName(report: Reporter, field: string, name: unknown, where: HeaderOperation): void {
   if (typeof name !== 'string') return;
-  if (name === '') { report.error(E, field, 'a header name must not be empty', name); return; }
+  if (name === '') { report(Messages.SchemaValidationError, { field, problem: 'a header name must not be empty', got: name }); return; }
   const lower = name.toLowerCase();
   if (where.direction === 'request' && where.op !== 'remove') {
-    if (name.startsWith(':') && lower !== ':authority') report.error(E, field, 'pseudo-headers cannot be set, except :authority', name, 'a regular header name, :authority or Host');
+    if (name.startsWith(':') && lower !== ':authority') report(Messages.SchemaValidationError, { field, problem: 'pseudo-headers cannot be set, except :authority', got: name, fix: 'a regular header name, :authority or Host' });
     return;
   }
   if (name.startsWith(':') || lower === 'host') {
-    report.error(E, field, `${where.direction === 'request' ? 'request remove' : 'response'} operations cannot touch Host or pseudo-headers`, name, 'a regular header name');
+    report(Messages.SchemaValidationError, { field, problem: `${where.direction === 'request' ? 'request remove' : 'response'} operations cannot touch Host or pseudo-headers`, got: name, fix: 'a regular header name' });
   }
 }
 
@@ -169,20 +168,20 @@ export function validateExportTo(report: Reporter, field: string, exportTo: unkn
     const f = `${field}[${i}]`;
     if (typeof e !== 'string') return;
     if (e === '~' && !opts.allowTilde) {
-      report.error(E, f, '"~" (export to no one) is allowed only on ServiceEntry', e, allowed);
+      report(Messages.SchemaValidationError, { field: f, problem: '"~" (export to no one) is allowed only on ServiceEntry', got: e, fix: allowed });
       return;
     }
     if (e !== '.' && e !== '*' && e !== '~') {
       const err = checkDns1123Label(e);
-      if (err) { report.error(E, f, `an exportTo namespace ${err}`, e, allowed); return; }
+      if (err) { report(Messages.SchemaValidationError, { field: f, problem: `an exportTo namespace ${err}`, got: e, fix: allowed }); return; }
     }
     const key = e === opts.ownNamespace ? '.' : e;
-    if (seen.has(key)) report.error(E, f, 'duplicate exportTo entry ("." and the own namespace count as the same)', e);
+    if (seen.has(key)) report(Messages.SchemaValidationError, { field: f, problem: 'duplicate exportTo entry ("." and the own namespace count as the same)', got: e });
     seen.add(key);
   });
   for (const only of ['*', '~']) {
     if (exportTo.includes(only) && exportTo.length > 1 && (only === '*' || opts.allowTilde)) {
-      report.error(E, field, `"${only}" must be the only exportTo entry`, exportTo, `["${only}"] alone, or a list of namespaces`);
+      report(Messages.SchemaValidationError, { field, problem: `"${only}" must be the only exportTo entry`, got: exportTo, fix: `["${only}"] alone, or a list of namespaces` });
     }
   }
 }
@@ -195,18 +194,18 @@ export function validateGatewayRef(report: Reporter, field: string, ref: unknown
   const slash = ref.indexOf('/');
   if (slash >= 0) {
     const err = checkDns1123Label(ref.slice(0, slash)) ?? checkDns1123Label(ref.slice(slash + 1));
-    if (err) report.error(E, field, `a gateway reference "namespace/name" needs two DNS-1123 labels: ${err}`, ref, allowed);
+    if (err) report(Messages.SchemaValidationError, { field, problem: `a gateway reference "namespace/name" needs two DNS-1123 labels: ${err}`, got: ref, fix: allowed });
     return;
   }
   if (ref.includes('.')) {
     const bad = ref.split('.').map(checkDns1123Label).find(Boolean);
-    if (bad) { report.error(E, field, `an invalid gateway reference: ${bad}`, ref, allowed); return; }
+    if (bad) { report(Messages.SchemaValidationError, { field, problem: `an invalid gateway reference: ${bad}`, got: ref, fix: allowed }); return; }
     const dot = ref.indexOf('.');
-    report.warning(W, field, 'the "name.namespace" gateway form is deprecated', ref, `write "${ref.slice(dot + 1)}/${ref.slice(0, dot)}"`);
+    report(Messages.SchemaWarning, { field, problem: 'the "name.namespace" gateway form is deprecated', got: ref, fix: `write "${ref.slice(dot + 1)}/${ref.slice(0, dot)}"` });
     return;
   }
   const err = checkDns1123Label(ref);
-  if (err) report.error(E, field, `an invalid gateway reference: ${err}`, ref, allowed);
+  if (err) report(Messages.SchemaValidationError, { field, problem: `an invalid gateway reference: ${err}`, got: ref, fix: allowed });
 }
 
 // ------------------------------------------------------------------------------------- labels, selectors
@@ -215,7 +214,7 @@ export function validateGatewayRef(report: Reporter, field: string, ref: unknown
 export function validateLabels(report: Reporter, field: string, labels: unknown): void {
   if (!isObj(labels)) return;
   const bad = checkLabels(labels as Record<string, string>);
-  if (bad) report.error(E, `${field}.${bad[0]}`, bad[1], labels[bad[0]], 'Kubernetes label syntax without "*"');
+  if (bad) report(Messages.SchemaValidationError, { field: `${field}.${bad[0]}`, problem: bad[1], got: labels[bad[0]], fix: 'Kubernetes label syntax without "*"' });
 }
 
 /**
@@ -228,12 +227,12 @@ export function validateWorkloadSelector(report: Reporter, field: string, labels
   if (labels !== undefined && labels !== null && !isObj(labels)) return;
   const entries = Object.entries(labels ?? {});
   if (entries.length === 0) {
-    report.warning(W, field, 'a selector without labels selects every workload in the namespace', labels ?? {}, 'set labels, or drop the selector to mean the namespace');
+    report(Messages.SchemaWarning, { field, problem: 'a selector without labels selects every workload in the namespace', got: labels ?? {}, fix: 'set labels, or drop the selector to mean the namespace' });
     return;
   }
   for (const [k, v] of entries) {
-    if (k === '' || k.includes('*')) report.error(E, `${field}.${k}`, 'a selector key must be non-empty and without "*"', k);
-    if (typeof v === 'string' && v.includes('*')) report.error(E, `${field}.${k}`, 'a selector value must not contain "*"', v, 'an exact label value');
+    if (k === '' || k.includes('*')) report(Messages.SchemaValidationError, { field: `${field}.${k}`, problem: 'a selector key must be non-empty and without "*"', got: k });
+    if (typeof v === 'string' && v.includes('*')) report(Messages.SchemaValidationError, { field: `${field}.${k}`, problem: 'a selector value must not contain "*"', got: v, fix: 'an exact label value' });
   }
 }
 
@@ -279,7 +278,7 @@ export function isTlsFamily(protocol: string | undefined): boolean {
 export function validateProtocol(report: Reporter, field: string, value: unknown, opts: { allowEmpty?: boolean } = {}): string | undefined {
   if ((value === undefined || value === '') && opts.allowEmpty) return undefined;
   const parsed = parseProtocol(value);
-  if (!parsed) report.error(E, field, value === undefined || value === '' ? 'a protocol is required' : 'unknown protocol', value ?? '', PROTOCOL_NAMES);
+  if (!parsed) report(Messages.SchemaValidationError, { field, problem: value === undefined || value === '' ? 'a protocol is required' : 'unknown protocol', got: value ?? '', fix: PROTOCOL_NAMES });
   return parsed;
 }
 
@@ -287,7 +286,7 @@ export function validateProtocol(report: Reporter, field: string, value: unknown
 export function validatePort(report: Reporter, field: string, value: unknown): void {
   if (value === undefined || value === null) return;
   const err = checkPort(value);
-  if (err) report.error(E, field, err, value, '1 to 65535');
+  if (err) report(Messages.SchemaValidationError, { field, problem: err, got: value, fix: '1 to 65535' });
 }
 
 /**
@@ -297,12 +296,12 @@ export function validatePort(report: Reporter, field: string, value: unknown): v
  */
 export function validatePortName(report: Reporter, field: string, value: unknown, opts: { required?: boolean; dns1123?: boolean }): void {
   if (value === undefined || value === '') {
-    if (opts.required) report.error(E, field, 'a port needs a name', value ?? '', 'e.g. "http" or "https-443"');
+    if (opts.required) report(Messages.SchemaValidationError, { field, problem: 'a port needs a name', got: value ?? '', fix: 'e.g. "http" or "https-443"' });
     return;
   }
   if (typeof value !== 'string') return;
   const err = opts.dns1123 ? checkDns1123Label(value) : undefined;
-  if (err) report.error(E, field, `a port name ${err}`, value);
+  if (err) report(Messages.SchemaValidationError, { field, problem: `a port name ${err}`, got: value });
 }
 
 // ------------------------------------------------------------------------------------- hosts, addresses
@@ -319,7 +318,7 @@ export function validateNamespacedHost(report: Reporter, field: string, value: u
   const ns = flavor === 'gateway' ? '[namespace/]' : 'namespace/';
   const nsParts = flavor === 'gateway' ? '"*", "." or a namespace' : '"*", ".", "~" or a namespace';
   const hostParts = flavor === 'gateway' ? '"*", "*.example.com", "shop.example.com" or an IPv4 address' : '"*", "*.example.com" or "shop.example.com"';
-  report.error(E, field, err, value, `"${ns}host" with namespace ${nsParts} and host ${hostParts}`);
+  report(Messages.SchemaValidationError, { field, problem: err, got: value, fix: `"${ns}host" with namespace ${nsParts} and host ${hostParts}` });
 }
 
 /**
@@ -335,7 +334,7 @@ export function validateHostname(report: Reporter, field: string, value: unknown
   if (!err && opts.fqdn && value !== '*' && !value.includes('.')) err = `short name "${value}" is not allowed here: the host must contain a dot`;
   if (err) {
     const forms = [opts.fqdn ? undefined : '"reviews"', '"reviews.shop.svc.cluster.local"', opts.wildcard ? '"*.example.com"' : undefined].filter(Boolean).join(', ');
-    report.error(E, field, err, value, `a hostname such as ${forms}`);
+    report(Messages.SchemaValidationError, { field, problem: err, got: value, fix: `a hostname such as ${forms}` });
   }
 }
 
@@ -344,10 +343,10 @@ export function validateBind(report: Reporter, field: string, bind: unknown): vo
   if (typeof bind !== 'string' || bind === '') return;
   if (bind.startsWith('unix://')) {
     const err = checkUnixAddress(bind.slice('unix://'.length));
-    if (err) report.error(E, field, err, bind, 'e.g. unix:///var/run/gw.sock or unix://@gw');
+    if (err) report(Messages.SchemaValidationError, { field, problem: err, got: bind, fix: 'e.g. unix:///var/run/gw.sock or unix://@gw' });
     return;
   }
-  if (!isIP(bind)) report.error(E, field, 'bind must be an IP address or a unix:// socket', bind, 'e.g. 10.0.0.1 or unix:///var/run/gw.sock');
+  if (!isIP(bind)) report(Messages.SchemaValidationError, { field, problem: 'bind must be an IP address or a unix:// socket', got: bind, fix: 'e.g. 10.0.0.1 or unix:///var/run/gw.sock' });
 }
 
 /** True when a bind is a unix domain socket (then the port number is 0). @internal */
@@ -359,5 +358,5 @@ export function isUnixBind(bind: unknown): boolean {
 export function validateIpOrCidr(report: Reporter, field: string, value: unknown): void {
   if (typeof value !== 'string') return;
   const err = checkIpOrCidr(value);
-  if (err) report.error(E, field, `an address ${err}`, value, 'e.g. 10.0.0.1, 10.0.0.0/16 or 2001:db8::/32');
+  if (err) report(Messages.SchemaValidationError, { field, problem: `an address ${err}`, got: value, fix: 'e.g. 10.0.0.1, 10.0.0.0/16 or 2001:db8::/32' });
 }

@@ -4,9 +4,8 @@ import { validateDuration, validateExportTo, validateLabels, validateWorkloadSel
 import { NO_VALUE } from '../../core/errors';
 import { checkDns1123Label, checkFqdn, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
 import { ObjectRule, Reporter, RunContext } from '../engine';
+import { Messages } from '../messages';
 
-const E = 'IST0106';
-const W = 'IST0133';
 
 const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
@@ -16,12 +15,12 @@ const TOPOLOGY_LABELS = new Set(['topology.kubernetes.io/region', 'topology.kube
 
 function nonNegative(report: Reporter, o: Record<string, any>, keys: string[], field: string): void {
   for (const k of keys) {
-    if (typeof o[k] === 'number' && o[k] < 0) report.error(E, `${field}.${k}`, `${k} must not be negative`, o[k]);
+    if (typeof o[k] === 'number' && o[k] < 0) report(Messages.SchemaValidationError, { field: `${field}.${k}`, problem: `${k} must not be negative`, got: o[k] });
   }
 }
 
 function percent(report: Reporter, value: unknown, field: string): void {
-  if (typeof value === 'number' && (value < 0 || value > 100)) report.error(E, field, 'a percentage must be between 0 and 100', value);
+  if (typeof value === 'number' && (value < 0 || value > 100)) report(Messages.SchemaValidationError, { field, problem: 'a percentage must be between 0 and 100', got: value });
 }
 
 function isPrime(n: number): boolean {
@@ -52,22 +51,22 @@ function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutl
     const f = `${field}.consistentHash`;
     if (has(ch, 'httpCookie')) {
       const c = ch.httpCookie;
-      if (!c.name) report.error(E, `${f}.httpCookie.name`, 'a hash cookie needs a name', c.name ?? NO_VALUE);
+      if (!c.name) report(Messages.SchemaValidationError, { field: `${f}.httpCookie.name`, problem: 'a hash cookie needs a name', got: c.name ?? NO_VALUE });
       const names = new Set<string>();
       arr(c.attributes).forEach((a, i) => {
-        if (!isObj(a) || !a.name) report.error(E, `${f}.httpCookie.attributes[${i}].name`, 'a cookie attribute needs a name', a);
-        else if (names.has(a.name)) report.error(E, `${f}.httpCookie.attributes[${i}].name`, 'duplicate cookie attribute', a.name);
+        if (!isObj(a) || !a.name) report(Messages.SchemaValidationError, { field: `${f}.httpCookie.attributes[${i}].name`, problem: 'a cookie attribute needs a name', got: a });
+        else if (names.has(a.name)) report(Messages.SchemaValidationError, { field: `${f}.httpCookie.attributes[${i}].name`, problem: 'duplicate cookie attribute', got: a.name });
         else names.add(a.name);
       });
     }
     if (ch.minimumRingSize !== undefined) {
-      report.warning(W, `${f}.minimumRingSize`, 'consistentHash.minimumRingSize is deprecated', ch.minimumRingSize, 'use ringHash.minimumRingSize');
-      if (has(ch, 'ringHash') || has(ch, 'maglev')) report.error(E, `${f}.minimumRingSize`, 'the deprecated minimumRingSize cannot be combined with ringHash or maglev', ch.minimumRingSize);
+      report(Messages.SchemaWarning, { field: `${f}.minimumRingSize`, problem: 'consistentHash.minimumRingSize is deprecated', got: ch.minimumRingSize, fix: 'use ringHash.minimumRingSize' });
+      if (has(ch, 'ringHash') || has(ch, 'maglev')) report(Messages.SchemaValidationError, { field: `${f}.minimumRingSize`, problem: 'the deprecated minimumRingSize cannot be combined with ringHash or maglev', got: ch.minimumRingSize });
     }
     if (has(ch, 'maglev')) {
       const t = ch.maglev.tableSize;
-      if (!t) report.error(E, `${f}.maglev.tableSize`, 'maglev needs a tableSize', t ?? NO_VALUE, 'a prime below 5000011, e.g. 65537');
-      else if (typeof t === 'number' && (!isPrime(t) || t >= 5000011)) report.error(E, `${f}.maglev.tableSize`, 'the maglev table size must be a prime below 5000011', t, 'e.g. 65537');
+      if (!t) report(Messages.SchemaValidationError, { field: `${f}.maglev.tableSize`, problem: 'maglev needs a tableSize', got: t ?? NO_VALUE, fix: 'a prime below 5000011, e.g. 65537' });
+      else if (typeof t === 'number' && (!isPrime(t) || t >= 5000011)) report(Messages.SchemaValidationError, { field: `${f}.maglev.tableSize`, problem: 'the maglev table size must be a prime below 5000011', got: t, fix: 'e.g. 65537' });
     }
   }
   const loc = lb.localityLbSetting;
@@ -75,67 +74,67 @@ function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutl
     const f = `${field}.localityLbSetting`;
     const distribute = arr(loc.distribute);
     const failover = arr(loc.failover);
-    if (distribute.length && failover.length) report.error(E, f, 'give either distribute or failover, not both', loc);
+    if (distribute.length && failover.length) report(Messages.SchemaValidationError, { field: f, problem: 'give either distribute or failover, not both', got: loc });
     if (failover.length && arr(loc.failoverPriority).some(l => TOPOLOGY_LABELS.has(l))) {
-      report.error(E, `${f}.failoverPriority`, 'failover cannot be combined with a failoverPriority on region, zone or subzone labels', loc.failoverPriority);
+      report(Messages.SchemaValidationError, { field: `${f}.failoverPriority`, problem: 'failover cannot be combined with a failoverPriority on region, zone or subzone labels', got: loc.failoverPriority });
     }
     const froms: string[] = [];
     distribute.forEach((d, i) => {
       if (!isObj(d)) return;
       const df = `${f}.distribute[${i}]`;
       const err = checkLocality(d.from);
-      if (err) {report.error(E, `${df}.from`, err, d.from);} else {
+      if (err) {report(Messages.SchemaValidationError, { field: `${df}.from`, problem: err, got: d.from });} else {
         const prev = froms.findIndex(p => localityCovers(p, d.from));
-        if (prev >= 0) report.error(E, `${df}.from`, `overlaps distribute[${prev}].from ${JSON.stringify(froms[prev])}`, d.from);
+        if (prev >= 0) report(Messages.SchemaValidationError, { field: `${df}.from`, problem: `overlaps distribute[${prev}].from ${JSON.stringify(froms[prev])}`, got: d.from });
         froms.push(d.from);
       }
       let sum = 0;
       for (const [to, w] of Object.entries(isObj(d.to) ? d.to : {})) {
         const le = checkLocality(to);
-        if (le) report.error(E, `${df}.to.${to}`, le, to);
-        if (typeof w !== 'number' || w < 1 || w > 100) report.error(E, `${df}.to.${to}`, 'a locality weight must be between 1 and 100', w);
+        if (le) report(Messages.SchemaValidationError, { field: `${df}.to.${to}`, problem: le, got: to });
+        if (typeof w !== 'number' || w < 1 || w > 100) report(Messages.SchemaValidationError, { field: `${df}.to.${to}`, problem: 'a locality weight must be between 1 and 100', got: w });
         else sum += w;
       }
-      if (sum !== 100) report.error(E, `${df}.to`, 'the weights of a distribute entry must add up to 100', sum, 'weights that sum to exactly 100');
+      if (sum !== 100) report(Messages.SchemaValidationError, { field: `${df}.to`, problem: 'the weights of a distribute entry must add up to 100', got: sum, fix: 'weights that sum to exactly 100' });
     });
     failover.forEach((fo, i) => {
       if (!isObj(fo)) return;
       const ff = `${f}.failover[${i}]`;
-      if (fo.from === fo.to) report.error(E, ff, 'failover from and to must differ', fo.from);
+      if (fo.from === fo.to) report(Messages.SchemaValidationError, { field: ff, problem: 'failover from and to must differ', got: fo.from });
       for (const k of ['from', 'to'] as const) {
         if (typeof fo[k] === 'string' && (fo[k].includes('/') || fo[k].includes('*') || fo[k] === '')) {
-          report.error(E, `${ff}.${k}`, 'failover regions must be a region only, without "/" or "*"', fo[k]);
+          report(Messages.SchemaValidationError, { field: `${ff}.${k}`, problem: 'failover regions must be a region only, without "/" or "*"', got: fo[k] });
         }
       }
     });
     if ((failover.length || arr(loc.failoverPriority).length) && !hasOutlier) {
-      report.warning(W, f, 'locality failover takes effect only with outlierDetection', loc, 'add outlierDetection to the traffic policy');
+      report(Messages.SchemaWarning, { field: f, problem: 'locality failover takes effect only with outlierDetection', got: loc, fix: 'add outlierDetection to the traffic policy' });
     }
   }
   const wu = lb.warmup;
   if (isObj(wu)) {
-    if (wu.duration === undefined) report.error(E, `${field}.warmup.duration`, 'warmup needs a duration', wu);
+    if (wu.duration === undefined) report(Messages.SchemaValidationError, { field: `${field}.warmup.duration`, problem: 'warmup needs a duration', got: wu });
     else validateDuration(report, `${field}.warmup.duration`, wu.duration);
     percent(report, wu.minimumPercent, `${field}.warmup.minimumPercent`);
-    if (typeof wu.aggression === 'number' && wu.aggression <= 0) report.error(E, `${field}.warmup.aggression`, 'aggression must be above 0', wu.aggression, '1 for linear');
+    if (typeof wu.aggression === 'number' && wu.aggression <= 0) report(Messages.SchemaValidationError, { field: `${field}.warmup.aggression`, problem: 'aggression must be above 0', got: wu.aggression, fix: '1 for linear' });
   }
 }
 
 /** Connection pool settings, shared with Sidecar ingress listeners. @internal */
 export function checkConnectionPool(report: Reporter, cp: unknown, field: string): void {
   if (!isObj(cp)) return;
-  if (!has(cp, 'tcp') && !has(cp, 'http')) report.error(E, field, 'a connection pool needs tcp and/or http settings', cp);
+  if (!has(cp, 'tcp') && !has(cp, 'http')) report(Messages.SchemaValidationError, { field, problem: 'a connection pool needs tcp and/or http settings', got: cp });
   const http = cp.http;
   if (isObj(http)) {
     const f = `${field}.http`;
     nonNegative(report, http, ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection', 'maxRetries', 'maxConcurrentStreams'], f);
     if (http.h2UpgradePolicy === 'UPGRADE' && http.useClientProtocol === true) {
-      report.error(E, f, 'h2UpgradePolicy UPGRADE cannot be combined with useClientProtocol', http, 'one of the two');
+      report(Messages.SchemaValidationError, { field: f, problem: 'h2UpgradePolicy UPGRADE cannot be combined with useClientProtocol', got: http, fix: 'one of the two' });
     }
     validateDuration(report, `${f}.idleTimeout`, http.idleTimeout);
     if (isObj(http.http2KeepAlive)) {
       const ka = http.http2KeepAlive;
-      if (ka.interval === undefined || ka.timeout === undefined) report.error(E, `${f}.http2KeepAlive`, 'http2KeepAlive needs both interval and timeout', ka);
+      if (ka.interval === undefined || ka.timeout === undefined) report(Messages.SchemaValidationError, { field: `${f}.http2KeepAlive`, problem: 'http2KeepAlive needs both interval and timeout', got: ka });
       validateDuration(report, `${f}.http2KeepAlive.interval`, ka.interval);
       validateDuration(report, `${f}.http2KeepAlive.timeout`, ka.timeout);
     }
@@ -161,9 +160,9 @@ function checkOutlier(report: Reporter, od: unknown, field: string): void {
   percent(report, od.maxEjectionPercent, `${field}.maxEjectionPercent`);
   percent(report, od.minHealthPercent, `${field}.minHealthPercent`);
   if (typeof od.consecutiveLocalOriginFailures === 'number' && od.consecutiveLocalOriginFailures > 0 && od.splitExternalLocalOriginErrors !== true) {
-    report.error(E, `${field}.consecutiveLocalOriginFailures`, 'consecutiveLocalOriginFailures needs splitExternalLocalOriginErrors: true', od.consecutiveLocalOriginFailures);
+    report(Messages.SchemaValidationError, { field: `${field}.consecutiveLocalOriginFailures`, problem: 'consecutiveLocalOriginFailures needs splitExternalLocalOriginErrors: true', got: od.consecutiveLocalOriginFailures });
   }
-  if (od.consecutiveErrors !== undefined) report.warning(W, `${field}.consecutiveErrors`, 'consecutiveErrors is deprecated', od.consecutiveErrors, 'use consecutive5xxErrors');
+  if (od.consecutiveErrors !== undefined) report(Messages.SchemaWarning, { field: `${field}.consecutiveErrors`, problem: 'consecutiveErrors is deprecated', got: od.consecutiveErrors, fix: 'use consecutive5xxErrors' });
 }
 
 function checkTls(report: Reporter, tls: unknown, field: string, ownNamespace: string): void {
@@ -172,20 +171,20 @@ function checkTls(report: Reporter, tls: unknown, field: string, ownNamespace: s
   if (typeof tls.credentialName === 'string' && tls.credentialName.startsWith('configmap://')) {
     const rest = tls.credentialName.slice('configmap://'.length);
     if (rest.includes('/') && rest.split('/')[0] !== ownNamespace) {
-      report.error(E, `${field}.credentialName`, 'a configmap:// credential must be in the DestinationRule\'s own namespace', tls.credentialName);
+      report(Messages.SchemaValidationError, { field: `${field}.credentialName`, problem: 'a configmap:// credential must be in the DestinationRule\'s own namespace', got: tls.credentialName });
     }
   }
   if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return;
   if (tls.insecureSkipVerify === true) {
     const forbidden = mode === 'SIMPLE' ? ['caCertificates', 'credentialName', 'subjectAltNames'] : ['caCertificates', 'subjectAltNames'];
     const set = forbidden.filter(k => tls[k] !== undefined);
-    if (set.length) report.error(E, `${field}.insecureSkipVerify`, `insecureSkipVerify cannot be combined with ${set.join(', ')}`, set, 'verification settings, or insecureSkipVerify alone');
+    if (set.length) report(Messages.SchemaValidationError, { field: `${field}.insecureSkipVerify`, problem: `insecureSkipVerify cannot be combined with ${set.join(', ')}`, got: set, fix: 'verification settings, or insecureSkipVerify alone' });
   }
   if (tls.credentialName !== undefined) {
     const set = ['clientCertificate', 'privateKey', 'caCertificates', 'caCrl'].filter(k => tls[k] !== undefined);
-    if (set.length) report.error(E, `${field}.credentialName`, `credentialName cannot be combined with ${set.join(', ')}`, set, 'the secret holds them');
+    if (set.length) report(Messages.SchemaValidationError, { field: `${field}.credentialName`, problem: `credentialName cannot be combined with ${set.join(', ')}`, got: set, fix: 'the secret holds them' });
   } else if (mode === 'MUTUAL' && (!tls.clientCertificate || !tls.privateKey)) {
-    report.error(E, field, 'MUTUAL TLS needs clientCertificate and privateKey, or a credentialName', tls);
+    report(Messages.SchemaValidationError, { field, problem: 'MUTUAL TLS needs clientCertificate and privateKey, or a credentialName', got: tls });
   }
 }
 
@@ -193,9 +192,9 @@ function checkPolicy(report: Reporter, tp: unknown, field: string, ownNamespace:
   if (!isObj(tp)) return;
   const parts = ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls', 'portLevelSettings', 'tunnel', 'proxyProtocol', 'retryBudget'];
   if (!parts.some(k => has(tp, k) && !(Array.isArray(tp[k]) && tp[k].length === 0))) {
-    report.error(E, field, 'a traffic policy must set something', tp, parts.join(', '));
+    report(Messages.SchemaValidationError, { field, problem: 'a traffic policy must set something', got: tp, fix: parts.join(', ') });
   }
-  if (has(tp, 'tunnel') && has(tp, 'proxyProtocol')) report.error(E, field, 'tunnel and proxyProtocol cannot be combined', ['tunnel', 'proxyProtocol']);
+  if (has(tp, 'tunnel') && has(tp, 'proxyProtocol')) report(Messages.SchemaValidationError, { field, problem: 'tunnel and proxyProtocol cannot be combined', got: ['tunnel', 'proxyProtocol'] });
   const hasOutlier = has(tp, 'outlierDetection');
   checkLoadBalancer(report, tp.loadBalancer, `${field}.loadBalancer`, hasOutlier);
   checkConnectionPool(report, tp.connectionPool, `${field}.connectionPool`);
@@ -204,9 +203,9 @@ function checkPolicy(report: Reporter, tp: unknown, field: string, ownNamespace:
   arr(tp.portLevelSettings).forEach((p, i) => {
     const f = `${field}.portLevelSettings[${i}]`;
     if (!isObj(p)) return;
-    if (!isObj(p.port) || p.port.number === undefined) report.error(E, `${f}.port`, 'a port-level setting needs a port', p.port ?? NO_VALUE);
+    if (!isObj(p.port) || p.port.number === undefined) report(Messages.SchemaValidationError, { field: `${f}.port`, problem: 'a port-level setting needs a port', got: p.port ?? NO_VALUE });
     if (!['outlierDetection', 'connectionPool', 'loadBalancer', 'tls'].some(k => has(p, k))) {
-      report.error(E, f, 'a port-level setting must set outlierDetection, connectionPool, loadBalancer or tls', p);
+      report(Messages.SchemaValidationError, { field: f, problem: 'a port-level setting must set outlierDetection, connectionPool, loadBalancer or tls', got: p });
     }
     checkLoadBalancer(report, p.loadBalancer, `${f}.loadBalancer`, has(p, 'outlierDetection') || hasOutlier);
     checkConnectionPool(report, p.connectionPool, `${f}.connectionPool`);
@@ -216,19 +215,19 @@ function checkPolicy(report: Reporter, tp: unknown, field: string, ownNamespace:
   const tun = tp.tunnel;
   if (isObj(tun)) {
     if (tun.protocol !== undefined && tun.protocol !== '' && tun.protocol !== 'CONNECT' && tun.protocol !== 'POST') {
-      report.error(E, `${field}.tunnel.protocol`, 'unknown tunnel protocol', tun.protocol, 'CONNECT or POST');
+      report(Messages.SchemaValidationError, { field: `${field}.tunnel.protocol`, problem: 'unknown tunnel protocol', got: tun.protocol, fix: 'CONNECT or POST' });
     }
     if (typeof tun.targetHost === 'string' && !isIP(tun.targetHost)) {
       const err = checkFqdn(tun.targetHost);
-      if (err) report.error(E, `${field}.tunnel.targetHost`, err, tun.targetHost, 'an FQDN or IP address');
+      if (err) report(Messages.SchemaValidationError, { field: `${field}.tunnel.targetHost`, problem: err, got: tun.targetHost, fix: 'an FQDN or IP address' });
     }
     if (tun.targetPort !== undefined) {
       const err = checkPort(tun.targetPort);
-      if (err) report.error(E, `${field}.tunnel.targetPort`, err, tun.targetPort);
+      if (err) report(Messages.SchemaValidationError, { field: `${field}.tunnel.targetPort`, problem: err, got: tun.targetPort });
     }
   }
   if (isObj(tp.proxyProtocol) && tp.proxyProtocol.version !== undefined && !['V1', 'V2'].includes(tp.proxyProtocol.version)) {
-    report.error(E, `${field}.proxyProtocol.version`, 'unknown PROXY protocol version', tp.proxyProtocol.version, 'V1 or V2');
+    report(Messages.SchemaValidationError, { field: `${field}.proxyProtocol.version`, problem: 'unknown PROXY protocol version', got: tp.proxyProtocol.version, fix: 'V1 or V2' });
   }
 }
 
@@ -241,7 +240,7 @@ export const destinationRuleRule: ObjectRule = {
     const ns = ctx.namespaceOf(obj);
     if (typeof spec.host === 'string') {
       const err = isIP(spec.host) ? 'the host must be a hostname, not an IP address' : checkWildcardDomain(spec.host);
-      if (err) report.error(E, 'spec.host', err, spec.host, 'a short name, an FQDN or a wildcard domain');
+      if (err) report(Messages.SchemaValidationError, { field: 'spec.host', problem: err, got: spec.host, fix: 'a short name, an FQDN or a wildcard domain' });
     }
     const names = new Set<string>();
     arr(spec.subsets).forEach((s, i) => {
@@ -249,8 +248,8 @@ export const destinationRuleRule: ObjectRule = {
       const f = `spec.subsets[${i}]`;
       if (typeof s.name === 'string') {
         const err = checkDns1123Label(s.name);
-        if (err) report.error(E, `${f}.name`, `a subset name ${err}`, s.name);
-        else if (names.has(s.name)) report.error(E, `${f}.name`, 'duplicate subset name', s.name, 'unique subset names');
+        if (err) report(Messages.SchemaValidationError, { field: `${f}.name`, problem: `a subset name ${err}`, got: s.name });
+        else if (names.has(s.name)) report(Messages.SchemaValidationError, { field: `${f}.name`, problem: 'duplicate subset name', got: s.name, fix: 'unique subset names' });
         names.add(s.name);
       }
       validateLabels(report, `${f}.labels`, s.labels);
@@ -259,7 +258,7 @@ export const destinationRuleRule: ObjectRule = {
     checkPolicy(report, spec.trafficPolicy, 'spec.trafficPolicy', ns);
     validateExportTo(report, 'spec.exportTo', spec.exportTo, { ownNamespace: ns });
     if (has(spec, 'workloadSelector') && Array.isArray(spec.exportTo) && spec.exportTo.some((e: unknown) => e !== '.' && e !== ns)) {
-      report.error(E, 'spec.exportTo', 'a DestinationRule with a workloadSelector may be exported only to its own namespace', spec.exportTo, '["."]');
+      report(Messages.SchemaValidationError, { field: 'spec.exportTo', problem: 'a DestinationRule with a workloadSelector may be exported only to its own namespace', got: spec.exportTo, fix: '["."]' });
     }
     if (isObj(spec.workloadSelector)) validateWorkloadSelector(report, 'spec.workloadSelector.matchLabels', spec.workloadSelector.matchLabels);
   },

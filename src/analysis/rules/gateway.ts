@@ -6,9 +6,8 @@ import {
 } from './common';
 import { checkPort } from '../../core/validate';
 import { ObjectRule, Reporter } from '../engine';
+import { Messages } from '../messages';
 
-const E = 'IST0106';
-const W = 'IST0133';
 
 const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
@@ -40,7 +39,7 @@ export const gatewayRule: ObjectRule = {
   check(obj, r) {
     const servers = arr(obj.spec?.servers);
     if (servers.length === 0) {
-      r.error(E, 'spec.servers', 'a Gateway needs at least one server', servers, 'e.g. a server on port 80 for HTTP');
+      r(Messages.SchemaValidationError, { field: 'spec.servers', problem: 'a Gateway needs at least one server', got: servers, fix: 'e.g. a server on port 80 for HTTP' });
       return;
     }
     const portNames = new Map<string, number>();
@@ -52,7 +51,7 @@ export const gatewayRule: ObjectRule = {
 
 function checkServer(r: Reporter, s: Record<string, any>, f: string, index: number, portNames: Map<string, number>): void {
   const hosts = arr(s.hosts);
-  if (hosts.length === 0) r.error(E, `${f}.hosts`, 'a server needs at least one host', hosts, 'e.g. ["shop.example.com"] or ["*"]');
+  if (hosts.length === 0) r(Messages.SchemaValidationError, { field: `${f}.hosts`, problem: 'a server needs at least one host', got: hosts, fix: 'e.g. ["shop.example.com"] or ["*"]' });
   hosts.forEach((h, j) => validateNamespacedHost(r, `${f}.hosts[${j}]`, h, 'gateway'));
 
   const port = isObj(s.port) ? s.port : {};
@@ -60,7 +59,7 @@ function checkServer(r: Reporter, s: Record<string, any>, f: string, index: numb
   if (typeof port.name === 'string' && port.name !== '') {
     const first = portNames.get(port.name);
     if (first !== undefined) {
-      r.error(E, `${f}.port.name`, `port names must be unique across all servers of a Gateway (servers[${first}] uses it too)`, port.name, 'a name no other server of this Gateway uses');
+      r(Messages.SchemaValidationError, { field: `${f}.port.name`, problem: `port names must be unique across all servers of a Gateway (servers[${first}] uses it too)`, got: port.name, fix: 'a name no other server of this Gateway uses' });
     } else {
       portNames.set(port.name, index);
     }
@@ -70,20 +69,20 @@ function checkServer(r: Reporter, s: Record<string, any>, f: string, index: numb
   // Port 0 is how a server says "no TCP port" when it listens on a unix socket.
   if (!(unix && port.number === 0) && port.number !== undefined) {
     const err = checkPort(port.number);
-    if (err) r.error(E, `${f}.port.number`, err, port.number, unix ? '0 with a unix:// bind' : '1 to 65535; 0 only with a unix:// bind');
+    if (err) r(Messages.SchemaValidationError, { field: `${f}.port.number`, problem: err, got: port.number, fix: unix ? '0 with a unix:// bind' : '1 to 65535; 0 only with a unix:// bind' });
   }
   if (typeof port.targetPort === 'number' && port.targetPort > 0) {
-    r.error(E, `${f}.port.targetPort`, 'targetPort is not supported on Gateway servers', port.targetPort, 'remove it; the gateway listens on port.number');
+    r(Messages.SchemaValidationError, { field: `${f}.port.targetPort`, problem: 'targetPort is not supported on Gateway servers', got: port.targetPort, fix: 'remove it; the gateway listens on port.number' });
   }
 
   validateBind(r, `${f}.bind`, s.bind);
   if (unix && typeof port.number === 'number' && port.number !== 0) {
-    r.error(E, `${f}.port.number`, 'a server bound to a unix:// socket must use port number 0', port.number, '0');
+    r(Messages.SchemaValidationError, { field: `${f}.port.number`, problem: 'a server bound to a unix:// socket must use port number 0', got: port.number, fix: '0' });
   }
 
   const tls = isObj(s.tls) ? s.tls : undefined;
   if (tls?.httpsRedirect === true && !isHttpFamily(protocol)) {
-    r.warning(W, `${f}.tls.httpsRedirect`, `httpsRedirect only works on plain HTTP servers, not on ${protocol ?? String(port.protocol)}`, true, 'set it on a server with protocol HTTP');
+    r(Messages.SchemaWarning, { field: `${f}.tls.httpsRedirect`, problem: `httpsRedirect only works on plain HTTP servers, not on ${protocol ?? String(port.protocol)}`, got: true, fix: 'set it on a server with protocol HTTP' });
   }
   if (protocol) checkTlsPresence(r, tls, protocol, f);
   if (tls) checkTls(r, tls, `${f}.tls`);
@@ -91,7 +90,7 @@ function checkServer(r: Reporter, s: Record<string, any>, f: string, index: numb
 
 function checkTlsPresence(r: Reporter, tls: Record<string, any> | undefined, protocol: string, f: string): void {
   if (isTlsFamily(protocol)) {
-    if (!tls) r.error(E, `${f}.tls`, `a ${protocol} server needs tls settings`, undefined, 'e.g. mode SIMPLE with a credentialName, or PASSTHROUGH for TLS');
+    if (!tls) r(Messages.SchemaValidationError, { field: `${f}.tls`, problem: `a ${protocol} server needs tls settings`, fix: 'e.g. mode SIMPLE with a credentialName, or PASSTHROUGH for TLS' });
     return;
   }
   if (!tls) return;
@@ -99,12 +98,11 @@ function checkTlsPresence(r: Reporter, tls: Record<string, any> | undefined, pro
     const mode = tls.mode ?? 'PASSTHROUGH';
     const certs = HTTP_REDIRECT_FORBIDDEN.filter(k => isSet(tls, k));
     if ((mode !== 'PASSTHROUGH' && mode !== 'AUTO_PASSTHROUGH') || certs.length > 0) {
-      r.error(E, `${f}.tls`, `a plain ${protocol} server takes tls only to redirect to HTTPS; terminate TLS on an HTTPS server instead`,
-        certs.length ? certs : `mode ${mode}`, 'tls: { httpsRedirect: true } and nothing else');
+      r(Messages.SchemaValidationError, { field: `${f}.tls`, problem: `a plain ${protocol} server takes tls only to redirect to HTTPS; terminate TLS on an HTTPS server instead`, got: certs.length ? certs : `mode ${mode}`, fix: 'tls: { httpsRedirect: true } and nothing else' });
     }
     return;
   }
-  r.error(E, `${f}.tls`, `a ${protocol} server takes no tls settings`, tls, 'use protocol TLS or HTTPS for TLS');
+  r(Messages.SchemaValidationError, { field: `${f}.tls`, problem: `a ${protocol} server takes no tls settings`, got: tls, fix: 'use protocol TLS or HTTPS for TLS' });
 }
 
 function checkTls(r: Reporter, tls: Record<string, any>, f: string): void {
@@ -113,12 +111,12 @@ function checkTls(r: Reporter, tls: Record<string, any>, f: string): void {
 
   if (mode === 'ISTIO_MUTUAL') {
     const forbidden = ISTIO_MUTUAL_FORBIDDEN.filter(k => isSet(tls, k));
-    if (forbidden.length) r.error(E, f, 'ISTIO_MUTUAL uses the mesh certificates and takes no certificate fields', forbidden, 'remove them, or use mode SIMPLE/MUTUAL');
+    if (forbidden.length) r(Messages.SchemaValidationError, { field: f, problem: 'ISTIO_MUTUAL uses the mesh certificates and takes no certificate fields', got: forbidden, fix: 'remove them, or use mode SIMPLE/MUTUAL' });
     return;
   }
   if (mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH') {
     const ignored = CERT_FIELDS.filter(k => isSet(tls, k));
-    if (ignored.length) r.warning(W, f, `${mode} does not terminate TLS, so certificate fields are ignored`, ignored, 'remove them, or use mode SIMPLE to terminate TLS');
+    if (ignored.length) r(Messages.SchemaWarning, { field: f, problem: `${mode} does not terminate TLS, so certificate fields are ignored`, got: ignored, fix: 'remove them, or use mode SIMPLE to terminate TLS' });
   }
 
   const sources = [
@@ -128,7 +126,7 @@ function checkTls(r: Reporter, tls: Record<string, any>, f: string): void {
     isSet(tls, 'tlsCertificates') ? 'tlsCertificates' : undefined,
   ].filter((x): x is string => !!x);
   if (sources.length > 1) {
-    r.error(E, f, 'certificate sources are mutually exclusive', sources, 'one of serverCertificate+privateKey, credentialName, credentialNames, tlsCertificates');
+    r(Messages.SchemaValidationError, { field: f, problem: 'certificate sources are mutually exclusive', got: sources, fix: 'one of serverCertificate+privateKey, credentialName, credentialNames, tlsCertificates' });
   }
 
   const terminating = mode === 'SIMPLE' || mode === 'MUTUAL' || mode === 'OPTIONAL_MUTUAL';
@@ -143,16 +141,15 @@ function checkTls(r: Reporter, tls: Record<string, any>, f: string): void {
       if (mutual && !isSet(c, 'caCertificates') && !isSet(tls, 'caCertificates')) missing.push('caCertificates');
       if (missing.length) {
         const needs = mutual ? 'serverCertificate, privateKey and caCertificates' : 'serverCertificate and privateKey';
-        r.error(E, cf, `without credentialName(s), ${mode} needs ${needs}`, missing.map(k => `${k} missing`),
-          'set credentialName to the Secret holding the certificate, or the missing file paths');
+        r(Messages.SchemaValidationError, { field: cf, problem: `without credentialName(s), ${mode} needs ${needs}`, got: missing.map(k => `${k} missing`), fix: 'set credentialName to the Secret holding the certificate, or the missing file paths' });
       }
     }
   }
   if (isSet(tls, 'caCrl')) {
     if (isSet(tls, 'credentialName')) {
-      r.error(E, `${f}.caCrl`, 'caCrl cannot be combined with credentialName; the CRL then comes from the Secret', tls.caCrl, 'put the CRL into the credentialName Secret (key ca.crl), or use file certificates');
+      r(Messages.SchemaValidationError, { field: `${f}.caCrl`, problem: 'caCrl cannot be combined with credentialName; the CRL then comes from the Secret', got: tls.caCrl, fix: 'put the CRL into the credentialName Secret (key ca.crl), or use file certificates' });
     } else if (mode === 'SIMPLE') {
-      r.error(E, `${f}.caCrl`, 'caCrl is not allowed in SIMPLE mode, which does not verify client certificates', tls.caCrl, 'use mode MUTUAL or OPTIONAL_MUTUAL, or remove caCrl');
+      r(Messages.SchemaValidationError, { field: `${f}.caCrl`, problem: 'caCrl is not allowed in SIMPLE mode, which does not verify client certificates', got: tls.caCrl, fix: 'use mode MUTUAL or OPTIONAL_MUTUAL, or remove caCrl' });
     }
   }
 }
@@ -160,7 +157,7 @@ function checkTls(r: Reporter, tls: Record<string, any>, f: string): void {
 function checkCiphers(r: Reporter, tls: Record<string, any>, f: string): void {
   const min = tls.minProtocolVersion;
   if ((min === 'TLSV1_0' || min === 'TLSV1_1') && !isSet(tls, 'cipherSuites')) {
-    r.warning(W, `${f}.minProtocolVersion`, `${min} without cipherSuites uses Envoy's default suites, which TLS 1.0/1.1 clients cannot negotiate`, min, 'list cipherSuites those clients support');
+    r(Messages.SchemaWarning, { field: `${f}.minProtocolVersion`, problem: `${min} without cipherSuites uses Envoy's default suites, which TLS 1.0/1.1 clients cannot negotiate`, got: min, fix: 'list cipherSuites those clients support' });
   }
   const known = new Set<string>();
   const unknown = new Set<string>();
@@ -168,10 +165,10 @@ function checkCiphers(r: Reporter, tls: Record<string, any>, f: string): void {
     if (typeof c !== 'string') return;
     const cf = `${f}.cipherSuites[${i}]`;
     if (!isKnownCipher(c)) {
-      if (!unknown.has(c)) r.warning(W, cf, 'unknown cipher suite; Envoy ignores it', c, 'e.g. ECDHE-RSA-AES128-GCM-SHA256 (Istio\'s list of supported suites)');
+      if (!unknown.has(c)) r(Messages.SchemaWarning, { field: cf, problem: 'unknown cipher suite; Envoy ignores it', got: c, fix: 'e.g. ECDHE-RSA-AES128-GCM-SHA256 (Istio\'s list of supported suites)' });
       unknown.add(c);
     } else if (known.has(c)) {
-      r.warning(W, cf, 'duplicate cipher suite; the repeat is ignored', c, 'list each suite once');
+      r(Messages.SchemaWarning, { field: cf, problem: 'duplicate cipher suite; the repeat is ignored', got: c, fix: 'list each suite once' });
     } else {
       known.add(c);
     }

@@ -8,8 +8,13 @@
 import { renderValue } from '../../core/errors';
 import { checkDns1123Label, checkLabelKey, checkLabelValue } from '../../core/validate';
 import { groupOf, ISTIO_GROUPS, ObjectRule, Reporter } from '../engine';
+import { Messages } from '../messages';
 
-const E = 'IST0106';
+/** The API server or istiod refuses the object: IST0106. */
+function refuse(r: Reporter, field: string, problem: string, got?: unknown, fix?: string) {
+  r(Messages.SchemaValidationError, { field, problem, got, fix });
+}
+
 const DRY_RUN = 'istio.io/dry-run';
 const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 const INTERNAL = ['internal.istio.io/webhook-always-reject', 'internal.istio.io/parents', 'internal.istio.io/parent-namespace'];
@@ -68,24 +73,24 @@ function checkName(obj: any, gk: string, istio: boolean, r: Reporter) {
   const name = m.name;
   if (name === undefined || name === '') {
     const hint = typeof m.generateName === 'string' ? 'generateName works with kubectl create only; kubectl apply and GitOps tools need a name' : 'give the object a name';
-    r.error(E, 'metadata.name', 'the API server requires a name', name === '' ? '' : undefined, hint);
+    refuse(r, 'metadata.name', 'the API server requires a name', name === '' ? '' : undefined, hint);
     return;
   }
   // The schema rule reports a non-string name of an Istio kind.
   if (typeof name !== 'string') {
-    if (!istio) r.error(E, 'metadata.name', 'must be a string', name);
+    if (!istio) refuse(r, 'metadata.name', 'must be a string', name);
     return;
   }
   const [check, example] = nameRule(gk);
   const err = check(name);
-  if (err) r.error(E, 'metadata.name', `a ${obj.kind} name ${err}`, name, example);
+  if (err) refuse(r, 'metadata.name', `a ${obj.kind} name ${err}`, name, example);
 }
 
 function checkMap(obj: any, key: 'labels' | 'annotations', istio: boolean, r: Reporter) {
   const map = obj.metadata[key];
   if (map === undefined || map === null) return;
   if (!isMap(map)) {
-    if (!istio) r.error(E, `metadata.${key}`, 'must be a map of strings', map);
+    if (!istio) refuse(r, `metadata.${key}`, 'must be a map of strings', map);
     return;
   }
   let size = 0;
@@ -93,21 +98,21 @@ function checkMap(obj: any, key: 'labels' | 'annotations', istio: boolean, r: Re
     const field = `metadata.${key}.${k}`;
     const keyErr = checkLabelKey(k);
     if (keyErr) {
-      r.error(E, field, `invalid ${key === 'labels' ? 'label' : 'annotation'} key: ${key === 'labels' ? keyErr : keyErr.replace(/label/g, 'annotation')}`, k);
+      refuse(r, field, `invalid ${key === 'labels' ? 'label' : 'annotation'} key: ${key === 'labels' ? keyErr : keyErr.replace(/label/g, 'annotation')}`, k);
       continue;
     }
     if (typeof v !== 'string') {
-      if (!istio) r.error(E, field, 'must be a string', v, 'quote it, e.g. "true"');
+      if (!istio) refuse(r, field, 'must be a string', v, 'quote it, e.g. "true"');
       continue;
     }
     size += k.length + Buffer.byteLength(v);
     if (key === 'labels') {
       const valueErr = checkLabelValue(v);
-      if (valueErr) r.error(E, field, `invalid label value: ${valueErr}`, v);
+      if (valueErr) refuse(r, field, `invalid label value: ${valueErr}`, v);
     }
   }
   if (key === 'annotations' && size > ANNOTATIONS_LIMIT) {
-    r.error(E, 'metadata.annotations', `annotations may hold at most 256 KiB together (got ${size} bytes)`, undefined, 'move large data into a ConfigMap');
+    refuse(r, 'metadata.annotations', `annotations may hold at most 256 KiB together (got ${size} bytes)`, undefined, 'move large data into a ConfigMap');
   }
 }
 
@@ -116,20 +121,20 @@ export const kubernetesObjectRule: ObjectRule = {
   kinds: ['*'],
   check(obj, r) {
     if (Array.isArray(obj)) {
-      r.error(E, '', `the YAML document is a list (got ${renderValue(obj)}), not a Kubernetes object`, undefined, 'write each object as its own document, or wrap them in kind: List with items');
+      refuse(r, '', `the YAML document is a list (got ${renderValue(obj)}), not a Kubernetes object`, undefined, 'write each object as its own document, or wrap them in kind: List with items');
       return;
     }
     if (typeof obj.kind !== 'string' || obj.kind === '') {
-      r.error(E, 'kind', 'every Kubernetes object needs a kind', obj.kind, 'e.g. kind: VirtualService');
+      refuse(r, 'kind', 'every Kubernetes object needs a kind', obj.kind, 'e.g. kind: VirtualService');
       return;
     }
     if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '') {
-      r.error(E, 'apiVersion', 'every Kubernetes object needs an apiVersion', obj.apiVersion, 'e.g. apiVersion: networking.istio.io/v1');
+      refuse(r, 'apiVersion', 'every Kubernetes object needs an apiVersion', obj.apiVersion, 'e.g. apiVersion: networking.istio.io/v1');
     }
     const istio = ISTIO_GROUPS.has(groupOf(obj.apiVersion));
     if (!isMap(obj.metadata)) {
       // The schema rule reports a metadata of the wrong type on Istio kinds.
-      if (obj.metadata === undefined || obj.metadata === null || !istio) r.error(E, 'metadata.name', 'the API server requires metadata with a name', obj.metadata, 'add metadata: {name: ...}');
+      if (obj.metadata === undefined || obj.metadata === null || !istio) refuse(r, 'metadata.name', 'the API server requires metadata with a name', obj.metadata, 'add metadata: {name: ...}');
       return;
     }
     const gk = `${groupOf(obj.apiVersion)}/${obj.kind}`;
@@ -137,7 +142,7 @@ export const kubernetesObjectRule: ObjectRule = {
     const ns = obj.metadata.namespace;
     if (typeof ns === 'string' && ns !== '') {
       const err = dns1123Label(ns);
-      if (err) r.error(E, 'metadata.namespace', `a namespace ${err}`, ns, 'e.g. "shop"');
+      if (err) refuse(r, 'metadata.namespace', `a namespace ${err}`, ns, 'e.g. "shop"');
     }
     checkMap(obj, 'labels', istio, r);
     checkMap(obj, 'annotations', istio, r);
@@ -157,29 +162,29 @@ export const metadataRule: ObjectRule = {
   kinds: ISTIO_KINDS,
   check(obj, r) {
     for (const key of Object.keys(obj)) {
-      if (!TOP_LEVEL.has(key)) r.error(E, key, 'unknown top-level field; istiod rejects anything but apiVersion, kind, metadata, spec and status', key, 'move it under spec, or remove it');
+      if (!TOP_LEVEL.has(key)) refuse(r, key, 'unknown top-level field; istiod rejects anything but apiVersion, kind, metadata, spec and status', key, 'move it under spec, or remove it');
     }
     const annotations: Record<string, unknown> = obj.metadata?.annotations ?? {};
     for (const key of INTERNAL) {
-      if (key in annotations) r.error(E, `metadata.annotations.${key}`, 'this annotation is internal to Istio and always rejected', annotations[key], 'remove it');
+      if (key in annotations) refuse(r, `metadata.annotations.${key}`, 'this annotation is internal to Istio and always rejected', annotations[key], 'remove it');
     }
     if (DRY_RUN in annotations) {
       const value = annotations[DRY_RUN];
       const field = `metadata.annotations.${DRY_RUN}`;
       const action = obj.spec?.action ?? 'ALLOW';
       if (obj.kind !== 'AuthorizationPolicy') {
-        r.error(E, field, `the dry-run annotation is supported only on AuthorizationPolicy, not on ${obj.kind}`, value, 'remove it');
+        refuse(r, field, `the dry-run annotation is supported only on AuthorizationPolicy, not on ${obj.kind}`, value, 'remove it');
       } else if (action !== 'ALLOW' && action !== 'DENY') {
-        r.error(E, field, `the dry-run annotation is supported only on AuthorizationPolicy with action ALLOW or DENY, not ${action}`, value, 'remove it, or use action ALLOW or DENY');
+        refuse(r, field, `the dry-run annotation is supported only on AuthorizationPolicy with action ALLOW or DENY, not ${action}`, value, 'remove it, or use action ALLOW or DENY');
       } else if (typeof value !== 'string' || !GO_BOOL.test(value)) {
-        r.error(E, field, 'the dry-run annotation must be a boolean', value, '"true" or "false"');
+        refuse(r, field, 'the dry-run annotation must be a boolean', value, '"true" or "false"');
       }
     }
     // A name the API server refuses is reported once, by kubernetesObjectRule; this is istiod's stricter rule.
     const name = obj.metadata?.name;
     if (obj.kind === 'Gateway' && typeof name === 'string' && !dns1123Subdomain(name)) {
       const err = checkDns1123Label(name);
-      if (err) r.error(E, 'metadata.name', `a Gateway name ${err} (no dots, unlike other Kubernetes names)`, name, 'e.g. "public-gateway"');
+      if (err) refuse(r, 'metadata.name', `a Gateway name ${err} (no dots, unlike other Kubernetes names)`, name, 'e.g. "public-gateway"');
     }
   },
 };

@@ -1,5 +1,6 @@
 // istioctl analyze's namespace injection check (IST0123): a Namespace must choose one way into the mesh.
 import { ObjectRule } from '../engine';
+import { Messages } from '../messages';
 
 /** IST0123 NamespaceMultipleInjectionLabels. @internal */
 export const namespaceRule: ObjectRule = {
@@ -12,8 +13,7 @@ export const namespaceRule: ObjectRule = {
       labels['istio.io/dataplane-mode'] === 'ambient' ? 'istio.io/dataplane-mode=ambient' : undefined,
     ].filter((x): x is string => x !== undefined);
     if (set.length > 1) {
-      r.warning('IST0123', 'metadata.labels', 'the namespace selects more than one data-plane mode; Istio honours only one of them', set,
-        'one of istio-injection=enabled, istio.io/rev=<revision>, istio.io/dataplane-mode=ambient');
+      r(Messages.NamespaceMultipleInjectionLabels, { field: 'metadata.labels', args: [set], problem: 'the namespace selects more than one data-plane mode; Istio honours only one of them', got: set, fix: 'one of istio-injection=enabled, istio.io/rev=<revision>, istio.io/dataplane-mode=ambient' });
     }
   },
 };

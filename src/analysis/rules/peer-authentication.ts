@@ -1,8 +1,8 @@
 // istiod's webhook rules for PeerAuthentication (VALIDATION-RULES.md section 5) over plain manifests.
 import { checkPolicySelector } from './policy-common';
 import { ObjectRule } from '../engine';
+import { Messages } from '../messages';
 
-const E = 'IST0106';
 
 /** PeerAuthentication rules. @internal */
 export const peerAuthenticationRule: ObjectRule = {
@@ -14,16 +14,15 @@ export const peerAuthenticationRule: ObjectRule = {
     if (ports === undefined || ports === null) return;
     const labels = Object.keys(spec.selector?.matchLabels ?? {});
     if (labels.length === 0) {
-      r.error(E, 'spec.portLevelMtls', 'portLevelMtls requires a selector with labels; mesh- and namespace-wide policies cannot set per-port modes', Object.keys(ports),
-        'add a selector, or move the ports to a workload policy');
+      r(Messages.SchemaValidationError, { field: 'spec.portLevelMtls', problem: 'portLevelMtls requires a selector with labels; mesh- and namespace-wide policies cannot set per-port modes', got: Object.keys(ports), fix: 'add a selector, or move the ports to a workload policy' });
     }
     if (typeof ports !== 'object' || Object.keys(ports).length === 0) {
-      r.error(E, 'spec.portLevelMtls', 'portLevelMtls needs at least one port', ports, 'omit it, or give e.g. {"8080": {mode: DISABLE}}');
+      r(Messages.SchemaValidationError, { field: 'spec.portLevelMtls', problem: 'portLevelMtls needs at least one port', got: ports, fix: 'omit it, or give e.g. {"8080": {mode: DISABLE}}' });
       return;
     }
     for (const key of Object.keys(ports)) {
       if (!/^[0-9]+$/.test(key) || Number(key) < 1 || Number(key) > 65535) {
-        r.error(E, `spec.portLevelMtls.${key}`, 'a portLevelMtls key must be a port number from 1 to 65535', key);
+        r(Messages.SchemaValidationError, { field: `spec.portLevelMtls.${key}`, problem: 'a portLevelMtls key must be a port number from 1 to 65535', got: key });
       }
     }
   },

@@ -2,12 +2,11 @@
 // what the webhook rejects, IST0133 for what it admits with a warning.
 import { isHttpFamily, isTlsFamily, parseProtocol, PROTOCOL_NAMES, validateExportTo, validateLabels, validateWorkloadSelector } from './common';
 import {
-  checkDns1123Label, checkFqdn, checkIpOrCidr, checkWildcardDomain, isIP, isPartialWildcard,
+  checkDns1123Label, checkFqdn, checkIpOrCidr, checkUnixAddress, checkWildcardDomain, isIP, isPartialWildcard,
 } from '../../core/validate';
 import { ObjectRule, Reporter } from '../engine';
+import { Messages } from '../messages';
 
-const E = 'IST0106';
-const W = 'IST0133';
 
 /** A networking `workloadSelector.labels` map (Sidecar, ServiceEntry): no empty or `*` keys, no `*` values. @internal */
 export function checkNetworkingSelector(r: Reporter, ws: any, field: string): void {
@@ -18,14 +17,6 @@ export function checkNetworkingSelector(r: Reporter, ws: any, field: string): vo
   const keys = Object.keys(labels);
   const good = Object.fromEntries(keys.filter(k => k !== '' && !k.includes('*') && !String(labels[k]).includes('*')).map(k => [k, labels[k]]));
   if (keys.length > 0) validateLabels(r, `${field}.labels`, good);
-}
-
-function checkUds(address: string): string | undefined {
-  const path = address.slice('unix://'.length);
-  if (path.startsWith('@')) return path.length > 1 ? undefined : 'an abstract unix socket needs a name after "@"';
-  if (!path.startsWith('/')) return 'a unix socket path must be absolute';
-  if (path.endsWith('/')) return 'a unix socket path must not end with "/"';
-  return undefined;
 }
 
 /** ServiceEntry rules. @internal */
@@ -40,15 +31,15 @@ export const serviceEntryRule: ObjectRule = {
     const endpoints: any[] = Array.isArray(spec.endpoints) ? spec.endpoints : [];
 
     // Hosts
-    if (hosts.length === 0) r.error(E, 'spec.hosts', 'a ServiceEntry needs at least one host', spec.hosts ?? [], 'e.g. ["api.example.com"]');
+    if (hosts.length === 0) r(Messages.SchemaValidationError, { field: 'spec.hosts', problem: 'a ServiceEntry needs at least one host', got: spec.hosts ?? [], fix: 'e.g. ["api.example.com"]' });
     hosts.forEach((h, i) => {
       const f = `spec.hosts[${i}]`;
       if (typeof h !== 'string') return;
-      if (h === '*') { r.error(E, f, 'a ServiceEntry host cannot be the wildcard "*"', h, 'a DNS name, optionally "*.example.com"'); return; }
+      if (h === '*') { r(Messages.SchemaValidationError, { field: f, problem: 'a ServiceEntry host cannot be the wildcard "*"', got: h, fix: 'a DNS name, optionally "*.example.com"' }); return; }
       const err = checkWildcardDomain(h);
-      if (err) { r.error(E, f, err, h); return; }
+      if (err) { r(Messages.SchemaValidationError, { field: f, problem: err, got: h }); return; }
       if (isPartialWildcard(h) && resolution !== 'DYNAMIC_DNS') {
-        r.warning(W, f, 'a partial wildcard host matches unexpectedly; use "*" or "*.domain"', h);
+        r(Messages.SchemaWarning, { field: f, problem: 'a partial wildcard host matches unexpectedly; use "*" or "*.domain"', got: h });
       }
     });
 
@@ -57,15 +48,15 @@ export const serviceEntryRule: ObjectRule = {
       const f = `spec.addresses[${i}]`;
       if (typeof a !== 'string') return;
       const err = checkIpOrCidr(a);
-      if (err) { r.error(E, f, err, a); return; }
+      if (err) { r(Messages.SchemaValidationError, { field: f, problem: err, got: a }); return; }
       if (a.includes('/') && resolution !== 'NONE' && resolution !== 'STATIC') {
-        r.error(E, f, `CIDR addresses are allowed only with resolution NONE or STATIC (resolution is ${resolution})`, a, 'a single IP, or resolution NONE/STATIC');
+        r(Messages.SchemaValidationError, { field: f, problem: `CIDR addresses are allowed only with resolution NONE or STATIC (resolution is ${resolution})`, got: a, fix: 'a single IP, or resolution NONE/STATIC' });
       }
     });
 
     // Selection
     if (spec.workloadSelector && endpoints.length > 0) {
-      r.error(E, 'spec', 'only one of workloadSelector or endpoints can be set', ['workloadSelector', 'endpoints']);
+      r(Messages.SchemaValidationError, { field: 'spec', problem: 'only one of workloadSelector or endpoints can be set', got: ['workloadSelector', 'endpoints'] });
     }
     checkNetworkingSelector(r, spec.workloadSelector, 'spec.workloadSelector');
 
@@ -77,21 +68,21 @@ export const serviceEntryRule: ObjectRule = {
       const f = `spec.ports[${i}]`;
       if (!p || typeof p !== 'object') return;
       const nameErr = typeof p.name === 'string' ? checkDns1123Label(p.name) : 'a port needs a name';
-      if (nameErr) r.error(E, `${f}.name`, `a port name ${nameErr}`, p.name ?? undefined);
-      else if (names.has(p.name)) r.error(E, `${f}.name`, `port names must be unique (also used by ports[${names.get(p.name)}])`, p.name);
+      if (nameErr) r(Messages.SchemaValidationError, { field: `${f}.name`, problem: `a port name ${nameErr}`, got: p.name ?? undefined });
+      else if (names.has(p.name)) r(Messages.SchemaValidationError, { field: `${f}.name`, problem: `port names must be unique (also used by ports[${names.get(p.name)}])`, got: p.name });
       else names.set(p.name, i);
       if (typeof p.number !== 'number' || !Number.isInteger(p.number) || p.number < 1 || p.number > 65535) {
-        r.error(E, `${f}.number`, 'a port must be an integer from 1 to 65535', p.number);
+        r(Messages.SchemaValidationError, { field: `${f}.number`, problem: 'a port must be an integer from 1 to 65535', got: p.number });
       } else if (numbers.has(p.number)) {
-        r.error(E, `${f}.number`, `port numbers must be unique (also used by ports[${numbers.get(p.number)}])`, p.number);
+        r(Messages.SchemaValidationError, { field: `${f}.number`, problem: `port numbers must be unique (also used by ports[${numbers.get(p.number)}])`, got: p.number });
       } else {
         numbers.set(p.number, i);
       }
       if (p.targetPort !== undefined && (typeof p.targetPort !== 'number' || !Number.isInteger(p.targetPort) || p.targetPort < 1 || p.targetPort > 65535)) {
-        r.error(E, `${f}.targetPort`, 'a targetPort must be an integer from 1 to 65535', p.targetPort);
+        r(Messages.SchemaValidationError, { field: `${f}.targetPort`, problem: 'a targetPort must be an integer from 1 to 65535', got: p.targetPort });
       }
       const protocol = p.protocol === undefined || p.protocol === '' ? undefined : parseProtocol(p.protocol);
-      if (p.protocol !== undefined && p.protocol !== '' && !protocol) r.error(E, `${f}.protocol`, 'unknown protocol', p.protocol, `${PROTOCOL_NAMES}, or none to sniff`);
+      if (p.protocol !== undefined && p.protocol !== '' && !protocol) r(Messages.SchemaValidationError, { field: `${f}.protocol`, problem: 'unknown protocol', got: p.protocol, fix: `${PROTOCOL_NAMES}, or none to sniff` });
       protocols.push(protocol);
     });
 
@@ -101,7 +92,7 @@ export const serviceEntryRule: ObjectRule = {
     if (addresses.length === 0 && !autoAllocate) {
       ports.forEach((p, i) => {
         if (p && (p.protocol === undefined || p.protocol === '' || p.protocol === 'TCP')) {
-          r.warning(W, `spec.ports[${i}].protocol`, 'a TCP (or unset) port without addresses makes every connection to this port match the entry; give addresses', p.protocol ?? undefined, 'addresses, or an HTTP/TLS protocol');
+          r(Messages.SchemaWarning, { field: `spec.ports[${i}].protocol`, problem: 'a TCP (or unset) port without addresses makes every connection to this port match the entry; give addresses', got: p.protocol ?? undefined, fix: 'addresses, or an HTTP/TLS protocol' });
         }
       });
     }
@@ -110,8 +101,7 @@ export const serviceEntryRule: ObjectRule = {
     if (resolution !== 'NONE' && hosts.length > 1) {
       protocols.forEach((proto, i) => {
         if (!isHttpFamily(proto) && !isTlsFamily(proto)) {
-          r.error(E, `spec.ports[${i}].protocol`, `with resolution ${resolution} and several hosts, every port must be HTTP-family or TLS-family`, ports[i]?.protocol ?? undefined,
-            'HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-WEB, HTTPS or TLS; or one ServiceEntry per host');
+          r(Messages.SchemaValidationError, { field: `spec.ports[${i}].protocol`, problem: `with resolution ${resolution} and several hosts, every port must be HTTP-family or TLS-family`, got: ports[i]?.protocol ?? undefined, fix: 'HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-WEB, HTTPS or TLS; or one ServiceEntry per host' });
         }
       });
     }
@@ -122,32 +112,35 @@ export const serviceEntryRule: ObjectRule = {
       if (!ep || typeof ep !== 'object') return;
       const address: unknown = ep.address;
       if (address === undefined || address === '') {
-        if (ep.network) r.warning(W, `${f}.address`, 'an endpoint without an address is reached only through its network gateway', undefined, 'set address unless that is intended');
-        else r.error(E, `${f}.address`, 'an endpoint needs an address or a network', undefined);
+        if (ep.network) r(Messages.SchemaWarning, { field: `${f}.address`, problem: 'an endpoint without an address is reached only through its network gateway', fix: 'set address unless that is intended' });
+        else r(Messages.SchemaValidationError, { field: `${f}.address`, problem: 'an endpoint needs an address or a network' });
       } else if (typeof address === 'string') {
-        if (address.startsWith('unix://')) {
-          const err = checkUds(address);
-          if (err) r.error(E, `${f}.address`, err, address);
-          if (ep.ports && Object.keys(ep.ports).length > 0) r.error(E, `${f}.ports`, 'a unix socket endpoint takes no ports', ep.ports);
-          if (ports.length !== 1) r.error(E, 'spec.ports', 'a ServiceEntry with a unix socket endpoint needs exactly one port', ports.length);
+        if (address.startsWith('unix://') && allowFqdn) {
+          // istiod takes unix:// sockets only with resolution STATIC; with DNS the address must resolve.
+          r(Messages.SchemaValidationError, { field: `${f}.address`, problem: `with resolution ${resolution} an endpoint address must be an IP or a hostname, not a unix:// socket`, got: address, fix: 'resolution STATIC for unix sockets' });
+        } else if (address.startsWith('unix://')) {
+          const err = checkUnixAddress(address.slice('unix://'.length));
+          if (err) r(Messages.SchemaValidationError, { field: `${f}.address`, problem: err, got: address });
+          if (ep.ports && Object.keys(ep.ports).length > 0) r(Messages.SchemaValidationError, { field: `${f}.ports`, problem: 'a unix socket endpoint takes no ports', got: ep.ports });
+          if (ports.length !== 1) r(Messages.SchemaValidationError, { field: 'spec.ports', problem: 'a ServiceEntry with a unix socket endpoint needs exactly one port', got: ports.length });
         } else if (!isIP(address)) {
-          if (!allowFqdn) {r.error(E, `${f}.address`, 'with resolution STATIC an endpoint address must be an IP or a unix:// socket', address, 'resolution DNS for hostnames');} else {
+          if (!allowFqdn) {r(Messages.SchemaValidationError, { field: `${f}.address`, problem: 'with resolution STATIC an endpoint address must be an IP or a unix:// socket', got: address, fix: 'resolution DNS for hostnames' });} else {
             const err = checkFqdn(address);
-            if (err) r.error(E, `${f}.address`, `an endpoint address must be an IP or a hostname: ${err}`, address);
+            if (err) r(Messages.SchemaValidationError, { field: `${f}.address`, problem: `an endpoint address must be an IP or a hostname: ${err}`, got: address });
           }
         }
       }
       for (const [name, num] of Object.entries(ep.ports ?? {})) {
-        if (!portNames.has(name)) r.error(E, `${f}.ports.${name}`, 'endpoint port names must name a port of the ServiceEntry', name, [...portNames].join(', ') || 'no ports declared');
-        if (typeof num !== 'number' || !Number.isInteger(num) || num < 1 || num > 65535) r.error(E, `${f}.ports.${name}`, 'a port must be an integer from 1 to 65535', num);
+        if (!portNames.has(name)) r(Messages.SchemaValidationError, { field: `${f}.ports.${name}`, problem: 'endpoint port names must name a port of the ServiceEntry', got: name, fix: [...portNames].join(', ') || 'no ports declared' });
+        if (typeof num !== 'number' || !Number.isInteger(num) || num < 1 || num > 65535) r(Messages.SchemaValidationError, { field: `${f}.ports.${name}`, problem: 'a port must be an integer from 1 to 65535', got: num });
       }
       validateLabels(r, `${f}.labels`, ep.labels);
     };
 
     switch (resolution) {
       case 'NONE':
-        if (endpoints.length > 0) r.error(E, 'spec.endpoints', 'resolution NONE cannot have endpoints', endpoints.length, 'resolution STATIC or DNS');
-        if (spec.workloadSelector) r.warning(W, 'spec.workloadSelector', 'a workloadSelector has no effect with resolution NONE', spec.workloadSelector, 'resolution STATIC');
+        if (endpoints.length > 0) r(Messages.SchemaValidationError, { field: 'spec.endpoints', problem: 'resolution NONE cannot have endpoints', got: endpoints.length, fix: 'resolution STATIC or DNS' });
+        if (spec.workloadSelector) r(Messages.SchemaWarning, { field: 'spec.workloadSelector', problem: 'a workloadSelector has no effect with resolution NONE', got: spec.workloadSelector, fix: 'resolution STATIC' });
         break;
       case 'STATIC':
         endpoints.forEach((ep, i) => checkEndpoint(ep, i, false));
@@ -156,32 +149,32 @@ export const serviceEntryRule: ObjectRule = {
       case 'DNS_ROUND_ROBIN':
         if (endpoints.length === 0) {
           hosts.forEach((h, i) => {
-            if (typeof h === 'string' && h.includes('*')) r.error(E, `spec.hosts[${i}]`, `resolution ${resolution} without endpoints resolves the hosts themselves, so they cannot be wildcards`, h, 'a plain DNS name, or endpoints');
+            if (typeof h === 'string' && h.includes('*')) r(Messages.SchemaValidationError, { field: `spec.hosts[${i}]`, problem: `resolution ${resolution} without endpoints resolves the hosts themselves, so they cannot be wildcards`, got: h, fix: 'a plain DNS name, or endpoints' });
           });
         }
         if (resolution === 'DNS_ROUND_ROBIN' && endpoints.length > 1) {
-          r.error(E, 'spec.endpoints', 'resolution DNS_ROUND_ROBIN allows at most one endpoint', endpoints.length, 'resolution DNS for several');
+          r(Messages.SchemaValidationError, { field: 'spec.endpoints', problem: 'resolution DNS_ROUND_ROBIN allows at most one endpoint', got: endpoints.length, fix: 'resolution DNS for several' });
         }
         endpoints.forEach((ep, i) => checkEndpoint(ep, i, true));
         if (addresses.length > 0 && hosts.length > 1 && protocols.some(p => !isHttpFamily(p) && !isTlsFamily(p))) {
-          r.warning(W, 'spec.addresses', 'addresses with a TCP port and several hosts: the hosts share the addresses, so TCP traffic cannot tell them apart', addresses);
+          r(Messages.SchemaWarning, { field: 'spec.addresses', problem: 'addresses with a TCP port and several hosts: the hosts share the addresses, so TCP traffic cannot tell them apart', got: addresses });
         }
         break;
       case 'DYNAMIC_DNS':
         hosts.forEach((h, i) => {
-          if (typeof h === 'string' && !h.startsWith('*')) r.error(E, `spec.hosts[${i}]`, 'resolution DYNAMIC_DNS needs wildcard hosts', h, 'e.g. "*.example.com"');
+          if (typeof h === 'string' && !h.startsWith('*')) r(Messages.SchemaValidationError, { field: `spec.hosts[${i}]`, problem: 'resolution DYNAMIC_DNS needs wildcard hosts', got: h, fix: 'e.g. "*.example.com"' });
         });
-        if (addresses.length > 0) r.error(E, 'spec.addresses', 'resolution DYNAMIC_DNS takes no addresses', addresses);
-        if (endpoints.length > 0) r.error(E, 'spec.endpoints', 'resolution DYNAMIC_DNS takes no endpoints', endpoints.length);
+        if (addresses.length > 0) r(Messages.SchemaValidationError, { field: 'spec.addresses', problem: 'resolution DYNAMIC_DNS takes no addresses', got: addresses });
+        if (endpoints.length > 0) r(Messages.SchemaValidationError, { field: 'spec.endpoints', problem: 'resolution DYNAMIC_DNS takes no endpoints', got: endpoints.length });
         protocols.forEach((proto, i) => {
           if (proto !== 'HTTP' && proto !== 'TLS' && proto !== 'GRPC' && proto !== 'HTTP2') {
-            r.error(E, `spec.ports[${i}].protocol`, 'resolution DYNAMIC_DNS supports only HTTP, TLS, GRPC and HTTP2 ports', ports[i]?.protocol ?? undefined);
+            r(Messages.SchemaValidationError, { field: `spec.ports[${i}].protocol`, problem: 'resolution DYNAMIC_DNS supports only HTTP, TLS, GRPC and HTTP2 ports', got: ports[i]?.protocol ?? undefined });
           }
         });
         {
           const waypoint = obj.metadata?.labels?.['istio.io/use-waypoint'];
           if (spec.location === 'MESH_INTERNAL' && waypoint !== undefined && waypoint !== 'none') {
-            r.error(E, 'spec.location', 'resolution DYNAMIC_DNS with MESH_INTERNAL is not supported behind a waypoint (istio.io/use-waypoint)', spec.location, 'MESH_EXTERNAL');
+            r(Messages.SchemaValidationError, { field: 'spec.location', problem: 'resolution DYNAMIC_DNS with MESH_INTERNAL is not supported behind a waypoint (istio.io/use-waypoint)', got: spec.location, fix: 'MESH_EXTERNAL' });
           }
         }
         break;

@@ -7,11 +7,8 @@ import {
 } from './common';
 import { checkDns1123Label, checkIpOrCidr, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
 import { ObjectRule, Reporter, RunContext } from '../engine';
+import { Messages } from '../messages';
 
-const E = 'IST0106';
-const W = 'IST0133';
-const UNREACHABLE = 'IST0130';
-const INEFFECTIVE = 'IST0131';
 
 const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
@@ -58,27 +55,27 @@ function checkStringMatch(report: Reporter, m: unknown, field: string, allowEmpt
   if (typeof m.regex === 'string') {
     if (isWithoutHeaders && m.regex === '*') return;
     const err = checkRegex(m.regex);
-    if (err) report.error(E, `${field}.regex`, err, m.regex, 'an RE2 regular expression');
+    if (err) report(Messages.SchemaValidationError, { field: `${field}.regex`, problem: err, got: m.regex, fix: 'an RE2 regular expression' });
   }
-  if (m.prefix === '' && !allowEmptyPrefix) report.error(E, `${field}.prefix`, 'an empty prefix matches everything and is rejected here', '', 'a non-empty prefix, or omit the condition');
+  if (m.prefix === '' && !allowEmptyPrefix) report(Messages.SchemaValidationError, { field: `${field}.prefix`, problem: 'an empty prefix matches everything and is rejected here', got: '', fix: 'a non-empty prefix, or omit the condition' });
 }
 
 function checkDestination(report: Reporter, d: unknown, field: string): void {
   if (!isObj(d)) return;
   const host = d.host;
   if (typeof host === 'string') {
-    if (host === '*') {report.error(E, `${field}.host`, 'a destination host must not be "*"', host, 'a Service or ServiceEntry host');} else {
+    if (host === '*') {report(Messages.SchemaValidationError, { field: `${field}.host`, problem: 'a destination host must not be "*"', got: host, fix: 'a Service or ServiceEntry host' });} else {
       const err = checkWildcardDomain(host);
-      if (err) report.error(E, `${field}.host`, isIP(host) ? 'a destination host must be a hostname, not an IP address' : err, host, 'a short name, an FQDN or a wildcard domain');
+      if (err) report(Messages.SchemaValidationError, { field: `${field}.host`, problem: isIP(host) ? 'a destination host must be a hostname, not an IP address' : err, got: host, fix: 'a short name, an FQDN or a wildcard domain' });
     }
   }
   if (typeof d.subset === 'string') {
     const err = checkDns1123Label(d.subset);
-    if (err) report.error(E, `${field}.subset`, `a subset name ${err}`, d.subset);
+    if (err) report(Messages.SchemaValidationError, { field: `${field}.subset`, problem: `a subset name ${err}`, got: d.subset });
   }
   if (isObj(d.port) && d.port.number !== undefined) {
     const err = checkPort(d.port.number);
-    if (err) report.error(E, `${field}.port.number`, err, d.port.number);
+    if (err) report(Messages.SchemaValidationError, { field: `${field}.port.number`, problem: err, got: d.port.number });
   }
 }
 
@@ -88,12 +85,12 @@ function checkWeights(report: Reporter, routes: any[], field: string): void {
     if (!isObj(r)) return;
     const w = r.weight;
     if (typeof w === 'number') {
-      if (w < 0) report.error(E, `${field}[${i}].weight`, 'a weight must not be negative', w, '0 or more');
+      if (w < 0) report(Messages.SchemaValidationError, { field: `${field}[${i}].weight`, problem: 'a weight must not be negative', got: w, fix: '0 or more' });
       else total += w;
     }
   });
   if (routes.length > 1 && total === 0) {
-    report.error(E, field, 'with several destinations the weights must not all be 0 (a missing weight counts as 0)', routes.map(r => r?.weight ?? null), 'weights that add up to more than 0, e.g. 90 and 10');
+    report(Messages.SchemaValidationError, { field, problem: 'with several destinations the weights must not all be 0 (a missing weight counts as 0)', got: routes.map(r => r?.weight ?? null), fix: 'weights that add up to more than 0, e.g. 90 and 10' });
   }
 }
 
@@ -107,7 +104,7 @@ function checkHeaderOps(report: Reporter, h: unknown, field: string): void {
         const f = `${field}.${dir}.${op}.${name}`;
         validateHeaderOpName(report, f, name, { direction: dir, op });
         const err = checkHeaderValue(value);
-        if (err) report.error(E, f, err, value);
+        if (err) report(Messages.SchemaValidationError, { field: f, problem: err, got: value });
       }
     }
     arr(ops.remove).forEach((name, i) => validateHeaderOpName(report, `${field}.${dir}.remove[${i}]`, name, { direction: dir, op: 'remove' }));
@@ -121,8 +118,8 @@ function checkHttpMatch(report: Reporter, m: unknown, field: string, appliesToMe
     for (const [name, sm] of Object.entries(isObj(m[k]) ? m[k] : {})) {
       const f = `${field}.${k}.${name}`;
       const err = checkMatchHeaderName(name);
-      if (err) {report.error(E, f, err, name);} else if (isJwtClaimKey(name) && appliesToMesh) {
-        report.error(E, f, 'JWT claim matches work only on gateways', name, 'bind the VirtualService to gateways only (no "mesh")');
+      if (err) {report(Messages.SchemaValidationError, { field: f, problem: err, got: name });} else if (isJwtClaimKey(name) && appliesToMesh) {
+        report(Messages.SchemaValidationError, { field: f, problem: 'JWT claim matches work only on gateways', got: name, fix: 'bind the VirtualService to gateways only (no "mesh")' });
       }
       checkStringMatch(report, sm, f, false, k === 'withoutHeaders');
     }
@@ -130,12 +127,12 @@ function checkHttpMatch(report: Reporter, m: unknown, field: string, appliesToMe
   for (const [name, sm] of Object.entries(isObj(m.queryParams) ? m.queryParams : {})) checkStringMatch(report, sm, `${field}.queryParams.${name}`, false);
   if (m.port !== undefined) {
     const err = checkPort(m.port);
-    if (err) report.error(E, `${field}.port`, err, m.port);
+    if (err) report(Messages.SchemaValidationError, { field: `${field}.port`, problem: err, got: m.port });
   }
   validateLabels(report, `${field}.sourceLabels`, m.sourceLabels);
   if (typeof m.sourceNamespace === 'string') {
     const err = checkDns1123Label(m.sourceNamespace);
-    if (err) report.error(E, `${field}.sourceNamespace`, `a namespace ${err}`, m.sourceNamespace);
+    if (err) report(Messages.SchemaValidationError, { field: `${field}.sourceNamespace`, problem: `a namespace ${err}`, got: m.sourceNamespace });
   }
   arr(m.gateways).forEach((g, i) => validateGatewayRef(report, `${field}.gateways[${i}]`, g));
 }
@@ -143,20 +140,20 @@ function checkHttpMatch(report: Reporter, m: unknown, field: string, appliesToMe
 function checkL4Match(report: Reporter, m: Record<string, any>, field: string): void {
   if (m.port !== undefined) {
     const err = checkPort(m.port);
-    if (err) report.error(E, `${field}.port`, err, m.port);
+    if (err) report(Messages.SchemaValidationError, { field: `${field}.port`, problem: err, got: m.port });
   }
   arr(m.destinationSubnets).forEach((s, i) => {
     const err = checkIpOrCidr(s);
-    if (err) report.error(E, `${field}.destinationSubnets[${i}]`, err, s);
+    if (err) report(Messages.SchemaValidationError, { field: `${field}.destinationSubnets[${i}]`, problem: err, got: s });
   });
   if (typeof m.sourceSubnet === 'string') {
     const err = checkIpOrCidr(m.sourceSubnet);
-    if (err) report.error(E, `${field}.sourceSubnet`, err, m.sourceSubnet);
+    if (err) report(Messages.SchemaValidationError, { field: `${field}.sourceSubnet`, problem: err, got: m.sourceSubnet });
   }
   validateLabels(report, `${field}.sourceLabels`, m.sourceLabels);
   if (typeof m.sourceNamespace === 'string') {
     const err = checkDns1123Label(m.sourceNamespace);
-    if (err) report.error(E, `${field}.sourceNamespace`, `a namespace ${err}`, m.sourceNamespace);
+    if (err) report(Messages.SchemaValidationError, { field: `${field}.sourceNamespace`, problem: `a namespace ${err}`, got: m.sourceNamespace });
   }
   arr(m.gateways).forEach((g, i) => validateGatewayRef(report, `${field}.gateways[${i}]`, g));
 }
@@ -165,22 +162,22 @@ function checkHttpRoute(report: Reporter, r: unknown, field: string, isDelegate:
   if (!isObj(r)) return;
   const route = arr(r.route);
   if (has(r, 'delegate')) {
-    if (isDelegate) report.error(E, `${field}.delegate`, 'a delegate VirtualService cannot delegate again', r.delegate);
+    if (isDelegate) report(Messages.SchemaValidationError, { field: `${field}.delegate`, problem: 'a delegate VirtualService cannot delegate again', got: r.delegate });
     if (route.length || has(r, 'redirect')) {
-      report.error(E, `${field}.delegate`, 'a rule that delegates must not also set route or redirect', r.delegate, 'delegate alone, or route/redirect without delegate');
+      report(Messages.SchemaValidationError, { field: `${field}.delegate`, problem: 'a rule that delegates must not also set route or redirect', got: r.delegate, fix: 'delegate alone, or route/redirect without delegate' });
     }
   } else if (!route.length && !has(r, 'redirect') && !has(r, 'directResponse')) {
-    report.error(E, field, 'an HTTP rule needs route, redirect, directResponse or delegate', r.name, 'e.g. route: [{ destination: { host: ... } }]');
+    report(Messages.SchemaValidationError, { field, problem: 'an HTTP rule needs route, redirect, directResponse or delegate', got: r.name, fix: 'e.g. route: [{ destination: { host: ... } }]' });
   }
   if (has(r, 'redirect')) {
     const others = ['route', 'fault', 'rewrite', 'directResponse'].filter(k => (k === 'route' ? route.length > 0 : has(r, k)));
-    if (others.length) report.error(E, `${field}.redirect`, `a redirect cannot be combined with ${others.join(', ')}`, others, 'redirect alone');
+    if (others.length) report(Messages.SchemaValidationError, { field: `${field}.redirect`, problem: `a redirect cannot be combined with ${others.join(', ')}`, got: others, fix: 'redirect alone' });
   }
   if (has(r, 'directResponse')) {
     const others = ['route', 'fault', 'rewrite'].filter(k => (k === 'route' ? route.length > 0 : has(r, k)));
-    if (others.length) report.error(E, `${field}.directResponse`, `a direct response cannot be combined with ${others.join(', ')}`, others, 'directResponse alone');
+    if (others.length) report(Messages.SchemaValidationError, { field: `${field}.directResponse`, problem: `a direct response cannot be combined with ${others.join(', ')}`, got: others, fix: 'directResponse alone' });
   }
-  if (has(r, 'mirror') && arr(r.mirrors).length) report.error(E, `${field}.mirrors`, 'give either mirror or mirrors, not both', r.mirrors);
+  if (has(r, 'mirror') && arr(r.mirrors).length) report(Messages.SchemaValidationError, { field: `${field}.mirrors`, problem: 'give either mirror or mirrors, not both', got: r.mirrors });
 
   arr(r.match).forEach((m, i) => checkHttpMatch(report, m, `${field}.match[${i}]`, appliesToMesh));
   route.forEach((d, i) => {
@@ -196,18 +193,18 @@ function checkHttpRoute(report: Reporter, r: unknown, field: string, isDelegate:
   checkFault(report, r.fault, `${field}.fault`);
   if (has(r, 'mirror')) checkDestination(report, r.mirror, `${field}.mirror`);
   if (isObj(r.mirrorPercentage) && typeof r.mirrorPercentage.value === 'number' && (r.mirrorPercentage.value < 0 || r.mirrorPercentage.value > 100)) {
-    report.error(E, `${field}.mirrorPercentage.value`, 'a mirror percentage must be between 0 and 100', r.mirrorPercentage.value);
+    report(Messages.SchemaValidationError, { field: `${field}.mirrorPercentage.value`, problem: 'a mirror percentage must be between 0 and 100', got: r.mirrorPercentage.value });
   }
   if (r.mirrorPercent !== undefined) {
-    if (typeof r.mirrorPercent === 'number' && r.mirrorPercent > 100) report.error(E, `${field}.mirrorPercent`, 'a mirror percentage must be at most 100', r.mirrorPercent);
-    report.warning(W, `${field}.mirrorPercent`, 'mirrorPercent is deprecated', r.mirrorPercent, 'use mirrorPercentage: { value: ... }');
+    if (typeof r.mirrorPercent === 'number' && r.mirrorPercent > 100) report(Messages.SchemaValidationError, { field: `${field}.mirrorPercent`, problem: 'a mirror percentage must be at most 100', got: r.mirrorPercent });
+    report(Messages.SchemaWarning, { field: `${field}.mirrorPercent`, problem: 'mirrorPercent is deprecated', got: r.mirrorPercent, fix: 'use mirrorPercentage: { value: ... }' });
   }
   arr(r.mirrors).forEach((m, i) => {
     const f = `${field}.mirrors[${i}]`;
-    if (!isObj(m) || !isObj(m.destination)) { report.error(E, `${f}.destination`, 'a mirror needs a destination', m); return; }
+    if (!isObj(m) || !isObj(m.destination)) { report(Messages.SchemaValidationError, { field: `${f}.destination`, problem: 'a mirror needs a destination', got: m }); return; }
     checkDestination(report, m.destination, `${f}.destination`);
     const p = m.percentage?.value;
-    if (typeof p === 'number' && (p < 0 || p > 100)) report.error(E, `${f}.percentage.value`, 'a mirror percentage must be between 0 and 100', p);
+    if (typeof p === 'number' && (p < 0 || p > 100)) report(Messages.SchemaValidationError, { field: `${f}.percentage.value`, problem: 'a mirror percentage must be between 0 and 100', got: p });
   });
   checkRedirect(report, r, field);
   checkRewrite(report, r.rewrite, `${field}.rewrite`);
@@ -222,15 +219,15 @@ function checkAuthority(report: Reporter, r: Record<string, any>, field: string)
     const ops = r.headers?.request?.[op];
     for (const k of Object.keys(isObj(ops) ? ops : {})) if (/^(:authority|host)$/i.test(k)) places.push(`headers.request.${op}.${k}`);
   }
-  if (places.length > 1) report.error(E, field, 'the authority is rewritten in more than one place', places, 'one of rewrite.authority or a request header set/add of :authority/Host');
+  if (places.length > 1) report(Messages.SchemaValidationError, { field, problem: 'the authority is rewritten in more than one place', got: places, fix: 'one of rewrite.authority or a request header set/add of :authority/Host' });
 }
 
 function checkRetries(report: Reporter, r: unknown, field: string): void {
   if (!isObj(r)) return;
-  if (typeof r.attempts === 'number' && r.attempts < 0) report.error(E, `${field}.attempts`, 'attempts must not be negative', r.attempts);
+  if (typeof r.attempts === 'number' && r.attempts < 0) report(Messages.SchemaValidationError, { field: `${field}.attempts`, problem: 'attempts must not be negative', got: r.attempts });
   if (r.attempts === 0) {
     const extra = ['perTryTimeout', 'retryOn', 'retryRemoteLocalities'].filter(k => r[k] !== undefined);
-    if (extra.length) report.error(E, field, `attempts 0 disables retries, so ${extra.join(', ')} cannot be set`, extra, 'attempts > 0, or remove them');
+    if (extra.length) report(Messages.SchemaValidationError, { field, problem: `attempts 0 disables retries, so ${extra.join(', ')} cannot be set`, got: extra, fix: 'attempts > 0, or remove them' });
   }
   validateDuration(report, `${field}.perTryTimeout`, r.perTryTimeout);
   validateDuration(report, `${field}.backoff`, r.backoff);
@@ -238,35 +235,35 @@ function checkRetries(report: Reporter, r: unknown, field: string): void {
     for (const item of r.retryOn.split(',')) {
       if (RETRY_ON.has(item)) continue;
       if (/^\d+$/.test(item) && HTTP_STATUS.has(Number(item))) continue;
-      report.error(E, `${field}.retryOn`, `unknown retry condition "${item}"`, r.retryOn, 'comma-separated, no spaces: 5xx, gateway-error, reset, connect-failure, retriable-4xx, refused-stream, ... or an HTTP status code');
+      report(Messages.SchemaValidationError, { field: `${field}.retryOn`, problem: `unknown retry condition "${item}"`, got: r.retryOn, fix: 'comma-separated, no spaces: 5xx, gateway-error, reset, connect-failure, retriable-4xx, refused-stream, ... or an HTTP status code' });
     }
   }
 }
 
 function checkFault(report: Reporter, f: unknown, field: string): void {
   if (!isObj(f)) return;
-  if (!has(f, 'abort') && !has(f, 'delay')) report.error(E, field, 'a fault needs abort and/or delay', f);
+  if (!has(f, 'abort') && !has(f, 'delay')) report(Messages.SchemaValidationError, { field, problem: 'a fault needs abort and/or delay', got: f });
   const a = f.abort;
   if (isObj(a)) {
     if (a.httpStatus !== undefined && (typeof a.httpStatus !== 'number' || a.httpStatus < 200 || a.httpStatus > 600)) {
-      report.error(E, `${field}.abort.httpStatus`, 'an abort status must be between 200 and 600', a.httpStatus);
+      report(Messages.SchemaValidationError, { field: `${field}.abort.httpStatus`, problem: 'an abort status must be between 200 and 600', got: a.httpStatus });
     }
     if (a.grpcStatus !== undefined && !GRPC_CODES.has(a.grpcStatus)) {
-      report.error(E, `${field}.abort.grpcStatus`, 'unknown gRPC status', a.grpcStatus, 'an upper-case gRPC code such as UNAVAILABLE');
+      report(Messages.SchemaValidationError, { field: `${field}.abort.grpcStatus`, problem: 'unknown gRPC status', got: a.grpcStatus, fix: 'an upper-case gRPC code such as UNAVAILABLE' });
     }
-    if (a.http2Error !== undefined) report.error(E, `${field}.abort.http2Error`, 'HTTP/2 abort errors are not supported', a.http2Error, 'httpStatus or grpcStatus');
+    if (a.http2Error !== undefined) report(Messages.SchemaValidationError, { field: `${field}.abort.http2Error`, problem: 'HTTP/2 abort errors are not supported', got: a.http2Error, fix: 'httpStatus or grpcStatus' });
     if (a.httpStatus === undefined && a.grpcStatus === undefined && a.http2Error === undefined) {
-      report.warning(W, `${field}.abort`, 'an abort without httpStatus or grpcStatus does nothing', a);
+      report(Messages.SchemaWarning, { field: `${field}.abort`, problem: 'an abort without httpStatus or grpcStatus does nothing', got: a });
     }
     const err = checkFaultPercent(a.percentage?.value);
-    if (err) report.error(E, `${field}.abort.percentage.value`, err, a.percentage.value);
+    if (err) report(Messages.SchemaValidationError, { field: `${field}.abort.percentage.value`, problem: err, got: a.percentage.value });
   }
   const d = f.delay;
   if (isObj(d)) {
     validateDuration(report, `${field}.delay.fixedDelay`, d.fixedDelay);
-    if (d.exponentialDelay !== undefined) report.error(E, `${field}.delay.exponentialDelay`, 'exponential delays are not supported', d.exponentialDelay, 'fixedDelay');
+    if (d.exponentialDelay !== undefined) report(Messages.SchemaValidationError, { field: `${field}.delay.exponentialDelay`, problem: 'exponential delays are not supported', got: d.exponentialDelay, fix: 'fixedDelay' });
     const err = checkFaultPercent(d.percentage?.value);
-    if (err) report.error(E, `${field}.delay.percentage.value`, err, d.percentage.value);
+    if (err) report(Messages.SchemaValidationError, { field: `${field}.delay.percentage.value`, problem: err, got: d.percentage.value });
   }
 }
 
@@ -274,47 +271,47 @@ function checkRedirect(report: Reporter, r: Record<string, any>, field: string):
   const rd = r.redirect;
   if (!isObj(rd)) return;
   const f = `${field}.redirect`;
-  if (rd.uri !== undefined && rd.prefixRewrite !== undefined) report.error(E, f, 'give either uri or prefixRewrite, not both', rd);
+  if (rd.uri !== undefined && rd.prefixRewrite !== undefined) report(Messages.SchemaValidationError, { field: f, problem: 'give either uri or prefixRewrite, not both', got: rd });
   if (rd.prefixRewrite !== undefined && arr(r.match).some(m => isObj(m?.uri) && m.uri.prefix === undefined)) {
-    report.error(E, `${f}.prefixRewrite`, 'prefixRewrite needs every URI match of the rule to be a prefix match', rd.prefixRewrite);
+    report(Messages.SchemaValidationError, { field: `${f}.prefixRewrite`, problem: 'prefixRewrite needs every URI match of the rule to be a prefix match', got: rd.prefixRewrite });
   }
   if (![rd.uri, rd.prefixRewrite, rd.authority, rd.scheme, rd.port, rd.derivePort].some(v => v !== undefined && v !== '')) {
-    report.error(E, f, 'a redirect must change something', rd, 'at least one of uri, authority, scheme, port or derivePort');
+    report(Messages.SchemaValidationError, { field: f, problem: 'a redirect must change something', got: rd, fix: 'at least one of uri, authority, scheme, port or derivePort' });
   }
   if (rd.redirectCode !== undefined && (typeof rd.redirectCode !== 'number' || rd.redirectCode < 300 || rd.redirectCode > 399)) {
-    report.error(E, `${f}.redirectCode`, 'a redirect code must be between 300 and 399', rd.redirectCode);
+    report(Messages.SchemaValidationError, { field: `${f}.redirectCode`, problem: 'a redirect code must be between 300 and 399', got: rd.redirectCode });
   }
-  if (rd.scheme !== undefined && rd.scheme !== 'http' && rd.scheme !== 'https') report.error(E, `${f}.scheme`, 'the redirect scheme must be "http" or "https"', rd.scheme);
+  if (rd.scheme !== undefined && rd.scheme !== 'http' && rd.scheme !== 'https') report(Messages.SchemaValidationError, { field: `${f}.scheme`, problem: 'the redirect scheme must be "http" or "https"', got: rd.scheme });
   if (rd.port !== undefined) {
     const err = checkPort(rd.port);
-    if (err) report.error(E, `${f}.port`, err, rd.port);
+    if (err) report(Messages.SchemaValidationError, { field: `${f}.port`, problem: err, got: rd.port });
   }
 }
 
 function checkRewrite(report: Reporter, rw: unknown, field: string): void {
   if (!isObj(rw)) return;
-  if (rw.uri !== undefined && rw.uriRegexRewrite !== undefined) report.error(E, field, 'give either uri or uriRegexRewrite, not both', rw);
-  if (!rw.uri && !rw.authority && rw.uriRegexRewrite === undefined) report.error(E, field, 'a rewrite must set uri, uriRegexRewrite or authority', rw);
+  if (rw.uri !== undefined && rw.uriRegexRewrite !== undefined) report(Messages.SchemaValidationError, { field, problem: 'give either uri or uriRegexRewrite, not both', got: rw });
+  if (!rw.uri && !rw.authority && rw.uriRegexRewrite === undefined) report(Messages.SchemaValidationError, { field, problem: 'a rewrite must set uri, uriRegexRewrite or authority', got: rw });
   const rr = rw.uriRegexRewrite;
   if (isObj(rr)) {
     if (!rr.match || rr.rewrite === undefined) {
-      report.error(E, `${field}.uriRegexRewrite`, 'uriRegexRewrite needs both match and rewrite', rr);
+      report(Messages.SchemaValidationError, { field: `${field}.uriRegexRewrite`, problem: 'uriRegexRewrite needs both match and rewrite', got: rr });
     }
     if (rr.match) {
       const err = checkRegex(rr.match);
-      if (err) report.error(E, `${field}.uriRegexRewrite.match`, err, rr.match, 'an RE2 regular expression');
+      if (err) report(Messages.SchemaValidationError, { field: `${field}.uriRegexRewrite.match`, problem: err, got: rr.match, fix: 'an RE2 regular expression' });
     }
   }
 }
 
 function checkDirectResponse(report: Reporter, dr: unknown, field: string): void {
   if (!isObj(dr)) return;
-  if (typeof dr.status === 'number' && (dr.status < 200 || dr.status > 600)) report.error(E, `${field}.status`, 'a direct response status must be between 200 and 600', dr.status);
+  if (typeof dr.status === 'number' && (dr.status < 200 || dr.status > 600)) report(Messages.SchemaValidationError, { field: `${field}.status`, problem: 'a direct response status must be between 200 and 600', got: dr.status });
   const body = dr.body;
   if (isObj(body)) {
     const size = typeof body.string === 'string' ? Buffer.byteLength(body.string) : typeof body.bytes === 'string' ? Math.floor(body.bytes.length * 3 / 4) : 0;
-    if (size > 1024 * 1024) report.error(E, `${field}.body`, 'a direct response body must be at most 1 MiB', `${size} bytes`);
-    else if (size > 100 * 1024) report.warning(W, `${field}.body`, 'a direct response body over 100 KiB bloats every proxy\'s configuration', `${size} bytes`);
+    if (size > 1024 * 1024) report(Messages.SchemaValidationError, { field: `${field}.body`, problem: 'a direct response body must be at most 1 MiB', got: `${size} bytes` });
+    else if (size > 100 * 1024) report(Messages.SchemaWarning, { field: `${field}.body`, problem: 'a direct response body over 100 KiB bloats every proxy\'s configuration', got: `${size} bytes` });
   }
 }
 
@@ -323,20 +320,20 @@ function checkCors(report: Reporter, c: unknown, field: string): void {
   arr(c.allowOrigins).forEach((o, i) => {
     const f = `${field}.allowOrigins[${i}]`;
     if (!isObj(o) || ![o.exact, o.prefix, o.regex].some(v => typeof v === 'string' && v !== '')) {
-      report.error(E, f, 'an allowed origin needs a non-empty exact, prefix or regex', o);
+      report(Messages.SchemaValidationError, { field: f, problem: 'an allowed origin needs a non-empty exact, prefix or regex', got: o });
       return;
     }
     if (typeof o.regex === 'string') {
       const err = checkRegex(o.regex);
-      if (err) report.error(E, `${f}.regex`, err, o.regex, 'an RE2 regular expression');
+      if (err) report(Messages.SchemaValidationError, { field: `${f}.regex`, problem: err, got: o.regex, fix: 'an RE2 regular expression' });
     }
   });
   arr(c.allowMethods).forEach((m, i) => {
-    if (!CORS_METHODS.has(m)) report.error(E, `${field}.allowMethods[${i}]`, 'unknown HTTP method (case-sensitive)', m, 'GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE or *');
+    if (!CORS_METHODS.has(m)) report(Messages.SchemaValidationError, { field: `${field}.allowMethods[${i}]`, problem: 'unknown HTTP method (case-sensitive)', got: m, fix: 'GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE or *' });
   });
   for (const k of ['allowHeaders', 'exposeHeaders'] as const) {
     arr(c[k]).forEach((h, i) => {
-      if (typeof h === 'string' && h !== '*' && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(h)) report.error(E, `${field}.${k}[${i}]`, 'a header name must be an RFC 7230 token or "*"', h);
+      if (typeof h === 'string' && h !== '*' && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(h)) report(Messages.SchemaValidationError, { field: `${field}.${k}[${i}]`, problem: 'a header name must be an RFC 7230 token or "*"', got: h });
     });
   }
   validateDuration(report, `${field}.maxAge`, c.maxAge, { wholeSeconds: true });
@@ -347,28 +344,28 @@ function checkL4Routes(report: Reporter, rules: any[], kind: 'tcp' | 'tls', host
     const field = `spec.${kind}[${i}]`;
     if (!isObj(r)) return;
     const match = arr(r.match);
-    if (kind === 'tls' && match.length === 0) report.error(E, `${field}.match`, 'a TLS rule needs at least one match', r.match, 'a match with sniHosts');
+    if (kind === 'tls' && match.length === 0) report(Messages.SchemaValidationError, { field: `${field}.match`, problem: 'a TLS rule needs at least one match', got: r.match, fix: 'a match with sniHosts' });
     match.forEach((m, j) => {
       const f = `${field}.match[${j}]`;
       if (!isObj(m)) return;
       if (kind === 'tls') {
         const sni = arr(m.sniHosts);
-        if (sni.length === 0) report.error(E, `${f}.sniHosts`, 'a TLS match needs at least one SNI host', m.sniHosts);
+        if (sni.length === 0) report(Messages.SchemaValidationError, { field: `${f}.sniHosts`, problem: 'a TLS match needs at least one SNI host', got: m.sniHosts });
         sni.forEach((s, k) => {
           if (typeof s !== 'string') return;
           const sf = `${f}.sniHosts[${k}]`;
-          if (isIP(s)) { report.warning(W, sf, 'an IP address as SNI never matches: clients do not send IPs as SNI', s); return; }
-          const err = checkWildcardDomain(s);
-          if (err) { report.error(E, sf, err, s); return; }
+          if (isIP(s)) { report(Messages.SchemaWarning, { field: sf, problem: 'an IP address as SNI never matches: clients do not send IPs as SNI', got: s }); return; }
+          const err = isAutoGeneratedSni(s) ? undefined : checkWildcardDomain(s);
+          if (err) { report(Messages.SchemaValidationError, { field: sf, problem: err, got: s }); return; }
           if (hosts.length > 0 && !hosts.some(h => covers(h, s))) {
-            report.error(E, sf, 'an SNI host must be one of the VirtualService hosts or covered by one', s, `one of ${JSON.stringify(hosts)}`);
+            report(Messages.SchemaValidationError, { field: sf, problem: 'an SNI host must be one of the VirtualService hosts or covered by one', got: s, fix: `one of ${JSON.stringify(hosts)}` });
           }
         });
       }
       checkL4Match(report, m, f);
     });
     const route = arr(r.route);
-    if (route.length === 0) report.error(E, `${field}.route`, `a ${kind.toUpperCase()} rule needs a route`, r.route, 'at least one destination');
+    if (route.length === 0) report(Messages.SchemaValidationError, { field: `${field}.route`, problem: `a ${kind.toUpperCase()} rule needs a route`, got: r.route, fix: 'at least one destination' });
     route.forEach((d, j) => { if (isObj(d)) checkDestination(report, d.destination, `${field}.route[${j}].destination`); });
     checkWeights(report, route, `${field}.route`);
   });
@@ -413,6 +410,22 @@ function ruleLabel(r: any, i: number, kind: string): string {
   return typeof r?.name === 'string' ? `"${r.name}"` : `spec.${kind}[${i}]`;
 }
 
+/**
+ * The SNI names istiod generates for AUTO_PASSTHROUGH (`outbound_.<port>_._.<host>`), which are no DNS names but
+ * are accepted as SNI hosts and as hosts of VirtualServices bound to gateways.
+ */
+function isAutoGeneratedSni(s: string): boolean {
+  const parts = s.split('_');
+  if (parts.length < 4 || parts[0] !== 'outbound') return false;
+  const trim = (x: string) => x.replace(/^\.+|\.+$/g, '');
+  return /[0-9]/.test(trim(parts[1])) && /[a-zA-Z]/.test(trim(parts[3]));
+}
+
+/** How Istio's messages name a rule or a match: its name, else `#<index>`. */
+function istioName(x: any, i: number): string {
+  return typeof x?.name === 'string' && x.name ? x.name : `#${i}`;
+}
+
 function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' | 'tls'): void {
   const seen = new Map<string, number>();
   const earlier: Array<{ rule: number; match: Record<string, any> }> = [];
@@ -424,8 +437,7 @@ function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' 
     // A TLS rule must have matches (reported above); without them it is not a catch-all.
     if (kind === 'tls' && match.length === 0) return;
     if (catchAll >= 0) {
-      report.warning(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: the earlier rule ${ruleLabel(rules[catchAll], catchAll, kind)} has no match and catches everything`,
-        r.match, 'only the last rule may omit match; move the catch-all rule to the end');
+      report(Messages.VirtualServiceUnreachableRule, { field, args: [istioName(r, i), 'only the last rule can have no matches'], problem: `rule ${ruleLabel(r, i, kind)} is unreachable: the earlier rule ${ruleLabel(rules[catchAll], catchAll, kind)} has no match and catches everything`, got: r.match, fix: 'only the last rule may omit match; move the catch-all rule to the end' });
       return;
     }
     if (match.length === 0) { catchAll = i; return; }
@@ -435,10 +447,10 @@ function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' 
       const dup = seen.get(key);
       const cover = kind === 'http' && isObj(m) ? earlier.find(e => prefixCovers(e.match, m)) : undefined;
       if (dup !== undefined) {
-        report.info(INEFFECTIVE, `${field}.match[${j}]`, `this match repeats one of the earlier rule ${ruleLabel(rules[dup], dup, kind)} and never applies here`, m);
+        report(Messages.VirtualServiceIneffectiveMatch, { field: `${field}.match[${j}]`, args: [istioName(r, i), istioName(m, j), istioName(rules[dup], dup)], problem: `this match repeats one of the earlier rule ${ruleLabel(rules[dup], dup, kind)} and never applies here`, got: m });
         dead++;
       } else if (cover) {
-        report.info(INEFFECTIVE, `${field}.match[${j}]`, `this match is covered by a URI prefix match of the earlier rule ${ruleLabel(rules[cover.rule], cover.rule, kind)} and never applies here`, m);
+        report(Messages.VirtualServiceIneffectiveMatch, { field: `${field}.match[${j}]`, args: [istioName(r, i), istioName(m, j), istioName(rules[cover.rule], cover.rule)], problem: `this match is covered by a URI prefix match of the earlier rule ${ruleLabel(rules[cover.rule], cover.rule, kind)} and never applies here`, got: m });
         dead++;
       } else {
         seen.set(key, i);
@@ -446,7 +458,7 @@ function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' 
     });
     match.forEach(m => { if (isObj(m)) earlier.push({ rule: i, match: m }); });
     if (dead === match.length) {
-      report.warning(UNREACHABLE, field, `rule ${ruleLabel(r, i, kind)} is unreachable: earlier rules catch every request it matches`, r.match, 'remove the rule or move it before the rules that shadow it');
+      report(Messages.VirtualServiceUnreachableRule, { field, args: [istioName(r, i), 'all matches used by prior rules'], problem: `rule ${ruleLabel(r, i, kind)} is unreachable: earlier rules catch every request it matches`, got: r.match, fix: 'remove the rule or move it before the rules that shadow it' });
     }
   });
 }
@@ -457,7 +469,7 @@ export const virtualServiceRule: ObjectRule = {
   check(obj: any, report: Reporter, ctx: RunContext): void {
     const spec = obj?.spec;
     if (!isObj(spec)) {
-      report.error(E, 'spec', 'a VirtualService needs a spec with at least one http, tcp or tls rule', spec);
+      report(Messages.SchemaValidationError, { field: 'spec', problem: 'a VirtualService needs a spec with at least one http, tcp or tls rule', got: spec });
       return;
     }
     const hosts = arr(spec.hosts).filter((h): h is string => typeof h === 'string');
@@ -468,27 +480,27 @@ export const virtualServiceRule: ObjectRule = {
     const isDelegate = hosts.length === 0;
     const appliesToMesh = gateways.length === 0 || gateways.includes('mesh');
 
-    if (!http.length && !tcp.length && !tls.length) report.error(E, 'spec', 'a VirtualService needs at least one http, tcp or tls rule', spec);
+    if (!http.length && !tcp.length && !tls.length) report(Messages.SchemaValidationError, { field: 'spec', problem: 'a VirtualService needs at least one http, tcp or tls rule', got: spec });
     if (isDelegate) {
-      if (gateways.length) report.error(E, 'spec.gateways', 'a delegate VirtualService (one without hosts) must not set gateways', gateways, 'set gateways on the root VirtualService');
-      if (tcp.length) report.error(E, 'spec.tcp', 'a delegate VirtualService (one without hosts) supports only http rules', 'tcp');
-      if (tls.length) report.error(E, 'spec.tls', 'a delegate VirtualService (one without hosts) supports only http rules', 'tls');
+      if (gateways.length) report(Messages.SchemaValidationError, { field: 'spec.gateways', problem: 'a delegate VirtualService (one without hosts) must not set gateways', got: gateways, fix: 'set gateways on the root VirtualService' });
+      if (tcp.length) report(Messages.SchemaValidationError, { field: 'spec.tcp', problem: 'a delegate VirtualService (one without hosts) supports only http rules', got: 'tcp' });
+      if (tls.length) report(Messages.SchemaValidationError, { field: 'spec.tls', problem: 'a delegate VirtualService (one without hosts) supports only http rules', got: 'tls' });
     }
     hosts.forEach((h, i) => {
       const f = `spec.hosts[${i}]`;
       if (h === '*' && appliesToMesh) {
-        report.error(E, f, 'the host "*" is not allowed when the VirtualService applies to the mesh', h, 'bind it to gateways only, or name the hosts');
+        report(Messages.SchemaValidationError, { field: f, problem: 'the host "*" is not allowed when the VirtualService applies to the mesh', got: h, fix: 'bind it to gateways only, or name the hosts' });
         return;
       }
       if (isIP(h)) return;
-      if (!appliesToMesh && tls.length && /^outbound_\.\d+_\._\./.test(h)) return;
+      if (!appliesToMesh && tls.length && isAutoGeneratedSni(h)) return;
       const err = checkWildcardDomain(h);
-      if (err) report.error(E, f, err, h, 'a short name, an FQDN, a wildcard domain or an IP address');
+      if (err) report(Messages.SchemaValidationError, { field: f, problem: err, got: h, fix: 'a short name, an FQDN, a wildcard domain or an IP address' });
     });
     for (let i = 0; i < hosts.length; i++) {
       for (let j = i + 1; j < hosts.length; j++) {
         if (hostsOverlap(hosts[i], hosts[j])) {
-          report.error(E, `spec.hosts[${j}]`, `host overlaps spec.hosts[${i}] ${JSON.stringify(hosts[i])}`, hosts[j], 'hosts that do not overlap (one VirtualService per host, or one wildcard)');
+          report(Messages.SchemaValidationError, { field: `spec.hosts[${j}]`, problem: `host overlaps spec.hosts[${i}] ${JSON.stringify(hosts[i])}`, got: hosts[j], fix: 'hosts that do not overlap (one VirtualService per host, or one wildcard)' });
         }
       }
     }

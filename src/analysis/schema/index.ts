@@ -5,8 +5,8 @@ import { Path, SchemaNode, Sink, compileSchema } from './compile';
 import { joinPath } from '../../core/errors';
 import { ISTIO_SCHEMAS } from '../../imports/istio-schemas';
 import { ObjectRule, Reporter, groupOf } from '../engine';
+import { Messages } from '../messages';
 
-const CODE = 'IST0106';
 const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 
 /** Compiled on the first object of each kind: most programs touch a few kinds and never pay for the rest. */
@@ -32,22 +32,22 @@ const isMap = (v: unknown) => v !== null && typeof v === 'object' && !Array.isAr
 function checkMetadata(metadata: unknown, report: Reporter) {
   if (metadata === undefined) return;
   if (!isMap(metadata)) {
-    report.error(CODE, 'metadata', 'must be of type object', metadata);
+    report(Messages.SchemaValidationError, { field: 'metadata', problem: 'must be of type object', got: metadata });
     return;
   }
   const m = metadata as Record<string, unknown>;
   for (const key of ['name', 'namespace', 'generateName']) {
-    if (m[key] !== undefined && typeof m[key] !== 'string') report.error(CODE, joinPath('metadata', key), 'must be of type string', m[key]);
+    if (m[key] !== undefined && typeof m[key] !== 'string') report(Messages.SchemaValidationError, { field: joinPath('metadata', key), problem: 'must be of type string', got: m[key] });
   }
   for (const key of ['labels', 'annotations']) {
     const map = m[key];
     if (map === undefined || map === null) continue;
     if (!isMap(map)) {
-      report.error(CODE, joinPath('metadata', key), 'must be of type object', map);
+      report(Messages.SchemaValidationError, { field: joinPath('metadata', key), problem: 'must be of type object', got: map });
       continue;
     }
     for (const [k, v] of Object.entries(map as Record<string, unknown>)) {
-      if (typeof v !== 'string') report.error(CODE, joinPath('metadata', key, `[${k}]`), 'must be of type string', v);
+      if (typeof v !== 'string') report(Messages.SchemaValidationError, { field: joinPath('metadata', key, `[${k}]`), problem: 'must be of type string', got: v });
     }
   }
 }
@@ -65,24 +65,22 @@ export const schemaRule: ObjectRule = {
     const entry = ISTIO_SCHEMAS[groupKind];
     if (!entry) {
       const kinds = Object.keys(ISTIO_SCHEMAS).filter(gk => gk.startsWith(`${group}/`)).map(gk => gk.slice(group.length + 1));
-      report.error(CODE, 'kind', `no matches for kind ${JSON.stringify(String(obj.kind))} in group ${JSON.stringify(group)}`, obj.kind,
-        `kinds: ${kinds.join(', ')}`);
+      report(Messages.SchemaValidationError, { field: 'kind', problem: `no matches for kind ${JSON.stringify(String(obj.kind))} in group ${JSON.stringify(group)}`, got: obj.kind, fix: `kinds: ${kinds.join(', ')}` });
       return;
     }
     const version = String(apiVersion).slice(group.length + 1);
     if (!entry.versions.includes(version)) {
-      report.error(CODE, 'apiVersion', `no matches for kind ${JSON.stringify(obj.kind)} in version ${JSON.stringify(apiVersion)}`, apiVersion,
-        `served versions: ${entry.versions.join(', ')}`);
+      report(Messages.SchemaValidationError, { field: 'apiVersion', problem: `no matches for kind ${JSON.stringify(obj.kind)} in version ${JSON.stringify(apiVersion)}`, got: apiVersion, fix: `served versions: ${entry.versions.join(', ')}` });
       return;
     }
     // The schema covers spec and status; apiVersion, kind and metadata are the API server's own.
     const body: Record<string, unknown> = {};
     for (const key of Object.keys(obj)) {
-      if (!TOP_LEVEL.has(key)) report.error(CODE, key, 'unknown field', undefined, 'top-level fields: apiVersion, kind, metadata, spec, status');
+      if (!TOP_LEVEL.has(key)) report(Messages.SchemaValidationError, { field: key, problem: 'unknown field', fix: 'top-level fields: apiVersion, kind, metadata, spec, status' });
       else if (key === 'spec' || key === 'status') body[key] = obj[key];
     }
     checkMetadata(obj.metadata, report);
-    const sink: Sink = (path, problem, got, allowed) => report.error(CODE, render(path), problem, got, allowed);
+    const sink: Sink = (path, problem, got, allowed) => report(Messages.SchemaValidationError, { field: render(path), problem, got, fix: allowed });
     nodeFor(groupKind).check(body, undefined, sink);
   },
 };

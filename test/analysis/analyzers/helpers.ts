@@ -1,6 +1,7 @@
 // Builders for the analyzer tests: small manifests, and a run of one analyzer that returns what a user sees.
 import { ANALYZERS } from '../../../src/analysis/analyzers';
 import { ObjectRule, runAnalysis } from '../../../src/analysis/engine';
+import { detailWithFix } from '../../../src/analysis/messages';
 import { AnalysisOptions } from '../../../src/analysis/options';
 
 const noSchema: ObjectRule = { kinds: [], check: () => undefined };
@@ -10,7 +11,7 @@ export function run(analyzer: string, objects: any[], options: AnalysisOptions =
   const rule = ANALYZERS.find(a => a.name === analyzer);
   if (!rule) throw new Error(`no analyzer ${analyzer}`);
   return runAnalysis(objects.map(object => ({ object })), options, noSchema, [], [rule])
-    .map(d => `${d.code} ${d.level} ${d.kind} ${d.namespace ?? ''}/${d.name}: ${d.message}`);
+    .map(d => `${d.code} ${d.level} ${d.kind} ${d.namespace ?? ''}/${d.name}: ${detailWithFix(d)}`);
 }
 
 const meta = (name: string, namespace = 'default', extra: any = {}) => ({ name, namespace, ...extra });

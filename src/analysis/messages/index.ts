@@ -1,0 +1,153 @@
+// The message catalog: the only place where codes, levels and templates are written, as Istio's
+// pkg/config/analysis/msg. Istio's messages are generated from its analysis-messages.yaml
+// (catalog.generated.ts); ours, the CDK8SISTIO codes for what Istio has no code for, are below. Rules report
+// `Messages.X`, and a finding's level is the catalog's, never the call site's.
+import { ISTIO_MESSAGES } from './catalog.generated';
+import { Diagnostic, DiagnosticLevel } from '../diagnostic';
+
+/** One kind of finding: its code, name, level and message template. @internal */
+export interface MessageType {
+  /** `IST0101`, or `CDK8SISTIO0101` for our own. */
+  readonly code: string;
+  /** Istio's name for the message, e.g. `ReferencedResourceNotFound`. */
+  readonly name: string;
+  readonly level: DiagnosticLevel;
+  /** A Go format string (`%s`, `%v`, `%q`, `%d`), filled with the arguments in order. */
+  readonly template: string;
+  /** The names of the template's arguments, in order. */
+  readonly args: readonly string[];
+}
+
+const LEVELS: Record<string, DiagnosticLevel> = {
+  error: DiagnosticLevel.ERROR,
+  warning: DiagnosticLevel.WARNING,
+  info: DiagnosticLevel.INFO,
+};
+
+type IstioMessageName = keyof typeof ISTIO_MESSAGES;
+
+function istio(): Record<IstioMessageName, MessageType> {
+  const out = {} as Record<IstioMessageName, MessageType>;
+  for (const [name, m] of Object.entries(ISTIO_MESSAGES) as Array<[IstioMessageName, (typeof ISTIO_MESSAGES)[IstioMessageName]]>) {
+    out[name] = { code: m.code, name: m.name, level: LEVELS[m.level], template: m.template, args: m.args };
+  }
+  return out;
+}
+
+/** Our own messages, for what Istio's analysis does not check. */
+const OWN = {
+  /** istioctl would refuse the IstioOperator install file. */
+  InvalidIstioOperator: {
+    code: 'CDK8SISTIO0101',
+    name: 'InvalidIstioOperator',
+    level: DiagnosticLevel.ERROR,
+    template: 'Invalid IstioOperator: %v',
+    args: ['detail'],
+  },
+  /** A Telemetry names an extension provider that the IstioOperator in the input does not define. */
+  UnknownExtensionProvider: {
+    code: 'CDK8SISTIO0102',
+    name: 'UnknownExtensionProvider',
+    level: DiagnosticLevel.WARNING,
+    template: 'Extension provider %q is not defined in the mesh config, so Istio ignores it.',
+    args: ['provider'],
+  },
+  /** A file or document the command line cannot parse as a Kubernetes manifest. */
+  UnparsableManifest: {
+    code: 'CDK8SISTIO0001',
+    name: 'UnparsableManifest',
+    level: DiagnosticLevel.ERROR,
+    template: 'Cannot parse the manifest: %v',
+    args: ['detail'],
+  },
+  /** Input the command line cannot read: a missing file, a mesh config file that is not a mapping. */
+  UnreadableInput: {
+    code: 'CDK8SISTIO0002',
+    name: 'UnreadableInput',
+    level: DiagnosticLevel.ERROR,
+    template: 'Cannot read the input: %v',
+    args: ['detail'],
+  },
+  /** A command line that `cdk8s-istio` does not accept. */
+  InvalidCommandLine: {
+    code: 'CDK8SISTIO0003',
+    name: 'InvalidCommandLine',
+    level: DiagnosticLevel.ERROR,
+    template: 'Invalid command line: %v',
+    args: ['detail'],
+  },
+} satisfies Record<string, MessageType>;
+
+/** Every message the analysis reports. @internal */
+export const Messages = { ...istio(), ...OWN };
+
+/** Every message by code. @internal */
+export const MESSAGES_BY_CODE: ReadonlyMap<string, MessageType> = new Map(Object.values(Messages).map(m => [m.code, m]));
+
+/** Istio's reference page for an IST code; our own codes have none. @internal */
+export function documentationUrl(code: string): string | undefined {
+  return /^IST\d{4}$/.test(code) ? `https://istio.io/latest/docs/reference/config/analysis/${code.toLowerCase()}/` : undefined;
+}
+
+function goValue(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
+  if (v instanceof Error) return v.message;
+  return String(v);
+}
+
+/**
+ * Fill a Go format string the way Istio's `fmt.Sprintf` does for the verbs its templates use. Missing arguments
+ * render as Go renders them (`%!v(MISSING)`), so a wrong call site shows in the output rather than hiding.
+ * @internal
+ */
+export function fillTemplate(template: string, args: readonly unknown[]): string {
+  let i = 0;
+  return template.replace(/%([%svqd])/g, (_, verb: string) => {
+    if (verb === '%') return '%';
+    if (i >= args.length) return `%!${verb}(MISSING)`;
+    const v = args[i++];
+    return verb === 'q' ? JSON.stringify(goValue(v)) : goValue(v);
+  });
+}
+
+/**
+ * The first sentence of a finding: the message's template, filled in. A message with one free-text argument
+ * (`Schema validation error: %v`, `Deprecated: %s`) takes our detail as that argument unless `args` are given.
+ * @internal
+ */
+export function formatMessage(msg: MessageType, args: readonly unknown[] | undefined, detail: string): string {
+  if (args === undefined && msg.args.length === 1) return fillTemplate(msg.template, [detail]);
+  return fillTemplate(msg.template, args ?? []);
+}
+
+/** Join the fix to the parenthesis that shows the value (`(got 0; 1-65535)`), or add one. */
+function withFix(text: string, fix: string | undefined): string {
+  if (!fix) return text;
+  return text.endsWith(')') && text.includes(' (got ') ? `${text.slice(0, -1)}; ${fix})` : `${text} (${fix})`;
+}
+
+/** Our detail with the fix: `<Kind>.<field>: <what is wrong> (got <value>; <fix>)`. @internal */
+export function detailWithFix(d: Diagnostic): string {
+  return withFix(d.detail, d.fix);
+}
+
+/**
+ * A diagnostic as one text: Istio's message first (users search for it), then our detail unless the message
+ * already carries it, with the fix: `Schema validation error: Gateway.spec.servers[0].port.number: ... (got 0;
+ * 1-65535)`, or `Referenced gateway not found: "x". VirtualService.spec.gateways[0]: ... (got "x"; fix)`.
+ * @internal
+ */
+export function renderDiagnosticText(d: Diagnostic): string {
+  let text = d.message;
+  if (d.detail && !text.includes(d.detail)) text = `${/[.!?]$/.test(text) ? text : text + '.'} ${d.detail}`;
+  return withFix(text, d.fix);
+}
+
+/**
+ * A diagnostic on one line, as synth failures print it after cdk8s's `[<construct path>] `: the code, then
+ * `renderDiagnosticText`.
+ * @internal
+ */
+export function renderDiagnosticLine(d: Diagnostic): string {
+  return `${d.code} ${renderDiagnosticText(d)}`;
+}

@@ -60,9 +60,10 @@ export function sortFindings(findings: readonly Diagnostic[], defaultNamespace?:
 /** The lines under a finding's headline: our field path and value, the construct, the fix. */
 function explanation(d: Diagnostic): string[] {
   const lines: string[] = [];
-  if (d.detail && !d.message.includes(d.detail)) lines.push(d.detail);
+  // A message that already carries the detail or the fix (a one-argument template) does not repeat them.
+  if (d.detail && !d.message.includes(d.detail.replace(/\)$/, ''))) lines.push(d.detail);
   if (d.constructPath) lines.push(`construct: ${d.constructPath}`);
-  if (d.fix) lines.push(`fix: ${d.fix}`);
+  if (d.fix && !d.message.includes(d.fix)) lines.push(`fix: ${d.fix}`);
   return lines;
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/analysis/cli';
+import { lineOf } from '../../src/analysis/cli/lines';
 import { globMatch } from '../../src/analysis/cli/suppress';
 
 function run(args: string[], stdin = '') {
@@ -311,5 +312,19 @@ spec:
   test('-n sets the namespace of objects that name none, in the origin too', () => {
     const r = run(['analyze', '-o', 'json', '-n', 'shop', '-'], BAD_GATEWAY.replace('namespace: shop', 'labels: {a: b}'));
     expect(JSON.parse(r.out)[0].origin).toBe('Gateway public.shop');
+  });
+});
+
+describe('lineOf', () => {
+  const doc = ['apiVersion: security.istio.io/v1', 'kind: AuthorizationPolicy', 'metadata:', '  name: p', '  annotations:',
+    '    istio.io/dry-run: "maybe"', 'spec:', '  rules:', '  - from:', '    - source: {namespaces: [a, b]}', ''].join('\n');
+  test.each([
+    ['metadata.annotations.istio.io/dry-run', 15],
+    ['spec.rules[0].from[0].source.namespaces[1]', 19],
+    ['spec.rules[3]', 17],
+    ['spec.nothing.here', 16],
+    [undefined, 10],
+  ])('%s is on line %d of a document that starts on line 10', (field, line) => {
+    expect(lineOf(doc, 10, field)).toBe(line);
   });
 });

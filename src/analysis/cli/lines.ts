@@ -5,19 +5,9 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 /** Split `spec.servers[0].port` into steps; a key may itself contain dots (`istio.io/rev`), resolved on the tree. */
 function steps(field: string): Array<string | number> {
   const out: Array<string | number> = [];
-  const re = /\[([^\]]*)\]|([^.[\]]+)|\./g;
-  let m: RegExpExecArray | null;
-  let key = '';
-  while ((m = re.exec(field)) !== null) {
-    if (m[1] !== undefined) {
-      if (key) out.push(key);
-      key = '';
-      out.push(/^\d+$/.test(m[1]) ? Number(m[1]) : m[1]);
-    } else if (m[2] !== undefined) {
-      key = key ? `${key}.${m[2]}` : m[2];
-      out.push(key);
-      key = '';
-    }
+  for (const m of field.matchAll(/\[([^\]]*)\]|([^.[\]]+)/g)) {
+    if (m[1] !== undefined) out.push(/^\d+$/.test(m[1]) ? Number(m[1]) : m[1]);
+    else out.push(m[2]);
   }
   return out;
 }
@@ -54,7 +44,6 @@ export function lineOf(text: string, firstLine: number, field: string | undefine
           used = j - i + 1;
         }
       }
-      if (!found && typeof part === 'number') break;
       if (!found) break;
       line = found.key?.range ? at(found.key.range[0]) : line;
       node = found.value;

@@ -269,6 +269,13 @@ describe('thresholds and suppression', () => {
     expect(JSON.parse(r.out)).toHaveLength(left);
   });
 
+  test('an unknown code warns on stderr, as istioctl does, and the run goes on', () => {
+    const r = run(['analyze', '-S', 'IST9999=Gateway *', '-S', 'IST0133', dir]);
+    expect(r.err).toBe('Warning: Supplied message code \'IST9999\' is an unknown message code and will not have any effect.\n'
+      + `\u2714 No validation issues found when analyzing ${path.join(dir, 'warn.yaml')}.\n`);
+    expect(r.code).toBe(0);
+  });
+
   test('go-glob semantics: * matches any run of characters, including dots', () => {
     expect(globMatch('Pod *.testing', 'Pod mypod.testing')).toBe(true);
     expect(globMatch('Pod *', 'Pod a.b.c')).toBe(true);

@@ -10,7 +10,7 @@ import { collectFiles, inputProblem, readManifestText, ReadEntry, UNPARSABLE } f
 import { isSuppressed, parseSuppressions, Suppression } from './suppress';
 import { Diagnostic, DiagnosticLevel } from '../diagnostic';
 import { runAnalysis } from '../engine';
-import { Messages, MessageType } from '../messages';
+import { Messages, MESSAGES_BY_CODE, MessageType } from '../messages';
 import { AnalysisOptions } from '../options';
 import { CROSS_RULES, OBJECT_RULES } from '../rules';
 import { schemaRule } from '../schema';
@@ -213,6 +213,9 @@ export const analyzeCommand: Subcommand = {
     if (args.action === 'list') {
       io.out(listAnalyzers());
       return EXIT.OK;
+    }
+    for (const code of new Set(args.suppressions.map(sup => sup.code))) {
+      if (!MESSAGES_BY_CODE.has(code)) io.err(`Warning: Supplied message code '${code}' is an unknown message code and will not have any effect.\n`);
     }
     let files: string[];
     try {

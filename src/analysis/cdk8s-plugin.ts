@@ -1,6 +1,8 @@
 // The analysis as a cdk8s-cli validation plugin: `validations:` in any app's cdk8s.yaml runs it over the synth
 // output, whether or not the app uses our constructs. cdk8s-cli loads the package, constructs the class with
 // the `properties` of the cdk8s.yaml entry and calls `validate(context)`.
+import { CommandLineAnalysisOptions } from './cli/analyze';
+import { readMeshFile } from './cli/mesh-config';
 import { DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
 import { renderDiagnosticText } from './messages';
@@ -33,6 +35,35 @@ export interface IstioValidationProps {
    * @default - none
    */
   readonly declaredHosts?: string[];
+  /**
+   * The mesh config of the target mesh (what the `mesh` key of the `istio` ConfigMap holds), as an object.
+   * @default - Istio's defaults, or `meshConfigFile`
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/
+   */
+  readonly meshConfig?: { [key: string]: any };
+  /**
+   * A file holding the mesh config: a MeshConfig YAML (istioctl's `--meshConfigFile` format) or the `istio`
+   * ConfigMap; relative to the directory cdk8s runs in. `meshConfig` wins over it.
+   * @default - none
+   */
+  readonly meshConfigFile?: string;
+  /**
+   * The mesh networks of a multi-network mesh (`networks: {...}`), as an object.
+   * @default - none, or `meshNetworksFile`
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshNetworks
+   */
+  readonly meshNetworks?: { [key: string]: any };
+  /**
+   * A file holding the mesh networks (MeshNetworks YAML, istioctl's format). `meshNetworks` wins over it.
+   * @default - none
+   */
+  readonly meshNetworksFile?: string;
+  /**
+   * The app's manifests are the whole cluster: report references to objects outside them, as `istioctl
+   * analyze` does with files.
+   * @default false
+   */
+  readonly complete?: boolean;
 }
 
 /**
@@ -67,11 +98,18 @@ export class IstioValidation {
         if (object) entries.push({ object, source: file });
       }
     }
-    const diagnostics = runAnalysis(entries, {
-      suppress: this.props.suppress,
-      knownNamespaces: this.props.declaredNamespaces,
-      knownHosts: this.props.declaredHosts,
-    }, schemaRule, OBJECT_RULES, CROSS_RULES);
+    const p = this.props;
+    const fromFile = p.meshConfigFile ? readMeshFile(p.meshConfigFile, 'meshConfig') : {};
+    const networksFile = p.meshNetworksFile ? readMeshFile(p.meshNetworksFile, 'meshNetworks') : {};
+    const options: CommandLineAnalysisOptions = {
+      suppress: p.suppress,
+      knownNamespaces: p.declaredNamespaces,
+      knownHosts: p.declaredHosts,
+      meshConfig: p.meshConfig ?? fromFile.meshConfig,
+      meshNetworks: p.meshNetworks ?? networksFile.meshNetworks ?? fromFile.meshNetworks,
+      complete: p.complete ?? false,
+    };
+    const diagnostics = runAnalysis(entries, options, schemaRule, OBJECT_RULES, CROSS_RULES);
     let failed = false;
     for (const d of diagnostics) {
       const failing = d.level === DiagnosticLevel.ERROR || (this.props.failOnWarnings === true && d.level === DiagnosticLevel.WARNING);

@@ -53,7 +53,7 @@ export interface Reporter {
   info(code: string, field: string, problem: string, got?: unknown, allowed?: string): void;
 }
 
-/** A check of one object of the given kinds (`group/Kind`, e.g. `networking.istio.io/Gateway`). @internal */
+/** A check of one object of the given kinds (`group/Kind`, e.g. `networking.istio.io/Gateway`; `*`: every object). @internal */
 export interface ObjectRule {
   readonly kinds: string[];
   check(obj: any, report: Reporter, ctx: RunContext): void;
@@ -187,8 +187,13 @@ function runObjectRules(
       list.push(rule);
     }
   }
+
+  // Rules of kind `*` are the API server's own checks of every object: they run before the schema, whose
+  // failure does not hide them.
+  const everyKind = rulesByKind.get('*') ?? [];
   for (const obj of objects) {
     const report = ctx.reporterFor(obj);
+    for (const rule of everyKind) rule.check(obj, report, ctx);
     if (ISTIO_GROUPS.has(groupOf(obj.apiVersion))) {
       const before = diagnostics.length;
       schemaRule.check(obj, report, ctx);

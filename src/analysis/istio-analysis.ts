@@ -2,6 +2,7 @@
 // Errors become validation errors of the construct that owns the object, so cdk8s prints them with its path.
 import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct, IValidation } from 'constructs';
+import { CommandLineAnalysisOptions } from './cli/analyze';
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
 import { detailWithFix } from './messages';
@@ -52,6 +53,8 @@ export class IstioAnalysis extends Construct {
   private readonly failingCodes = new Set<string>(['IST0130', 'IST0123']);
   private enabled = true;
   private completeInput = false;
+  private meshConfigValue?: { [key: string]: any };
+  private meshNetworksValue?: { [key: string]: any };
   private lastRun: Diagnostic[] = [];
   private readonly ownerErrors = new Map<IConstruct, string[]>();
   private readonly hooked = new WeakSet<IConstruct>();
@@ -114,6 +117,25 @@ export class IstioAnalysis extends Construct {
     return this;
   }
 
+  /**
+   * The mesh config of the target mesh (what the `mesh` key of the `istio` ConfigMap holds, as an object), for
+   * the analyzers that depend on install-level settings.
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/
+   */
+  public useMeshConfig(meshConfig: { [key: string]: any }): IstioAnalysis {
+    this.meshConfigValue = meshConfig;
+    return this;
+  }
+
+  /**
+   * The mesh networks of a multi-network mesh (`networks: {...}`, the `meshNetworks` key of the `istio` ConfigMap).
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshNetworks
+   */
+  public useMeshNetworks(meshNetworks: { [key: string]: any }): IstioAnalysis {
+    this.meshNetworksValue = meshNetworks;
+    return this;
+  }
+
   /** Turn the analysis off for this app (construct-level checks still run). */
   public disable(): IstioAnalysis {
     this.enabled = false;
@@ -125,12 +147,14 @@ export class IstioAnalysis extends Construct {
     return [...this.lastRun];
   }
 
-  private options(): AnalysisOptions {
+  private options(): CommandLineAnalysisOptions {
     return {
       suppress: [...this.suppressed],
       knownNamespaces: [...this.namespaces],
       knownHosts: [...this.hosts],
       complete: this.completeInput,
+      meshConfig: this.meshConfigValue,
+      meshNetworks: this.meshNetworksValue,
     };
   }
 

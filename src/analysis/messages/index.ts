@@ -63,6 +63,30 @@ const OWN = {
     template: 'The ServiceEntries %s declare host %s port %d with different protocols (%s); which one Istio uses is undefined.',
     args: ['serviceEntries', 'host', 'port', 'protocols'],
   },
+  /** A file or document the command line cannot parse as a Kubernetes manifest. */
+  UnparsableManifest: {
+    code: 'CDK8SISTIO0001',
+    name: 'UnparsableManifest',
+    level: DiagnosticLevel.ERROR,
+    template: 'Cannot parse the manifest: %v',
+    args: ['detail'],
+  },
+  /** Input the command line cannot read: a missing file, a mesh config file that is not a mapping. */
+  UnreadableInput: {
+    code: 'CDK8SISTIO0002',
+    name: 'UnreadableInput',
+    level: DiagnosticLevel.ERROR,
+    template: 'Cannot read the input: %v',
+    args: ['detail'],
+  },
+  /** A command line that `cdk8s-istio` does not accept. */
+  InvalidCommandLine: {
+    code: 'CDK8SISTIO0003',
+    name: 'InvalidCommandLine',
+    level: DiagnosticLevel.ERROR,
+    template: 'Invalid command line: %v',
+    args: ['detail'],
+  },
 } satisfies Record<string, MessageType>;
 
 /** Every message the analysis reports. @internal */

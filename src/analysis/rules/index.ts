@@ -3,7 +3,7 @@ import { authorizationPolicyRule } from './authorization-policy';
 import { destinationRuleRule } from './destination-rule';
 import { gatewayRule } from './gateway';
 import { istioOperatorRule, telemetryProviderRule } from './istio-operator';
-import { metadataRule } from './metadata';
+import { kubernetesObjectRule, metadataRule } from './metadata';
 import { namespaceRule } from './namespace';
 import { peerAuthenticationRule } from './peer-authentication';
 import { requestAuthenticationRule } from './request-authentication';
@@ -16,7 +16,7 @@ import { CrossRule, ObjectRule } from '../engine';
 
 /** Per-object webhook rules (istiod's validation), run after the schema check passes. @internal */
 export const OBJECT_RULES: readonly ObjectRule[] = [
-  metadataRule, gatewayRule, virtualServiceRule, destinationRuleRule, serviceEntryRule, sidecarRule, telemetryRule,
+  kubernetesObjectRule, metadataRule, gatewayRule, virtualServiceRule, destinationRuleRule, serviceEntryRule, sidecarRule, telemetryRule,
   peerAuthenticationRule, authorizationPolicyRule, requestAuthenticationRule, namespaceRule, istioOperatorRule,
 ];
 

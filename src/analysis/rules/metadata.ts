@@ -1,15 +1,153 @@
-// The webhook's checks of the object envelope, run on every Istio kind (VALIDATION-RULES.md section 0): unknown
-// top-level keys, the dry-run annotation, Istio's internal annotations, and the Gateway name, which istiod
-// uses as a DNS label in generated resource names and so holds to a stricter rule than Kubernetes.
-import { checkDns1123Label } from '../../core/validate';
-import { ObjectRule } from '../engine';
+// The object envelope, twice. First as the Kubernetes API server checks every object of every kind (apiVersion,
+// kind, metadata.name in the format the kind requires, namespace, label and annotation syntax and size); that
+// rule runs on every object before the schema, because the API server refuses such an object whatever its spec.
+// Then the istiod webhook's envelope checks of Istio kinds (VALIDATION-RULES.md section 0): the dry-run
+// annotation, Istio's internal annotations, and the Gateway name, which istiod uses as a DNS label.
+// Both report IST0106 (Schema validation error): the object is refused before any analyzer sees it, and Istio's
+// code for "refused at admission" is the one users search for; a second code for the same fact would not help.
+import { renderValue } from '../../core/errors';
+import { checkDns1123Label, checkLabelKey, checkLabelValue } from '../../core/validate';
+import { groupOf, ISTIO_GROUPS, ObjectRule, Reporter } from '../engine';
+import { Messages } from '../messages';
 
-const E = 'IST0106';
+/** The API server or istiod refuses the object: IST0106. */
+function refuse(r: Reporter, field: string, problem: string, got?: unknown, fix?: string) {
+  r(Messages.SchemaValidationError, { field, problem, got, fix });
+}
+
 const DRY_RUN = 'istio.io/dry-run';
-const INTERNAL = ['internal.istio.io/webhook-always-reject', 'internal.istio.io/parents', 'internal.istio.io/parent-namespace'];
 const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+const INTERNAL = ['internal.istio.io/webhook-always-reject', 'internal.istio.io/parents', 'internal.istio.io/parent-namespace'];
 // Go's strconv.ParseBool, which istiod uses on the dry-run value.
 const GO_BOOL = /^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/;
+
+// The API server's name grammars (k8s.io/apimachinery/pkg/util/validation): lower case only, unlike Istio's.
+const K8S_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const K8S_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const K8S_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** The API server's limit on all annotations of one object together (TotalAnnotationSizeLimitB). */
+const ANNOTATIONS_LIMIT = 256 * 1024;
+
+/** @internal */
+export function dns1123Label(value: string): string | undefined {
+  if (value.length > 63) return `must be at most 63 characters (a DNS-1123 label; got ${value.length})`;
+  if (!K8S_LABEL.test(value)) return 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit';
+  return undefined;
+}
+
+function dns1035Label(value: string): string | undefined {
+  if (value.length > 63) return `must be at most 63 characters (a DNS-1035 label; got ${value.length})`;
+  if (!K8S_1035_LABEL.test(value)) return 'must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter and ending with a letter or digit';
+  return undefined;
+}
+
+/** @internal */
+export function dns1123Subdomain(value: string): string | undefined {
+  if (value.length > 253) return `must be at most 253 characters (a DNS-1123 subdomain; got ${value.length})`;
+  if (!K8S_SUBDOMAIN.test(value)) return 'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit';
+  return undefined;
+}
+
+function pathSegment(value: string): string | undefined {
+  if (value === '.' || value === '..') return `must not be "${value}"`;
+  if (/[/%]/.test(value)) return 'must not contain "/" or "%"';
+  return undefined;
+}
+
+const RBAC = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map(k => `rbac.authorization.k8s.io/${k}`);
+
+/** The name grammar the API server applies to a kind (ValidateObjectMeta's nameFn per registry). */
+function nameRule(groupKind: string): [(v: string) => string | undefined, string] {
+  if (groupKind === '/Namespace') return [dns1123Label, 'e.g. "shop"'];
+  if (groupKind === '/Service') return [dns1035Label, 'e.g. "reviews"'];
+  if (RBAC.includes(groupKind)) return [pathSegment, 'e.g. "reader"'];
+  return [dns1123Subdomain, 'e.g. "reviews" or "reviews.v1"'];
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkName(obj: any, gk: string, istio: boolean, r: Reporter) {
+  const m = obj.metadata;
+  const name = m.name;
+  if (name === undefined || name === '') {
+    const hint = typeof m.generateName === 'string' ? 'generateName works with kubectl create only; kubectl apply and GitOps tools need a name' : 'give the object a name';
+    refuse(r, 'metadata.name', 'the API server requires a name', name === '' ? '' : undefined, hint);
+    return;
+  }
+  // The schema rule reports a non-string name of an Istio kind.
+  if (typeof name !== 'string') {
+    if (!istio) refuse(r, 'metadata.name', 'must be a string', name);
+    return;
+  }
+  const [check, example] = nameRule(gk);
+  const err = check(name);
+  if (err) refuse(r, 'metadata.name', `a ${obj.kind} name ${err}`, name, example);
+}
+
+function checkMap(obj: any, key: 'labels' | 'annotations', istio: boolean, r: Reporter) {
+  const map = obj.metadata[key];
+  if (map === undefined || map === null) return;
+  if (!isMap(map)) {
+    if (!istio) refuse(r, `metadata.${key}`, 'must be a map of strings', map);
+    return;
+  }
+  let size = 0;
+  for (const [k, v] of Object.entries(map)) {
+    const field = `metadata.${key}.${k}`;
+    const keyErr = checkLabelKey(k);
+    if (keyErr) {
+      refuse(r, field, `invalid ${key === 'labels' ? 'label' : 'annotation'} key: ${key === 'labels' ? keyErr : keyErr.replace(/label/g, 'annotation')}`, k);
+      continue;
+    }
+    if (typeof v !== 'string') {
+      if (!istio) refuse(r, field, 'must be a string', v, 'quote it, e.g. "true"');
+      continue;
+    }
+    size += k.length + Buffer.byteLength(v);
+    if (key === 'labels') {
+      const valueErr = checkLabelValue(v);
+      if (valueErr) refuse(r, field, `invalid label value: ${valueErr}`, v);
+    }
+  }
+  if (key === 'annotations' && size > ANNOTATIONS_LIMIT) {
+    refuse(r, 'metadata.annotations', `annotations may hold at most 256 KiB together (got ${size} bytes)`, undefined, 'move large data into a ConfigMap');
+  }
+}
+
+/** What the API server refuses in any object's envelope, whatever its kind. @internal */
+export const kubernetesObjectRule: ObjectRule = {
+  kinds: ['*'],
+  check(obj, r) {
+    if (Array.isArray(obj)) {
+      refuse(r, '', `the YAML document is a list (got ${renderValue(obj)}), not a Kubernetes object`, undefined, 'write each object as its own document, or wrap them in kind: List with items');
+      return;
+    }
+    if (typeof obj.kind !== 'string' || obj.kind === '') {
+      refuse(r, 'kind', 'every Kubernetes object needs a kind', obj.kind, 'e.g. kind: VirtualService');
+      return;
+    }
+    if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '') {
+      refuse(r, 'apiVersion', 'every Kubernetes object needs an apiVersion', obj.apiVersion, 'e.g. apiVersion: networking.istio.io/v1');
+    }
+    const istio = ISTIO_GROUPS.has(groupOf(obj.apiVersion));
+    if (!isMap(obj.metadata)) {
+      // The schema rule reports a metadata of the wrong type on Istio kinds.
+      if (obj.metadata === undefined || obj.metadata === null || !istio) refuse(r, 'metadata.name', 'the API server requires metadata with a name', obj.metadata, 'add metadata: {name: ...}');
+      return;
+    }
+    const gk = `${groupOf(obj.apiVersion)}/${obj.kind}`;
+    checkName(obj, gk, istio, r);
+    const ns = obj.metadata.namespace;
+    if (typeof ns === 'string' && ns !== '') {
+      const err = dns1123Label(ns);
+      if (err) refuse(r, 'metadata.namespace', `a namespace ${err}`, ns, 'e.g. "shop"');
+    }
+    checkMap(obj, 'labels', istio, r);
+    checkMap(obj, 'annotations', istio, r);
+  },
+};
 
 // The webhook covers every kind of these groups; these are the kinds the pinned CRDs define.
 const ISTIO_KINDS = [
@@ -19,32 +157,34 @@ const ISTIO_KINDS = [
   ['telemetry.istio.io/Telemetry', 'extensions.istio.io/WasmPlugin', 'extensions.istio.io/TrafficExtension'],
 );
 
-/** Envelope and annotation checks of every Istio kind. @internal */
+/** istiod's envelope and annotation checks of every Istio kind. @internal */
 export const metadataRule: ObjectRule = {
   kinds: ISTIO_KINDS,
   check(obj, r) {
     for (const key of Object.keys(obj)) {
-      if (!TOP_LEVEL.has(key)) r.error(E, key, 'unknown top-level field; istiod rejects anything but apiVersion, kind, metadata, spec and status', key, 'move it under spec, or remove it');
+      if (!TOP_LEVEL.has(key)) refuse(r, key, 'unknown top-level field; istiod rejects anything but apiVersion, kind, metadata, spec and status', key, 'move it under spec, or remove it');
     }
     const annotations: Record<string, unknown> = obj.metadata?.annotations ?? {};
     for (const key of INTERNAL) {
-      if (key in annotations) r.error(E, `metadata.annotations.${key}`, 'this annotation is internal to Istio and always rejected', annotations[key], 'remove it');
+      if (key in annotations) refuse(r, `metadata.annotations.${key}`, 'this annotation is internal to Istio and always rejected', annotations[key], 'remove it');
     }
     if (DRY_RUN in annotations) {
       const value = annotations[DRY_RUN];
       const field = `metadata.annotations.${DRY_RUN}`;
       const action = obj.spec?.action ?? 'ALLOW';
       if (obj.kind !== 'AuthorizationPolicy') {
-        r.error(E, field, `the dry-run annotation is supported only on AuthorizationPolicy, not on ${obj.kind}`, value, 'remove it');
+        refuse(r, field, `the dry-run annotation is supported only on AuthorizationPolicy, not on ${obj.kind}`, value, 'remove it');
       } else if (action !== 'ALLOW' && action !== 'DENY') {
-        r.error(E, field, `the dry-run annotation is supported only on AuthorizationPolicy with action ALLOW or DENY, not ${action}`, value, 'remove it, or use action ALLOW or DENY');
+        refuse(r, field, `the dry-run annotation is supported only on AuthorizationPolicy with action ALLOW or DENY, not ${action}`, value, 'remove it, or use action ALLOW or DENY');
       } else if (typeof value !== 'string' || !GO_BOOL.test(value)) {
-        r.error(E, field, 'the dry-run annotation must be a boolean', value, '"true" or "false"');
+        refuse(r, field, 'the dry-run annotation must be a boolean', value, '"true" or "false"');
       }
     }
-    if (obj.kind === 'Gateway' && typeof obj.metadata?.name === 'string') {
-      const err = checkDns1123Label(obj.metadata.name);
-      if (err) r.error(E, 'metadata.name', `a Gateway name ${err} (no dots, unlike other Kubernetes names)`, obj.metadata.name, 'e.g. "public-gateway"');
+    // A name the API server refuses is reported once, by kubernetesObjectRule; this is istiod's stricter rule.
+    const name = obj.metadata?.name;
+    if (obj.kind === 'Gateway' && typeof name === 'string' && !dns1123Subdomain(name)) {
+      const err = checkDns1123Label(name);
+      if (err) refuse(r, 'metadata.name', `a Gateway name ${err} (no dots, unlike other Kubernetes names)`, name, 'e.g. "public-gateway"');
     }
   },
 };

@@ -9,7 +9,7 @@ import { formatReport } from './report';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
 import { schemaRule } from './schema';
 import { IstioResource, resourceHooks } from '../core/resource';
-import { oncePerSynthCall } from '../core/synth-call';
+import { oncePerSynthCall, useSinglePass } from '../core/synth-call';
 
 const ID = 'IstioAnalysis';
 
@@ -49,6 +49,8 @@ export class IstioAnalysis extends Construct {
 
   private constructor(app: Construct) {
     super(app, ID);
+    // An app that uses our constructs is synthesized in one whole-app pass (see synth-call.ts).
+    useSinglePass(app);
     // The root is validated first, so the run below is fresh when each owner's validation reads it.
     app.node.addValidation({ validate: () => oncePerSynthCall(this, () => this.run()) });
   }

@@ -136,8 +136,10 @@ export class IstioAnalysis extends Construct {
       if (!ApiObject.isApiObject(c)) continue;
       const object = c.toJson();
       const owner = ownerConstruct(c);
-      owners.set(owner.node.path, owner);
-      entries.push({ object, constructPath: owner.node.path });
+      // A construct's path is computed from its scopes on every read: once per object here.
+      const constructPath = owner.node.path;
+      owners.set(constructPath, owner);
+      entries.push({ object, constructPath });
     }
     const diagnostics = runAnalysis(entries, this.options(), schemaRule, OBJECT_RULES, CROSS_RULES);
     this.lastRun = diagnostics;

@@ -10,24 +10,29 @@ export function compact<T>(value: T): T {
   return prune(value) as T;
 }
 
+// Plain loops: constructs compact nested parts and then the whole spec, so this runs several times per object.
 function prune(value: any): any {
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    const out = value.map(prune).filter(v => v !== undefined);
+    const out: any[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const p = prune(value[i]);
+      if (p !== undefined) out.push(p);
+    }
     return out.length === 0 ? undefined : out;
   }
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, any> = {};
-    let any = false;
-    for (const [k, v] of Object.entries(value)) {
-      const p = prune(v);
-      if (p !== undefined) {
-        out[k] = p;
-        any = true;
-      }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, any> = {};
+  let any = false;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const p = prune(value[keys[i]]);
+    if (p !== undefined) {
+      out[keys[i]] = p;
+      any = true;
     }
-    return any ? out : undefined;
   }
-  return value;
+  return any ? out : undefined;
 }
 
 /** A value the default resolvers would change or cdk8s could not render: the object renders the stock way. */

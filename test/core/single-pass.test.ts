@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy, YamlOutputType } from 'cdk8s';
 import { buildConstructs } from '../../bench/mesh';
 import { build as abTest } from '../../examples/ab-test/main';
 import { build as bookinfo } from '../../examples/bookinfo/main';
@@ -14,6 +14,7 @@ import { build as workshopApp } from '../../examples/workshop-app/main';
 import { build as workshopGateway } from '../../examples/workshop-gateway/main';
 import { build as zeroTrust } from '../../examples/zero-trust/main';
 import { Gateway, GatewayServer, Host, RouteDestination, VirtualService } from '../../src';
+import { renderFromSpec } from '../../src/core/render';
 import { currentInternals, installSinglePass, singlePassIncompatibility } from '../../src/core/synth-call';
 
 const APPS: Record<string, (app: App) => unknown> = {
@@ -175,6 +176,18 @@ describe('one whole-app pass per synth', () => {
 describe('rendering from the spec falls back to cdk8s where it could differ', () => {
   const gateway = (app: App) => new Gateway(new Chart(app, 'c'), 'gw', {
     selector: { istio: 'ingressgateway' }, servers: [GatewayServer.http({ hosts: ['*'] })],
+  });
+
+  test('plain data renders in one walk; a Lazy or a class instance in it, or a custom resolver, falls back', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bindings = require('../../src/imports/istio-networking.istio.io');
+    const render = (app: App, spec: unknown) =>
+      renderFromSpec(gateway(app).apiObject, bindings.Gateway.GVK, spec, bindings.toJson_GatewayProps);
+    expect(JSON.stringify(render(new App(), { selector: { zone: 'a', app: 'edge', gone: undefined, none: null } })))
+      .toBe('{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"c-gw-c83e9f7a"},"spec":{"selector":{"app":"edge","zone":"a"}}}');
+    expect(render(new App(), { selector: { app: Lazy.any({ produce: () => 'edge' }) } })).toBeUndefined();
+    expect(render(new App(), { selector: new Map() })).toBeUndefined();
+    expect(render(new App({ resolvers: [{ resolve: () => undefined }] }), {})).toBeUndefined();
   });
 
   test('JSON patches are applied', () => {

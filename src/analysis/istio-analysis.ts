@@ -11,7 +11,7 @@ import { formatReport } from './report';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
 import { schemaRule } from './schema';
 import { IstioResource, resourceHooks } from '../core/resource';
-import { oncePerSynthCall } from '../core/synth-call';
+import { oncePerSynthCall, useSinglePass } from '../core/synth-call';
 
 const ID = 'IstioAnalysis';
 
@@ -62,6 +62,8 @@ export class IstioAnalysis extends Construct {
 
   private constructor(app: Construct) {
     super(app, ID);
+    // An app that uses our constructs is synthesized in one whole-app pass (see synth-call.ts).
+    useSinglePass(app);
     // The root is validated first, so the run below is fresh when each owner's validation reads it.
     app.node.addValidation({ validate: () => oncePerSynthCall(this, () => this.run()) });
   }
@@ -180,8 +182,10 @@ export class IstioAnalysis extends Construct {
       if (!ApiObject.isApiObject(c)) continue;
       const object = c.toJson();
       const owner = ownerConstruct(c);
-      owners.set(owner.node.path, owner);
-      entries.push({ object, constructPath: owner.node.path });
+      // A construct's path is computed from its scopes on every read: once per object here.
+      const constructPath = owner.node.path;
+      owners.set(constructPath, owner);
+      entries.push({ object, constructPath });
     }
     const diagnostics = runAnalysis(entries, this.options(), schemaRule, OBJECT_RULES, CROSS_RULES);
     this.lastRun = diagnostics;

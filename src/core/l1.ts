@@ -5,9 +5,11 @@
 // should not pay for parsing it.
 //
 // Each class is extended so that its JSON is computed once per synth call: the app-wide analysis resolves
-// every object when it validates the app, and cdk8s resolves it again to render it (see synth-call.ts).
-import type { ApiObject } from 'cdk8s';
+// every object when it validates the app, and cdk8s resolves it again to render it (see synth-call.ts); and
+// rendered from its spec in one walk where cdk8s's resolve would only copy it (see render.ts).
+import type { ApiObject, JsonPatch } from 'cdk8s';
 import { IstioApiVersion } from './api-version';
+import { renderFromSpec } from './render';
 import { resolvedOncePerSynthCall } from './synth-call';
 
 type L1Class = new (scope: any, id: string, props: any) => ApiObject;
@@ -44,10 +46,24 @@ export function l1ClassFor(kind: string, version: IstioApiVersion): L1Class {
   const key = `${kind}/${version}`;
   let cls = classes.get(key);
   if (!cls) {
-    const Generated: L1Class = MODULES[entry.module]()[entry[version]];
+    const module = MODULES[entry.module]();
+    const Generated: L1Class = module[entry[version]];
+    const gvk = (Generated as any).GVK;
+    const toJsonProps = module[`toJson_${entry[version]}Props`];
     cls = class extends Generated {
+      private readonly _spec: unknown;
+      private _patched = false;
+      public constructor(scope: any, id: string, props: any) {
+        super(scope, id, props);
+        this._spec = props.spec;
+      }
+      public addJsonPatch(...ops: JsonPatch[]): void {
+        this._patched = true;
+        super.addJsonPatch(...ops);
+      }
       public toJson(): any {
-        return resolvedOncePerSynthCall(this, () => super.toJson());
+        return resolvedOncePerSynthCall(this, () =>
+          (this._patched ? undefined : renderFromSpec(this, gvk, this._spec, toJsonProps)) ?? super.toJson());
       }
     };
     classes.set(key, cls);

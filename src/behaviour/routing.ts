@@ -513,7 +513,8 @@ function routeAtGateway(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
   const servers: Array<{ server: any; gw: any; key: string; index: number }> = [];
   for (const [key, g] of inForce) {
     (Array.isArray(g.spec?.servers) ? g.spec.servers : []).forEach((s: any, index: number) => {
-      if (s?.port?.number === port) servers.push({ server: s, gw: g, key, index });
+      // istiod binds a server to the gateway Service's port or to its target port alike.
+      if (s?.port?.number === port || s?.port?.number === requested) servers.push({ server: s, gw: g, key, index });
     });
   }
   if (servers.length === 0) {
@@ -542,7 +543,7 @@ function routeAtGateway(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
       return { ...base, listener, error: ERRORS.noFilterChain, explanation: `no ${passthrough ? 'tls' : 'tcp'} route of a VirtualService bound to ${first.key} matches ${call.sni}:${port}` };
     }
     chosen = [first];
-    routeConfig = `https.${port}.${first.server.port?.name ?? ''}.${first.gw.metadata?.name}.${data.nsOf(first.gw)}`;
+    routeConfig = `https.${first.server.port?.number}.${first.server.port?.name ?? ''}.${first.gw.metadata?.name}.${data.nsOf(first.gw)}`;
   } else {
     const plainHttp = servers.filter(s => HTTP_PROTOCOLS.has(proto(s.server)));
     const tcp = servers.filter(s => !HTTP_PROTOCOLS.has(proto(s.server)) && !TLS_PROTOCOLS.has(proto(s.server)));

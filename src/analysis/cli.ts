@@ -9,6 +9,7 @@ import { AnalysisOptions } from './options';
 import { formatReport } from './report';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
 import { schemaRule } from './schema';
+import { BEHAVIOUR_COMMANDS } from '../behaviour/cli';
 
 const USAGE = `usage: cdk8s-istio analyze [--json] [--suppress CODE[,CODE...]] [--fail-on-warnings]
                            [--namespace NS] [--each-file] FILE|DIR...
@@ -57,6 +58,8 @@ export function main(
   out: (s: string) => void = s => process.stdout.write(s),
   err: (s: string) => void = s => process.stderr.write(s),
 ): number {
+  const behaviour = BEHAVIOUR_COMMANDS[argv[0]];
+  if (behaviour) { const r = behaviour(argv.slice(1)); out(r.stdout); return r.exitCode; }
   const args = [...argv];
   if (args[0] === 'analyze') args.shift();
   let json = false;

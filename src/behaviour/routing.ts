@@ -559,9 +559,10 @@ function routeAtGateway(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
       return { ...base, listener, error: ERRORS.noFilterChain, explanation: `no tcp route of a VirtualService bound to ${tcp[0].key} matches port ${port}` };
     }
     chosen = plainHttp;
-    routeConfig = `http.${port}`;
+    routeConfig = `http.${plainHttp[0].server.port.number}`;
   }
-  return gatewayHttp(data, proxy, call, port, chosen, { ...base, listener, routeConfig });
+  // Route configurations and virtual hosts are named after the server's port, which may be the Service port.
+  return gatewayHttp(data, proxy, call, chosen[0].server.port.number, chosen, { ...base, listener, routeConfig });
 }
 
 /** The port the gateway listens on for a request to its Service's port (the Service's targetPort). */
@@ -605,9 +606,12 @@ function bindHost(serverHost: string, gwNs: string, vsHost: string, vsNs: string
  * VirtualServices for one host merge their routes in order.
  * @see https://istio.io/latest/docs/ops/best-practices/traffic-management/#split-virtual-services
  */
-function gatewayHttp(data: MeshData, proxy: Proxy, call: Call, port: number,
-  servers: Array<{ server: any; gw: any; key: string; index: number }>, base: any): RouteAnswer {
-  const vhosts = new Map<string, { vss: any[]; gatewayKey: string; redirect: boolean; server: string }>();
+type GatewayServer = { server: any; gw: any; key: string; index: number };
+type VirtualHostEntry = { vss: any[]; gatewayKey: string; redirect: boolean; server: string };
+
+/** The virtual hosts of a gateway's servers: one per VirtualService host bound to a server host. */
+function gatewayVirtualHosts(data: MeshData, proxy: Proxy, servers: GatewayServer[]): Map<string, VirtualHostEntry> {
+  const vhosts = new Map<string, VirtualHostEntry>();
   for (const { vs, gatewayKey: gk } of boundVirtualServices(data, proxy, servers)) {
     const vsNs = data.nsOf(vs);
     for (const raw of Array.isArray(vs.spec?.hosts) ? vs.spec.hosts : []) {
@@ -624,6 +628,12 @@ function gatewayHttp(data: MeshData, proxy: Proxy, call: Call, port: number,
       }
     }
   }
+  return vhosts;
+}
+
+function gatewayHttp(data: MeshData, proxy: Proxy, call: Call, port: number,
+  servers: Array<{ server: any; gw: any; key: string; index: number }>, base: any): RouteAnswer {
+  const vhosts = gatewayVirtualHosts(data, proxy, servers);
   if (vhosts.size === 0) {
     return { ...base, virtualHost: `blackhole:${port}`, error: ERRORS.noRoute, explanation: `no VirtualService is bound to the servers on port ${port} (${servers.map(s => s.key).join(', ')}): Envoy answers 404` };
   }
@@ -641,4 +651,65 @@ function gatewayHttp(data: MeshData, proxy: Proxy, call: Call, port: number,
   }
   const client = { namespace: proxy.namespace, labels: proxy.labels };
   return routeHttp(data, proxy, call, port, httpEntries(data, v.vss, proxy), withVh, client, v.vss.length === 1 ? v.vss[0] : undefined, v.gatewayKey);
+}
+
+/** One route of a route table: what it matches and where it sends traffic. @internal */
+export interface RouteTableEntry {
+  readonly route: string;
+  readonly match: string;
+  readonly clusters: Array<{ cluster: string; share: number }>;
+  readonly decidedBy?: DecidedBy;
+}
+
+/**
+ * Every route the mesh has, for `diff` and `graph`: per registry host and port as a sidecar in the host's
+ * namespace sees it, and per gateway virtual host.
+ * @internal
+ */
+export function routeTable(data: MeshData): Map<string, RouteTableEntry[]> {
+  const out = new Map<string, RouteTableEntry[]>();
+  for (const host of data.registry) {
+    if (host.fqdn.startsWith('*')) continue;
+    const proxy: Proxy = { kind: 'sidecar', namespace: host.namespace, labels: {}, describe: '', gateways: new Map() };
+    const client = { namespace: host.namespace, labels: {} };
+    const vs = virtualServiceFor(data, proxy, host.fqdn);
+    for (const p of host.ports.length > 0 ? host.ports : [{ number: 80 }]) {
+      const entries = vs ? httpEntries(data, [vs], proxy) : [];
+      const tcp = vs ? [...(vs.spec?.tcp ?? []), ...(vs.spec?.tls ?? [])] : [];
+      const rows = entries.map(e => tableRow(data, client, e.vs, e.rule, `spec.http[${e.index}]`, e.index, p.number, e.rootMatches));
+      tcp.forEach((rule: any, i: number) => rows.push(tableRow(data, client, vs, rule, i < (vs.spec?.tcp ?? []).length ? `spec.tcp[${i}]` : `spec.tls[${i - (vs.spec?.tcp ?? []).length}]`, i, p.number)));
+      if (rows.length === 0) rows.push({ route: 'default', match: '*', clusters: [{ cluster: clusterName(p.number, undefined, host.fqdn), share: 100 }] });
+      out.set(`${host.fqdn}:${p.number}`, rows);
+    }
+  }
+  for (const gw of data.gateways) {
+    const key = `${data.nsOf(gw)}/${gw.metadata?.name}`;
+    const proxy: Proxy = { kind: 'gateway', namespace: data.nsOf(gw), labels: gw.spec?.selector ?? {}, describe: '', gateways: new Map([[key, gw]]) };
+    const client = { namespace: proxy.namespace, labels: proxy.labels };
+    (Array.isArray(gw.spec?.servers) ? gw.spec.servers : []).forEach((server: any, index: number) => {
+      const port = server?.port?.number;
+      for (const [name, v] of gatewayVirtualHosts(data, proxy, [{ server, gw, key, index }])) {
+        const rows = httpEntries(data, v.vss, proxy).map(e => tableRow(data, client, e.vs, e.rule, `spec.http[${e.index}]`, e.index, port, e.rootMatches));
+        out.set(`gateway ${key} ${name}:${port}`, rows);
+      }
+    });
+  }
+  return out;
+}
+
+function tableRow(data: MeshData, client: ClientView, vs: any, rule: any, field: string, index: number, port: number,
+  rootMatches?: any[]): RouteTableEntry {
+  const vsNs = data.nsOf(vs);
+  const dests: any[] = Array.isArray(rule?.route) ? rule.route : [];
+  const weights = dests.map(d => (dests.length === 1 ? d.weight ?? 100 : d.weight ?? 0));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const clusters = dests.map((d, i) => {
+    const host = toFqdn(String(d.destination?.host ?? ''), vsNs);
+    const dport = destinationPort(data, client, host, d.destination?.port?.number, port);
+    return { cluster: clusterName(dport, d.destination?.subset, host), share: total > 0 ? (weights[i] * 100) / total : 0 };
+  });
+  const matches = [...(rootMatches ?? []), ...(Array.isArray(rule?.match) ? rule.match : [])];
+  const match = matches.length === 0 ? '*' : matches.map(m => JSON.stringify(m)).join(' | ');
+  const name = rule?.name ?? (rule?.redirect ? 'redirect' : rule?.directResponse ? 'direct response' : '');
+  return { route: name, match, clusters, decidedBy: data.ref(vs, field, index, rule?.name) };
 }

@@ -11,7 +11,7 @@ const via = { gateway: 'workshop/workshop-gateway' };
 
 test('workshop-app.local through the ingress gateway: 90/10 between prod v1 and v2 with the resilience profile', () => {
   const r = mesh.request({ host: 'workshop-app.local', ...via }).splitsTraffic([{ subset: prod.stableSubset!, weight: 90 }, { subset: prod.canarySubset!, weight: 10 }]);
-  expect([r.answer.virtualHost, r.answer.timeout, r.answer.retries]).toEqual(['workshop-app.local:8080', '10s', { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error' }]);
+  expect([r.answer.virtualHost, r.answer.timeout, r.answer.retries]).toEqual(['workshop-app.local:80', '10s', { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error' }]);
   expect(r.answer.clusters[0].policy.connectionPool).toBe('{"http":{"http1MaxPendingRequests":10,"maxRequestsPerConnection":10},"tcp":{"maxConnections":100}}');
 });
 

@@ -11,7 +11,7 @@ const via = { gateway: 'workshop/workshop-gateway' };
 test('the gateway listens for workshop-app.local on http and https, but no VirtualService is bound yet', () => {
   const http = mesh.request({ host: 'workshop-app.local', ...via }).failsWith('no route matched').answer;
   const https = mesh.request({ host: 'workshop-app.local', tls: true, ...via }).failsWith('no route matched').answer;
-  expect([http.listener, http.virtualHost, https.listener, https.routeConfig]).toEqual(['0.0.0.0_8080', 'blackhole:8080', '0.0.0.0_8443', 'https.443.https.workshop-gateway.workshop']);
+  expect([http.listener, http.virtualHost, https.listener, https.routeConfig]).toEqual(['0.0.0.0_8080', 'blackhole:80', '0.0.0.0_8443', 'https.443.https.workshop-gateway.workshop']);
 });
 
 test('TLS for another SNI matches no filter chain; other ports no listener', () => {

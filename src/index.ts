@@ -46,3 +46,4 @@ export * from './patterns/blue-green';
 export * from './patterns/traffic-mirror';
 export * from './analysis/cdk8s-plugin';
 export * from './patterns/zero-trust-namespace';
+export * from './behaviour';

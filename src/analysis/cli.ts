@@ -2,11 +2,28 @@
 // compatibility with command lines that start with a path or a flag.
 import * as fs from 'fs';
 import { analyzeCommand, CommandIO, EXIT, Subcommand } from './cli/analyze';
+import { BEHAVIOUR_COMMANDS } from '../behaviour/cli';
 
 /** Every subcommand of `cdk8s-istio`. @internal */
 export const SUBCOMMANDS: Record<string, Subcommand> = {
   analyze: analyzeCommand,
+  explain: behaviourCommand('explain', 'where a request goes: virtual host, route, clusters and the policies applied'),
+  authz: behaviourCommand('authz', 'whether a caller may make a request to a workload: ALLOW or DENY, and which policy decided'),
+  diff: behaviourCommand('diff', 'the behaviour that changed between two sets of manifests (routes, shares, callers, mTLS)'),
+  graph: behaviourCommand('graph', 'gateways, hosts, routes, subsets and workloads as a Mermaid or DOT graph'),
 };
+
+/** A subcommand of the mesh model (src/behaviour), which returns its output instead of writing it. */
+function behaviourCommand(name: string, summary: string): Subcommand {
+  return {
+    summary,
+    run: (argv, io) => {
+      const result = BEHAVIOUR_COMMANDS[name](argv);
+      io.out(result.stdout);
+      return result.exitCode;
+    },
+  };
+}
 
 function usage(): string {
   const rows = Object.entries(SUBCOMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);

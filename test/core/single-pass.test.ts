@@ -163,7 +163,7 @@ describe('one whole-app pass per synth', () => {
       const app = new App();
       const second = new Chart(app, 'b-second', { namespace: 'b' });
       const first = new Chart(app, 'a-first', { namespace: 'a' });
-      const gw = new Gateway(first, 'gw', { selector: { istio: 'ingressgateway' }, servers: [GatewayServer.http({ hosts: ['*'] })] });
+      const gw = new Gateway(first, 'gw', { servers: [GatewayServer.http({ hosts: ['*'] })] });
       const vs = new VirtualService(second, 'vs', { hosts: [Host.fromName('reviews')], gateways: [gw] });
       vs.addHttpRoute('all', { to: [RouteDestination.to(Host.fromName('reviews'))] });
       vs.node.addDependency(gw);
@@ -175,7 +175,7 @@ describe('one whole-app pass per synth', () => {
 
 describe('rendering from the spec falls back to cdk8s where it could differ', () => {
   const gateway = (app: App) => new Gateway(new Chart(app, 'c'), 'gw', {
-    selector: { istio: 'ingressgateway' }, servers: [GatewayServer.http({ hosts: ['*'] })],
+    servers: [GatewayServer.http({ hosts: ['*'] })],
   });
 
   test('plain data renders in one walk; a Lazy or a class instance in it, or a custom resolver, falls back', () => {

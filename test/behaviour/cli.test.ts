@@ -1,0 +1,145 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { stringify } from 'yaml';
+import { service, subsets } from './util';
+import { build as canary } from '../../examples/canary/main';
+import { authz, diff, explain, graph } from '../../src/behaviour/cli';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'behaviour-cli-'));
+const write = (name: string, text: string) => {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+};
+const synthCanary = (weight: number) => write(`canary-${weight}/all.yaml`, Testing.synth(canary(Testing.app(), weight)).map(o => stringify(o)).join('---\n'));
+
+const BOOK = write('book.yaml', service('reviews', 'shop', 9080, ['v1', 'v2']) + '---' + subsets('reviews', 'shop', ['v1', 'v2']) + `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: shop }
+spec:
+  hosts: [reviews]
+  http:
+  - { name: jason, match: [{ headers: { end-user: { exact: jason } } }], route: [{ destination: { host: reviews, subset: v2 } }] }
+  - { name: rest, timeout: 5s, route: [{ destination: { host: reviews, subset: v1 }, weight: 80 }, { destination: { host: reviews, subset: v2 }, weight: 20 }] }
+`);
+
+describe('explain', () => {
+  test('text names the virtual host, route, clusters and the deciding rule', () => {
+    expect(explain([BOOK, '--request', 'GET http://reviews.shop:9080/r', '-H', 'end-user: jason'])).toEqual({
+      exitCode: 0,
+      stdout: [
+        'proxy: sidecar in shop',
+        'listener: 0.0.0.0_9080',
+        'virtual host: reviews.shop.svc.cluster.local:9080',
+        'route: jason',
+        'decided by: VirtualService shop/reviews spec.http[0] (jason)',
+        'cluster: outbound|9080|v2|reviews.shop.svc.cluster.local 100% (tls ISTIO_MUTUAL by auto mTLS, lb LEAST_REQUEST; DestinationRule shop/reviews)',
+        'why: VirtualService shop/reviews spec.http[0] (jason) matches and sends outbound|9080|v2|reviews.shop.svc.cluster.local 100%',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('json carries weights adding to 100 and the applied timeout', () => {
+    const r = explain([BOOK, '--request', 'GET http://reviews.shop/', '--from', 'shop/reviews-v1', '-o', 'json']);
+    const j = JSON.parse(r.stdout);
+    expect([r.exitCode, j.virtualHost, j.route, j.clusters, j.error, j.decidedBy, j.timeout]).toEqual([0, 'reviews.shop.svc.cluster.local:9080', 'rest', [
+      { cluster: 'outbound|9080|v1|reviews.shop.svc.cluster.local', weight: 80 },
+      { cluster: 'outbound|9080|v2|reviews.shop.svc.cluster.local', weight: 20 },
+    ], undefined, { kind: 'VirtualService', namespace: 'shop', name: 'reviews', rule: 1 }, '5s']);
+  });
+
+  test('an unknown host passes through, saying it is not in the registry', () => {
+    const r = explain([BOOK, '--request', 'GET http://nope.shop/', '-o', 'json']);
+    expect([r.exitCode, JSON.parse(r.stdout).clusters, JSON.parse(r.stdout).notes]).toEqual([0, [{ cluster: 'PassthroughCluster', weight: 100 }], ['nope.shop is not a Service or ServiceEntry visible to the sidecar in shop']]);
+  });
+
+  test('errors: malformed request, unknown workload, unreadable file, objects Istio rejects', () => {
+    expect(explain([BOOK, '--request', 'reviews'])).toMatchObject({ exitCode: 2, stdout: expect.stringMatching(/^cdk8s-istio explain: --request must be 'METHOD URL', e.g. 'GET http:\/\/reviews:9080\/reviews\/1' \(got 'reviews'\)\n/) });
+    expect(explain([BOOK, '--request', 'GET http://reviews.shop/', '--from', 'shop/nope']).stdout).toBe("cdk8s-istio explain: MeshModel.route: fromWorkload 'shop/nope' is not a workload of the input (write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)\n");
+    expect(explain([path.join(dir, 'missing.yaml'), '--request', 'GET http://a/']).stdout.split('\n')[0]).toBe(`cdk8s-istio explain: ${path.join(dir, 'missing.yaml')}: no such file or directory`);
+    const bad = write('bad.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: x, namespace: shop }\nspec: { hosts: [x], http: [{ route: [{ destination: { host: x } }], timeout: soon }] }\n');
+    const r = explain([bad, '--request', 'GET http://x.shop/']);
+    expect([r.exitCode, r.stdout.split('\n')[0]]).toEqual([2, 'cdk8s-istio explain: the input has 1 error(s) Istio would reject; fix them first (cdk8s-istio analyze lists them):']);
+    expect(explain([BOOK, '--request', 'GET http://reviews.shop/', '-o', 'yaml']).stdout.split('\n')[0]).toBe('cdk8s-istio explain: -o must be one of text, json (got yaml)');
+  });
+
+  test('a route no rule matches exits 1 with Istio\'s error', () => {
+    const gw = write('gw.yaml', 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: { name: gw, namespace: shop }\nspec: { selector: { istio: ingressgateway }, servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["*"] }] }\n');
+    const r = explain([gw, '--request', 'GET http://shop.example.com/', '--gateway', 'shop/gw', '-o', 'json']);
+    expect([r.exitCode, JSON.parse(r.stdout).error, JSON.parse(r.stdout).virtualHost]).toEqual([1, 'no route matched', 'blackhole:80']);
+  });
+});
+
+describe('authz', () => {
+  const policies = write('authz/all.yaml', service('reviews', 'shop', 9080) + `---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: reviews-get, namespace: shop }
+spec: { selector: { matchLabels: { app: reviews } }, rules: [{ from: [{ source: { principals: [cluster.local/ns/web/sa/front] } }], to: [{ operation: { methods: [GET] } }] }] }
+`);
+  test('the first word is the decision', () => {
+    expect(authz([policies, '--from', 'cluster.local/ns/web/sa/front', '--to', 'shop/reviews-v1', '--request', 'GET http://reviews.shop:9080/'])).toEqual({
+      exitCode: 0, stdout: 'ALLOW AuthorizationPolicy shop/reviews-get spec.rules[0] allows cluster.local/ns/web/sa/front GET /\n',
+    });
+    expect(authz([policies, '--from', 'ns/web', '--to', 'shop/reviews-v1', '--request', 'GET http://reviews.shop/']).stdout.split(' ')[0]).toBe('DENY');
+  });
+  test('json gives decision, policy and rule', () => {
+    const r = authz([policies, '--from', 'cluster.local/ns/web/sa/front', '--to', 'shop/reviews-v1', '--request', 'DELETE http://reviews.shop/', '-o', 'json']);
+    const j = JSON.parse(r.stdout);
+    expect([r.exitCode, j.decision, j.policy, j.rule]).toEqual([1, 'DENY', null, null]);
+  });
+  test('a malformed principal is a usage error', () => {
+    expect(authz([policies, '--from', 'frontend', '--to', 'shop/reviews-v1']).stdout.split('\n')[0]).toBe('cdk8s-istio authz: --from must be a principal (cluster.local/ns/NAMESPACE/sa/ACCOUNT) or ns/NAMESPACE (got frontend)');
+  });
+});
+
+describe('diff', () => {
+  test('the canary at weight 10 and at 50: the share change and nothing else', () => {
+    expect(diff([synthCanary(10), synthCanary(50)])).toEqual({
+      exitCode: 1,
+      stdout: 'route: app.shop.svc.cluster.local:80 route split: outbound|80|stable|app.shop.svc.cluster.local 90%, outbound|80|canary|app.shop.svc.cluster.local 10% '
+        + '-> outbound|80|stable|app.shop.svc.cluster.local 50%, outbound|80|canary|app.shop.svc.cluster.local 50% (VirtualService shop/app spec.http[1] (split))\n',
+    });
+  });
+  test('no change exits 0', () => {
+    expect(diff([synthCanary(10), synthCanary(10)])).toEqual({ exitCode: 0, stdout: 'no behaviour change\n' });
+  });
+  test('two zero-trust variants: exactly the callers whose access changed, as Markdown', () => {
+    const base = service('reviews', 'shop', 9080);
+    const allow = (principals: string) => `---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: reviews, namespace: shop }
+spec: { selector: { matchLabels: { app: reviews } }, rules: [{ from: [{ source: { principals: [${principals}] } }] }] }
+`;
+    const a = write('zt-a/all.yaml', base + allow('cluster.local/ns/web/sa/front'));
+    const b = write('zt-b/all.yaml', base + allow('cluster.local/ns/web/sa/front, cluster.local/ns/batch/sa/jobs'));
+    expect(diff([a, b, '-o', 'markdown']).stdout).toBe([
+      '### Behaviour changes (1)',
+      '',
+      '| | what | before | after | caused by |',
+      '|---|---|---|---|---|',
+      '| authorization | shop/reviews-v1 GET / from cluster.local/ns/batch/sa/jobs | DENY | ALLOW | AuthorizationPolicy shop/reviews spec.rules[0] |',
+      '',
+    ].join('\n'));
+  });
+});
+
+describe('graph', () => {
+  test('mermaid: hosts, routes with shares, workloads and authorization edges', () => {
+    const g = graph([BOOK]).stdout;
+    expect(g.split('\n').slice(0, 1)).toEqual(['flowchart LR']);
+    expect(g).toContain('-->|"rest 80%"|');
+    expect(g).toContain('[["Deployment shop/reviews-v2"]]');
+  });
+  test('dot', () => {
+    const g = graph([BOOK, '-o', 'dot']).stdout;
+    expect(g.split('\n')[0]).toBe('digraph mesh {');
+    expect(g).toContain('[label="jason 100%"]');
+  });
+});

@@ -2,8 +2,9 @@
 import { IstioAnalysis } from '../../src/analysis/istio-analysis';
 import { detailWithFix } from '../../src/analysis/messages';
 
-// Istio's message is "Schema validation error: <our detail>"; the detail and the fix are compared here.
-const analyze = (o: any) => IstioAnalysis.analyze([o]).map(d => {
+// Istio's message is "Schema validation error: <our detail>"; the detail and the fix are compared here. Only the
+// API server's verdict (IST0106) is asked for: analyzers also speak about such objects (IST0102 on a Namespace).
+const analyze = (o: any) => IstioAnalysis.analyze([o]).filter(d => d.code === 'IST0106').map(d => {
   expect(d.message).toBe(`Schema validation error: ${d.detail}`);
   return [d.code, d.level, d.field ?? '', detailWithFix(d)];
 });

@@ -184,7 +184,7 @@ describe('rendering from the spec falls back to cdk8s where it could differ', ()
     const render = (app: App, spec: unknown) =>
       renderFromSpec(gateway(app).apiObject, bindings.Gateway.GVK, spec, bindings.toJson_GatewayProps);
     expect(JSON.stringify(render(new App(), { selector: { zone: 'a', app: 'edge', gone: undefined, none: null } })))
-      .toBe('{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"c-gw-c83e9f7a"},"spec":{"selector":{"app":"edge","zone":"a"}}}');
+      .toBe('{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"gw"},"spec":{"selector":{"app":"edge","zone":"a"}}}');
     expect(render(new App(), { selector: { app: Lazy.any({ produce: () => 'edge' }) } })).toBeUndefined();
     expect(render(new App(), { selector: new Map() })).toBeUndefined();
     expect(render(new App({ resolvers: [{ resolve: () => undefined }] }), {})).toBeUndefined();

@@ -41,7 +41,7 @@ test('IST0132: a VirtualService bound to a Gateway that does not serve its host 
     .addHttpRoute('all', { to: [RouteDestination.to(Host.external('backend.example.com'))] });
   IstioAnalysis.of(a).suppress('IST0101');
   const out = warnings(() => a.synthYaml());
-  expect(out).toContain('WARNING IST0132 [shop/vs] one or more host admin.example.com defined in VirtualService shop/shop-vs-c8fa935c not found in Gateway shop/public.');
+  expect(out).toContain('WARNING IST0132 [shop/vs] one or more host admin.example.com defined in VirtualService shop/vs not found in Gateway shop/public.');
 });
 
 test('IST0111: two namespace-wide Sidecars fail synth', () => {

@@ -15,7 +15,7 @@ const LOOP = [
 ].join('\n');
 
 const dir = path.join(__dirname, '..', 'src', 'imports');
-for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.istio.io.ts'))) {
+for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.ts') && !f.endsWith('-schemas.ts'))) {
   const p = path.join(dir, file);
   const text = fs.readFileSync(p, 'utf8');
   const count = text.split(FILTER).length - 1;

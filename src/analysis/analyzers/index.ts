@@ -11,6 +11,7 @@ import { deprecationAnalyzer } from './deprecation';
 import { caCertificateAnalyzer, podNotSelectedAnalyzer } from './destination-rule';
 import { envoyPatchAnalyzer } from './envoyfilter';
 import { externalControlPlaneAnalyzer } from './externalcontrolplane';
+import { backendRefAnalyzer, listenerAnalyzer, routeParentAnalyzer } from './gateway-api';
 import { certificateAnalyzer, conflictingGatewayAnalyzer, gatewayPortAnalyzer, secretAnalyzer } from './gateway';
 import { imageAutoAnalyzer, injectionAnalyzer, injectionImageAnalyzer } from './injection';
 import { crdVersionAnalyzer, k8sGatewaySelectorAnalyzer } from './k8sgateway';
@@ -62,4 +63,6 @@ export const ANALYZERS: readonly CrossRule[] = [
   telemetrySelectorAnalyzer,
   telemetryDefaultSelectorAnalyzer,
   telemetryLightstepAnalyzer,
+  // Not Istio analyzers: the conditions istiod sets on Gateway API objects.
+  routeParentAnalyzer, backendRefAnalyzer, listenerAnalyzer,
 ];

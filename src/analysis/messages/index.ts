@@ -87,6 +87,99 @@ const OWN = {
     template: 'Invalid command line: %v',
     args: ['detail'],
   },
+  // CDK8SISTIO0301-0399: Gateway API objects, for the conditions istiod sets on them (pilot/pkg/config/kube/gateway).
+  // The condition reason Istio reports is the message's first argument, so a user can match it to `kubectl get`.
+  /** A parentRef whose sectionName or port matches no listener (Accepted=False, NoMatchingParent). */
+  GatewayApiNoMatchingParent: {
+    code: 'CDK8SISTIO0301',
+    name: 'GatewayApiNoMatchingParent',
+    level: DiagnosticLevel.ERROR,
+    template: 'The route is not accepted by parent %s (%s): %s',
+    args: ['parent', 'reason', 'condition'],
+  },
+  /** No listener admits the route's namespace or kind (Accepted=False, NotAllowedByListeners). */
+  GatewayApiNotAllowedByListeners: {
+    code: 'CDK8SISTIO0302',
+    name: 'GatewayApiNotAllowedByListeners',
+    level: DiagnosticLevel.ERROR,
+    template: 'The route is not accepted by parent %s (%s): %s',
+    args: ['parent', 'reason', 'condition'],
+  },
+  /** No listener hostname intersects the route's hostnames (Accepted=False, NoMatchingListenerHostname). */
+  GatewayApiNoMatchingListenerHostname: {
+    code: 'CDK8SISTIO0303',
+    name: 'GatewayApiNoMatchingListenerHostname',
+    level: DiagnosticLevel.ERROR,
+    template: 'The route is not accepted by parent %s (%s): %s',
+    args: ['parent', 'reason', 'condition'],
+  },
+  /** A backendRef of a kind Istio cannot route to (ResolvedRefs=False, InvalidKind). */
+  GatewayApiBackendInvalidKind: {
+    code: 'CDK8SISTIO0304',
+    name: 'GatewayApiBackendInvalidKind',
+    level: DiagnosticLevel.ERROR,
+    template: 'The backend is dropped (%s): %s',
+    args: ['reason', 'condition'],
+  },
+  /** A reference into another namespace that no ReferenceGrant there allows (ResolvedRefs=False, RefNotPermitted). */
+  GatewayApiRefNotPermitted: {
+    code: 'CDK8SISTIO0305',
+    name: 'GatewayApiRefNotPermitted',
+    level: DiagnosticLevel.ERROR,
+    template: 'The reference is refused (%s): %s',
+    args: ['reason', 'condition'],
+  },
+  /** A backendRef Istio refuses outright, e.g. without a port (ResolvedRefs=False, InvalidDestination). */
+  GatewayApiInvalidBackend: {
+    code: 'CDK8SISTIO0306',
+    name: 'GatewayApiInvalidBackend',
+    level: DiagnosticLevel.ERROR,
+    template: 'The route rule is refused (%s): %s',
+    args: ['reason', 'condition'],
+  },
+  /**
+   * A backendRef port the Service or ServiceEntry does not expose. istiod sets no condition for it; the traffic
+   * finds no endpoint at run time.
+   */
+  GatewayApiBackendPortNotFound: {
+    code: 'CDK8SISTIO0307',
+    name: 'GatewayApiBackendPortNotFound',
+    level: DiagnosticLevel.ERROR,
+    template: 'Backend %s has no port %d, so its traffic finds no endpoint.',
+    args: ['backend', 'port'],
+  },
+  /** A listener whose allowedRoutes.kinds lists a kind Istio does not serve on it (ResolvedRefs=False, InvalidRouteKinds). */
+  GatewayApiInvalidRouteKinds: {
+    code: 'CDK8SISTIO0308',
+    name: 'GatewayApiInvalidRouteKinds',
+    level: DiagnosticLevel.ERROR,
+    template: 'Listener %s is not fully programmed (%s): %s',
+    args: ['listener', 'reason', 'condition'],
+  },
+  /** A listener protocol Istio does not implement (Accepted=False, UnsupportedProtocol). */
+  GatewayApiUnsupportedProtocol: {
+    code: 'CDK8SISTIO0309',
+    name: 'GatewayApiUnsupportedProtocol',
+    level: DiagnosticLevel.ERROR,
+    template: 'Listener %s is not programmed (%s): %s',
+    args: ['listener', 'reason', 'condition'],
+  },
+  /** A listener certificateRef Istio cannot use (ResolvedRefs=False, InvalidCertificateRef). */
+  GatewayApiInvalidCertificateRef: {
+    code: 'CDK8SISTIO0310',
+    name: 'GatewayApiInvalidCertificateRef',
+    level: DiagnosticLevel.ERROR,
+    template: 'Listener %s is not programmed (%s): %s',
+    args: ['listener', 'reason', 'condition'],
+  },
+  /** A route kind Istio does not implement (UDPRoute): istiod ignores the object and sets no status. */
+  GatewayApiUnsupportedRouteKind: {
+    code: 'CDK8SISTIO0311',
+    name: 'GatewayApiUnsupportedRouteKind',
+    level: DiagnosticLevel.ERROR,
+    template: 'Istio does not implement %s; istiod ignores this route.',
+    args: ['kind'],
+  },
 } satisfies Record<string, MessageType>;
 
 /** Every message the analysis reports. @internal */

@@ -1,0 +1,351 @@
+// istiod's own checks on Gateway API objects (pilot/pkg/config/kube/gateway): the conditions it would set on a
+// route's parent status (Accepted: NoMatchingParent, NotAllowedByListeners, NoMatchingListenerHostname;
+// ResolvedRefs: BackendNotFound, InvalidKind, RefNotPermitted, InvalidDestination) and on a Gateway's listeners
+// (UnsupportedProtocol, InvalidRouteKinds, InvalidCertificateRef, RefNotPermitted), found offline. A missing
+// object is IST0101, as Istio's analyzers report one; the rest are CDK8SISTIO03xx, whose first argument is the
+// reason istiod would write. What the input does not hold is reported only where the input stands for it
+// (complete mode, or it describes the namespace), as for every other reference.
+import { ELSEWHERE_HINT, MeshIndex, labelSelectorMatches, mapOf } from './mesh-index';
+import { CrossRule, RunContext, groupOf } from '../engine';
+import { CLUSTER_DOMAIN, hostsMatch } from '../hosts';
+import { Messages } from '../messages';
+
+const GROUP = 'gateway.networking.k8s.io';
+const ISTIO_GROUP = 'networking.istio.io';
+const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'];
+/** The controller istiod answers for, and the classes it installs for it. */
+const ISTIO_CONTROLLER = 'istio.io/gateway-controller';
+const ISTIO_CLASSES = new Set(['istio', 'istio-waypoint', 'istio-east-west', 'istio-remote']);
+
+type Ref = { [key: string]: any };
+
+/** The route kinds Istio serves on a listener of this protocol (Istio's generateSupportedKinds). */
+function supportedKinds(listener: Ref): string[] {
+  switch (listener?.protocol) {
+    case 'HTTP':
+    case 'HTTPS':
+      return ['HTTPRoute', 'GRPCRoute'];
+    case 'TCP':
+      return ['TCPRoute'];
+    case 'TLS':
+      return listener?.tls?.mode === 'Passthrough' ? ['TLSRoute'] : ['TCPRoute'];
+    default:
+      return [];
+  }
+}
+const PROTOCOLS = new Set(['HTTP', 'HTTPS', 'TCP', 'TLS', 'HBONE']);
+
+/** The kinds a listener admits: its allowedRoutes.kinds that Istio supports, else every supported kind. */
+function admittedKinds(listener: Ref): string[] {
+  const supported = supportedKinds(listener);
+  const kinds: Ref[] = Array.isArray(listener?.allowedRoutes?.kinds) ? listener.allowedRoutes.kinds : [];
+  if (kinds.length === 0) return supported;
+  return kinds.filter(k => (k?.group ?? GROUP) === GROUP && supported.includes(k?.kind)).map(k => k.kind);
+}
+
+function listOf(v: unknown): any[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** The Gateways of the input that istiod programs: of an Istio class, or of a class an input GatewayClass gives to istiod. */
+function istioManaged(ctx: RunContext): (gw: Ref) => boolean {
+  const classes = new Map<string, string>();
+  for (const c of ctx.ofKind(`${GROUP}/GatewayClass`)) classes.set(String(c?.metadata?.name), String(c?.spec?.controllerName ?? ''));
+  return gw => {
+    const cls = String(gw?.spec?.gatewayClassName ?? '');
+    const controller = classes.get(cls);
+    return controller !== undefined ? controller === ISTIO_CONTROLLER : ISTIO_CLASSES.has(cls);
+  };
+}
+
+/** ReferenceGrants by the namespace they live in (the target's). */
+class Grants {
+  private readonly byNamespace = new Map<string, Ref[]>();
+  public constructor(ctx: RunContext) {
+    for (const g of ctx.ofKind(`${GROUP}/ReferenceGrant`)) {
+      const ns = ctx.namespaceOf(g);
+      let list = this.byNamespace.get(ns);
+      if (!list) this.byNamespace.set(ns, (list = []));
+      list.push(g);
+    }
+  }
+
+  public has(namespace: string): boolean {
+    return this.byNamespace.has(namespace);
+  }
+
+  /** Whether a grant in `toNamespace` lets `from` (group/kind in fromNamespace) refer to `to` (group/kind/name). */
+  public allows(fromGroup: string, fromKind: string, fromNamespace: string, toGroup: string, toKind: string, toName: string, toNamespace: string): boolean {
+    return (this.byNamespace.get(toNamespace) ?? []).some(g =>
+      listOf(g?.spec?.from).some(f => (f?.group ?? '') === fromGroup && f?.kind === fromKind && f?.namespace === fromNamespace)
+      && listOf(g?.spec?.to).some(t => (t?.group ?? '') === toGroup && t?.kind === toKind && (t?.name === undefined || t.name === '' || t.name === toName)));
+  }
+}
+
+const CACHE = new WeakMap<RunContext, Grants>();
+function grantsOf(ctx: RunContext): Grants {
+  let g = CACHE.get(ctx);
+  if (!g) CACHE.set(ctx, (g = new Grants(ctx)));
+  return g;
+}
+
+/** Every route of a supported kind in the input. */
+function routes(ctx: RunContext): Ref[] {
+  return ROUTE_KINDS.flatMap(k => ctx.ofKind(`${GROUP}/${k}`));
+}
+
+interface Denial { readonly rank: number; readonly reason: string; readonly message: string }
+const NOT_ALLOWED = 0;
+const NO_HOSTNAME = 1;
+const NOT_ACCEPTED = 2;
+
+/**
+ * Why `listener` refuses the route, in the order istiod's referenceAllowed checks: port and sectionName, then
+ * hostname and namespace, then kind. `undefined`: it accepts it, or whether it does depends on a Namespace the
+ * input does not hold.
+ */
+function listenerDenial(ctx: RunContext, gw: Ref, listener: Ref, ref: Ref, route: Ref): Denial | undefined {
+  if (ref.port !== undefined && ref.port !== listener?.port) return { rank: NOT_ACCEPTED, reason: 'NoMatchingParent', message: `port ${ref.port} not found` };
+  if (ref.sectionName !== undefined && ref.sectionName !== listener?.name) return { rank: NOT_ACCEPTED, reason: 'NoMatchingParent', message: `sectionName "${ref.sectionName}" not found` };
+  const routeNs = ctx.namespaceOf(route);
+  const gwNs = ctx.namespaceOf(gw);
+  const hostnames: string[] = listOf(route?.spec?.hostnames).filter(h => typeof h === 'string');
+  const listenerHost = typeof listener?.hostname === 'string' && listener.hostname ? listener.hostname : '*';
+  const hostMatched = (hostnames.length ? hostnames : ['*']).some(h => hostsMatch(listenerHost, h));
+  const nsAllowed = namespaceAllowed(ctx, listener, gwNs, routeNs);
+  if (nsAllowed === undefined) return undefined;
+  if (!(hostMatched && nsAllowed)) {
+    const shown = typeof listener?.hostname === 'string' ? listener.hostname : '';
+    if (hostMatched) return { rank: NOT_ALLOWED, reason: 'NotAllowedByListeners', message: `hostnames matched parent hostname "${shown}", but namespace "${routeNs}" is not allowed by the parent` };
+    return { rank: NO_HOSTNAME, reason: 'NoMatchingListenerHostname', message: `no hostnames matched parent hostname "${shown}"` };
+  }
+  if (!admittedKinds(listener).includes(route.kind)) return { rank: NOT_ALLOWED, reason: 'NotAllowedByListeners', message: `kind ${route.kind} is not allowed` };
+  return undefined;
+}
+
+/** allowedRoutes.namespaces of a listener: Same (the default), All, Selector over the route's Namespace labels, None. */
+function namespaceAllowed(ctx: RunContext, listener: Ref, gwNs: string, routeNs: string): boolean | undefined {
+  const ns = listener?.allowedRoutes?.namespaces ?? {};
+  switch (ns.from ?? 'Same') {
+    case 'All': return true;
+    case 'Same': return gwNs === routeNs;
+    case 'Selector': {
+      const nsObj = MeshIndex.of(ctx).namespaces.get(routeNs);
+      // The labels of a Namespace the input lacks are not guessed; in complete mode it has none.
+      if (!nsObj && ctx.options.complete !== true) return undefined;
+      return labelSelectorMatches(ns.selector ?? {}, { 'kubernetes.io/metadata.name': routeNs, ...mapOf(nsObj?.metadata?.labels) });
+    }
+    default: return false;
+  }
+}
+
+/** gatewayapi.RouteParentAnalyzer: every parentRef of a route names a parent that accepts it. @internal */
+export const routeParentAnalyzer: CrossRule = {
+  name: 'gatewayapi.RouteParentAnalyzer',
+  check(ctx) {
+    const idx = MeshIndex.of(ctx);
+    const managed = istioManaged(ctx);
+    for (const route of routes(ctx)) {
+      const r = ctx.reporterFor(route);
+      const routeNs = ctx.namespaceOf(route);
+      listOf(route?.spec?.parentRefs).forEach((ref: Ref, i: number) => {
+        if (!ref || typeof ref.name !== 'string') return;
+        const field = `spec.parentRefs[${i}]`;
+        const group = ref.group ?? GROUP;
+        const kind = ref.kind ?? 'Gateway';
+        const ns = typeof ref.namespace === 'string' ? ref.namespace : routeNs;
+        if (group === GROUP && kind === 'Gateway') {
+          const key = `${ns}/${ref.name}`;
+          const gw = idx.k8sGateways.get(key);
+          if (!gw) {
+            // Gateways of a namespace the input holds none in are usually platform-owned: not guessed.
+            if (idx.declaredElsewhere(key, ns) || (!idx.gatewayNamespaces.has(ns) && ctx.options.complete !== true)) return;
+            r(Messages.ReferencedResourceNotFound, { args: ['parentRef Gateway', key], field: `${field}.name`, problem: `parentRef names Gateway ${key}, which is not in the analysed manifests, so istiod accepts the route nowhere`, got: ref.name, fix: `the name of a Gateway in namespace ${ns}; ${ELSEWHERE_HINT}` });
+            return;
+          }
+          // A Gateway of another controller is that controller's to judge.
+          if (!managed(gw)) return;
+          const listeners: Ref[] = listOf(gw?.spec?.listeners);
+          const denials: Denial[] = [];
+          for (const l of listeners) {
+            const d = listenerDenial(ctx, gw, l, ref, route);
+            if (!d) return;
+            denials.push(d);
+          }
+          if (denials.length === 0) return;
+          // istiod reports the least severe refusal among the listeners, as its createRouteStatus ranks them.
+          const best = Math.min(...denials.map(d => d.rank));
+          const picked = denials.filter(d => d.rank === best);
+          const message = [...new Set(picked.map(d => d.message))].join('; ');
+          const reason = picked[0].reason;
+          const msg = reason === 'NoMatchingParent' ? Messages.GatewayApiNoMatchingParent
+            : reason === 'NoMatchingListenerHostname' ? Messages.GatewayApiNoMatchingListenerHostname : Messages.GatewayApiNotAllowedByListeners;
+          const listenerList = listeners.map(l => `${l?.name}(${l?.protocol} ${l?.port}${l?.hostname ? ' ' + l.hostname : ''})`).join(', ');
+          const fix = reason === 'NoMatchingParent' ? `a sectionName and port of a listener of ${key}: ${listenerList || '(no listeners)'}`
+            : reason === 'NoMatchingListenerHostname' ? `a hostname that a listener of ${key} accepts: ${listeners.map(l => l?.hostname ?? '*').join(', ')}`
+              : `a listener whose allowedRoutes admits ${route.kind} from namespace ${routeNs}`;
+          r(msg, { args: [`Gateway ${key}`, reason, message], field, problem: `Gateway ${key} refuses the route: ${message}`, got: parentRefString(ref), fix });
+          return;
+        }
+        if (group === '' && kind === 'Service') {
+          // GAMMA: the route attaches to the Service's mesh traffic.
+          const svc = idx.servicesIn(ns).find(s => s.name === ref.name);
+          if (!svc) {
+            const host = `${ref.name}.${ns}.${CLUSTER_DOMAIN}`;
+            if (idx.declaredElsewhere(host, ns) || !idx.described(ns)) return;
+            r(Messages.ReferencedResourceNotFound, { args: ['parentRef Service', `${ns}/${ref.name}`], field: `${field}.name`, problem: `parent service: "${ref.name}" not found in namespace ${ns} in the analysed manifests`, got: ref.name, fix: ELSEWHERE_HINT });
+            return;
+          }
+          if (ref.port !== undefined && !svc.ports.some(p => p.number === ref.port)) {
+            r(Messages.GatewayApiNoMatchingParent, { args: [`Service ${ns}/${ref.name}`, 'NoMatchingParent', `port ${ref.port} not found`], field: `${field}.port`, problem: `Service ${ns}/${ref.name} has no port ${ref.port}`, got: ref.port, fix: `one of ${svc.ports.map(p => p.number).join(', ') || '(no ports)'}` });
+          }
+          return;
+        }
+        if (group === ISTIO_GROUP && kind === 'ServiceEntry') {
+          const found = ctx.ofKind(`${ISTIO_GROUP}/ServiceEntry`).some(se => se?.metadata?.name === ref.name && ctx.namespaceOf(se) === ns);
+          if (found || idx.declaredElsewhere(`${ns}/${ref.name}`, ns) || !(ctx.options.complete === true || ctx.ofKind(`${ISTIO_GROUP}/ServiceEntry`).length > 0)) return;
+          r(Messages.ReferencedResourceNotFound, { args: ['parentRef ServiceEntry', `${ns}/${ref.name}`], field: `${field}.name`, problem: `parent service entry: "${ref.name}" not found in namespace ${ns} in the analysed manifests`, got: ref.name, fix: ELSEWHERE_HINT });
+        }
+        // Other parent kinds belong to other controllers; istiod ignores them.
+      });
+    }
+  },
+};
+
+function parentRefString(ref: Ref): string {
+  const parts = [`${ref.namespace ? ref.namespace + '/' : ''}${ref.name}`];
+  if (ref.sectionName !== undefined) parts.push(`sectionName ${ref.sectionName}`);
+  if (ref.port !== undefined) parts.push(`port ${ref.port}`);
+  return parts.join(', ');
+}
+
+/** Every backend reference of a route, with its field path: rule backendRefs and RequestMirror filters. */
+function backendRefs(route: Ref): Array<{ ref: Ref; field: string }> {
+  const out: Array<{ ref: Ref; field: string }> = [];
+  const mirrors = (filters: unknown, at: string) => listOf(filters).forEach((f: Ref, k: number) => {
+    if (f?.type === 'RequestMirror' && f?.requestMirror?.backendRef) out.push({ ref: f.requestMirror.backendRef, field: `${at}.filters[${k}].requestMirror.backendRef` });
+  });
+  listOf(route?.spec?.rules).forEach((rule: Ref, i: number) => {
+    listOf(rule?.backendRefs).forEach((b: Ref, j: number) => {
+      // istiod drops weight-0 backends before it resolves them.
+      if (b && b.weight !== 0) out.push({ ref: b, field: `spec.rules[${i}].backendRefs[${j}]` });
+      mirrors(b?.filters, `spec.rules[${i}].backendRefs[${j}]`);
+    });
+    mirrors(rule?.filters, `spec.rules[${i}]`);
+  });
+  return out;
+}
+
+/** gatewayapi.BackendRefAnalyzer: every backendRef resolves, as istiod's buildDestination resolves it. @internal */
+export const backendRefAnalyzer: CrossRule = {
+  name: 'gatewayapi.BackendRefAnalyzer',
+  check(ctx) {
+    const idx = MeshIndex.of(ctx);
+    const grants = grantsOf(ctx);
+    for (const route of routes(ctx)) {
+      const r = ctx.reporterFor(route);
+      const routeNs = ctx.namespaceOf(route);
+      for (const { ref, field } of backendRefs(route)) {
+        if (typeof ref?.name !== 'string') continue;
+        const group = ref.group ?? '';
+        const kind = ref.kind ?? 'Service';
+        const ns = typeof ref.namespace === 'string' ? ref.namespace : routeNs;
+        const shown = `${ns}/${ref.name}`;
+        if (ns !== routeNs && !grants.allows(GROUP, route.kind, routeNs, group, kind, ref.name, ns)) {
+          if (ctx.options.complete === true || grants.has(ns) || idx.described(ns)) {
+            r(Messages.GatewayApiRefNotPermitted, { args: ['RefNotPermitted', `backendRef ${ref.name}/${ns} not accessible to a ${route.kind} in namespace "${routeNs}" (missing a ReferenceGrant?)`], field: `${field}.namespace`, problem: `the backend ${kind} ${shown} is in another namespace, and no ReferenceGrant there allows ${route.kind}s from namespace ${routeNs}`, got: ns, fix: `add a ReferenceGrant in ${ns} from { group: ${GROUP}, kind: ${route.kind}, namespace: ${routeNs} } to { group: "${group}", kind: ${kind}, name: ${ref.name} }` });
+          }
+          continue;
+        }
+        if (group === '' && kind === 'Service') {
+          if (ref.name.includes('.')) {
+            r(Messages.GatewayApiInvalidBackend, { args: ['InvalidDestination', 'service name invalid; the name of the Service must be used, not the hostname.'], field: `${field}.name`, problem: 'a Service backend is named by its Service name, not a hostname', got: ref.name, fix: `name: ${ref.name.split('.')[0]}${ref.name.split('.').length > 1 ? ', namespace: ' + ref.name.split('.')[1] : ''}` });
+            continue;
+          }
+          const svc = idx.servicesIn(ns).find(s => s.name === ref.name);
+          const host = `${ref.name}.${ns}.${CLUSTER_DOMAIN}`;
+          if (!svc) {
+            if (!idx.declaredElsewhere(host, ns) && idx.described(ns)) {
+              r(Messages.ReferencedResourceNotFound, { args: ['backendRef Service', shown], field: `${field}.name`, problem: `backend(${host}) not found: no Service ${shown} in the analysed manifests (istiod drops the backend and answers its share of requests with 500)`, got: ref.name, fix: ELSEWHERE_HINT });
+            }
+          } else if (ref.port !== undefined && !svc.ports.some(p => p.number === ref.port)) {
+            r(Messages.GatewayApiBackendPortNotFound, { args: [`Service ${shown}`, ref.port], field: `${field}.port`, problem: `port ${ref.port} is not a port of Service ${shown}`, got: ref.port, fix: `one of ${svc.ports.map(p => p.number).join(', ') || '(no ports)'}` });
+          }
+        } else if (group === ISTIO_GROUP && kind === 'Hostname') {
+          if (ref.namespace !== undefined) {
+            r(Messages.GatewayApiInvalidBackend, { args: ['InvalidDestination', 'namespace may not be set with Hostname type'], field: `${field}.namespace`, problem: 'a Hostname backend names a ServiceEntry host, which has no namespace', got: ref.namespace, fix: 'remove namespace' });
+            continue;
+          }
+          const entry = idx.resolveHost(ref.name, routeNs);
+          if (!entry) {
+            if (!idx.declaredElsewhere(ref.name) && idx.described(undefined)) {
+              r(Messages.ReferencedResourceNotFound, { args: ['backendRef Hostname', ref.name], field: `${field}.name`, problem: `backend(${ref.name}) not found: no ServiceEntry or Service visible from namespace ${routeNs} declares host ${ref.name}`, got: ref.name, fix: ELSEWHERE_HINT });
+            }
+          } else if (ref.port !== undefined && !entry.ports.some(p => p.number === ref.port)) {
+            r(Messages.GatewayApiBackendPortNotFound, { args: [`host ${ref.name}`, ref.port], field: `${field}.port`, problem: `port ${ref.port} is not a port of host ${ref.name}`, got: ref.port, fix: `one of ${entry.ports.map(p => p.number).join(', ') || '(no ports)'}` });
+          }
+        } else if (!(group === 'multicluster.x-k8s.io' && kind === 'ServiceImport') && !(group === 'inference.networking.k8s.io' && kind === 'InferencePool')) {
+          r(Messages.GatewayApiBackendInvalidKind, { args: ['InvalidKind', `referencing unsupported backendRef: group "${group}" kind "${kind}"`], field, problem: `Istio routes to a core Service, a ${ISTIO_GROUP} Hostname or a ServiceImport, not to a ${group ? group + '/' : ''}${kind}`, got: `${group ? group + '/' : ''}${kind}`, fix: 'kind: Service (group ""), or kind: Hostname (group networking.istio.io) for a ServiceEntry host' });
+          continue;
+        }
+        if (ref.port === undefined && kind !== 'InferencePool') {
+          r(Messages.GatewayApiInvalidBackend, { args: ['InvalidDestination', 'port is required in backendRef'], field, problem: 'the backendRef has no port, so istiod refuses the whole rule', got: ref.name, fix: 'set port to a port of the backend' });
+        }
+      }
+    }
+  },
+};
+
+/** gatewayapi.ListenerAnalyzer: listeners istiod can program, with certificates it may read; route kinds it implements. @internal */
+export const listenerAnalyzer: CrossRule = {
+  name: 'gatewayapi.ListenerAnalyzer',
+  check(ctx) {
+    const managed = istioManaged(ctx);
+    const grants = grantsOf(ctx);
+    const secrets = new Set(ctx.ofKind('/Secret').map(s => `${ctx.namespaceOf(s)}/${s?.metadata?.name}`));
+    const secretNamespaces = new Set(ctx.ofKind('/Secret').map(s => ctx.namespaceOf(s)));
+    const idx = MeshIndex.of(ctx);
+    for (const gw of ctx.ofKind(`${GROUP}/Gateway`)) {
+      if (!managed(gw)) continue;
+      const r = ctx.reporterFor(gw);
+      const gwNs = ctx.namespaceOf(gw);
+      listOf(gw?.spec?.listeners).forEach((l: Ref, i: number) => {
+        const field = `spec.listeners[${i}]`;
+        const name = String(l?.name ?? i);
+        if (typeof l?.protocol === 'string' && !PROTOCOLS.has(l.protocol)) {
+          r(Messages.GatewayApiUnsupportedProtocol, { args: [name, 'UnsupportedProtocol', `protocol "${l.protocol}" is unsupported`], field: `${field}.protocol`, problem: `Istio does not implement listeners of protocol ${l.protocol}`, got: l.protocol, fix: 'HTTP, HTTPS, TLS or TCP' });
+          return;
+        }
+        const kinds: Ref[] = listOf(l?.allowedRoutes?.kinds);
+        const supported = supportedKinds(l);
+        kinds.forEach((k, j) => {
+          if ((k?.group ?? GROUP) === GROUP && supported.includes(k?.kind)) return;
+          r(Messages.GatewayApiInvalidRouteKinds, { args: [name, 'InvalidRouteKinds', 'Invalid route kinds'], field: `${field}.allowedRoutes.kinds[${j}]`, problem: `Istio does not serve ${k?.kind} on a ${l?.protocol}${l?.protocol === 'TLS' ? ' ' + (l?.tls?.mode ?? 'Terminate') : ''} listener`, got: `${k?.group ?? GROUP}/${k?.kind}`, fix: `one of ${supported.join(', ') || '(none)'}` });
+        });
+        listOf(l?.tls?.certificateRefs).forEach((c: Ref, j: number) => {
+          if (typeof c?.name !== 'string') return;
+          const cField = `${field}.tls.certificateRefs[${j}]`;
+          const group = c.group ?? '';
+          const kind = c.kind ?? 'Secret';
+          const ns = typeof c.namespace === 'string' ? c.namespace : gwNs;
+          if (!(group === '' && kind === 'Secret')) {
+            r(Messages.GatewayApiInvalidCertificateRef, { args: [name, 'InvalidCertificateRef', `invalid certificate reference ${group ? group + '/' : ''}${kind}/${c.name}, only Secret is allowed`], field: cField, problem: 'Istio reads listener certificates from core Secrets only', got: `${group ? group + '/' : ''}${kind}`, fix: 'kind: Secret, group: ""' });
+            return;
+          }
+          if (ns !== gwNs && !grants.allows(GROUP, 'Gateway', gwNs, '', 'Secret', c.name, ns)) {
+            if (ctx.options.complete === true || grants.has(ns) || secretNamespaces.has(ns) || idx.described(ns)) {
+              r(Messages.GatewayApiRefNotPermitted, { args: ['RefNotPermitted', `certificateRef ${c.name}/${ns} not accessible to a Gateway in namespace "${gwNs}" (missing a ReferenceGrant?)`], field: `${cField}.namespace`, problem: `the Secret ${ns}/${c.name} is in another namespace, and no ReferenceGrant there allows Gateways from namespace ${gwNs}`, got: ns, fix: `add a ReferenceGrant in ${ns} from { group: ${GROUP}, kind: Gateway, namespace: ${gwNs} } to { group: "", kind: Secret, name: ${c.name} }` });
+            }
+            return;
+          }
+          if (secrets.has(`${ns}/${c.name}`)) return;
+          if (idx.declaredElsewhere(`${ns}/${c.name}`, ns) || !(ctx.options.complete === true || secretNamespaces.has(ns))) return;
+          r(Messages.ReferencedResourceNotFound, { args: ['certificateRef Secret', `${ns}/${c.name}`], field: `${cField}.name`, problem: `the listener's certificate Secret ${ns}/${c.name} is not in the analysed manifests, so istiod does not program listener ${name} (InvalidCertificateRef)`, got: c.name, fix: `create the Secret in ${ns}; ${ELSEWHERE_HINT}` });
+        });
+      });
+    }
+    for (const u of ctx.ofKind(`${GROUP}/UDPRoute`)) {
+      ctx.reporterFor(u)(Messages.GatewayApiUnsupportedRouteKind, { args: ['UDPRoute'], problem: 'istiod implements HTTPRoute, GRPCRoute, TCPRoute and TLSRoute; a UDPRoute gets no status and carries no traffic', got: groupOf(u?.apiVersion) + '/UDPRoute', fix: 'serve UDP outside the Gateway API implementation of Istio' });
+    }
+  },
+};

@@ -1,0 +1,141 @@
+import { namespace, run, svc } from './helpers';
+
+const G = 'gateway.networking.k8s.io/v1';
+const obj = (kind: string, name: string, ns: string, spec: any, apiVersion = G) => ({ apiVersion, kind, metadata: { name, namespace: ns }, spec });
+const gateway = (name: string, ns: string, listeners: any[], className = 'istio') => obj('Gateway', name, ns, { gatewayClassName: className, listeners });
+const http = (name = 'http', extra: any = {}) => ({ name, port: 80, protocol: 'HTTP', ...extra });
+const route = (name: string, ns: string, spec: any, kind = 'HTTPRoute') => obj(kind, name, ns, spec);
+const web = svc('web', 'shop', [{ name: 'http', port: 8080 }]);
+
+describe('gatewayapi.RouteParentAnalyzer', () => {
+  const A = 'gatewayapi.RouteParentAnalyzer';
+  const gw = gateway('edge', 'shop', [http('http', { hostname: '*.example.com' }), { name: 'tls', port: 443, protocol: 'TLS', tls: { mode: 'Passthrough' } }]);
+  test('IST0101 for a parentRef to a Gateway the complete input lacks; not guessed in partial mode', () => {
+    const r = route('r', 'shop', { parentRefs: [{ name: 'egde' }] });
+    expect(run(A, [gw, r], { complete: true })).toEqual([
+      'IST0101 error HTTPRoute shop/r: HTTPRoute.spec.parentRefs[0].name: parentRef names Gateway shop/egde, which is not in the analysed manifests, so istiod accepts the route nowhere (got "egde"; the name of a Gateway in namespace shop; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+    ]);
+    expect(run(A, [route('r', 'shop', { parentRefs: [{ name: 'platform', namespace: 'infra' }] })])).toEqual([]);
+    expect(run(A, [gw, route('r', 'shop', { parentRefs: [{ name: 'egde' }] })], { knownHosts: ['shop/egde'] })).toEqual([]);
+  });
+  test('CDK8SISTIO0301 for a sectionName or port no listener has', () => {
+    expect(run(A, [gw, route('r', 'shop', { parentRefs: [{ name: 'edge', sectionName: 'https' }, { name: 'edge', port: 8080 }] })])).toEqual([
+      'CDK8SISTIO0301 error HTTPRoute shop/r: HTTPRoute.spec.parentRefs[0]: Gateway shop/edge refuses the route: sectionName "https" not found (got "edge, sectionName https"; a sectionName and port of a listener of shop/edge: http(HTTP 80 *.example.com), tls(TLS 443))',
+      'CDK8SISTIO0301 error HTTPRoute shop/r: HTTPRoute.spec.parentRefs[1]: Gateway shop/edge refuses the route: port 8080 not found (got "edge, port 8080"; a sectionName and port of a listener of shop/edge: http(HTTP 80 *.example.com), tls(TLS 443))',
+    ]);
+    expect(run(A, [gw, route('r', 'shop', { parentRefs: [{ name: 'edge', sectionName: 'http', port: 80 }] })])).toEqual([]);
+  });
+  test('CDK8SISTIO0303 for hostnames no listener accepts (wildcards by Gateway API intersection)', () => {
+    expect(run(A, [gw, route('r', 'shop', { parentRefs: [{ name: 'edge', sectionName: 'http' }], hostnames: ['example.com', 'shop.example.org'] })])).toEqual([
+      'CDK8SISTIO0303 error HTTPRoute shop/r: HTTPRoute.spec.parentRefs[0]: Gateway shop/edge refuses the route: no hostnames matched parent hostname "*.example.com" (got "edge, sectionName http"; a hostname that a listener of shop/edge accepts: *.example.com, *)',
+    ]);
+    for (const h of ['a.example.com', 'a.b.example.com', '*.example.com', '*.com']) {
+      expect(run(A, [gw, route('r', 'shop', { parentRefs: [{ name: 'edge', sectionName: 'http' }], hostnames: [h] })])).toEqual([]);
+    }
+  });
+  test('CDK8SISTIO0302 for a namespace allowedRoutes does not admit, and a kind no listener serves', () => {
+    const other = route('r', 'web', { parentRefs: [{ name: 'edge', namespace: 'shop', sectionName: 'http' }], hostnames: ['a.example.com'] });
+    expect(run(A, [gw, other])).toEqual([
+      'CDK8SISTIO0302 error HTTPRoute web/r: HTTPRoute.spec.parentRefs[0]: Gateway shop/edge refuses the route: hostnames matched parent hostname "*.example.com", but namespace "web" is not allowed by the parent (got "shop/edge, sectionName http"; a listener whose allowedRoutes admits HTTPRoute from namespace web)',
+    ]);
+    expect(run(A, [gw, route('t', 'shop', { parentRefs: [{ name: 'edge', sectionName: 'http' }] }, 'TCPRoute')])).toEqual([
+      'CDK8SISTIO0302 error TCPRoute shop/t: TCPRoute.spec.parentRefs[0]: Gateway shop/edge refuses the route: kind TCPRoute is not allowed (got "edge, sectionName http"; a listener whose allowedRoutes admits TCPRoute from namespace shop)',
+    ]);
+    expect(run(A, [gw, route('t', 'shop', { parentRefs: [{ name: 'edge' }] }, 'TLSRoute')])).toEqual([]);
+  });
+  test('allowedRoutes Selector reads the Namespace labels of the input; a Namespace the input lacks is not guessed', () => {
+    const sel = gateway('edge', 'shop', [http('http', { allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'web' } } } } })]);
+    const r = route('r', 'web', { parentRefs: [{ name: 'edge', namespace: 'shop' }] });
+    expect(run(A, [sel, namespace('web', { team: 'web' }), r])).toEqual([]);
+    expect(run(A, [sel, r])).toEqual([]);
+    expect(run(A, [sel, namespace('web', { team: 'ops' }), r])).toEqual([
+      'CDK8SISTIO0302 error HTTPRoute web/r: HTTPRoute.spec.parentRefs[0]: Gateway shop/edge refuses the route: hostnames matched parent hostname "", but namespace "web" is not allowed by the parent (got "shop/edge"; a listener whose allowedRoutes admits HTTPRoute from namespace web)',
+    ]);
+    const all = gateway('edge', 'shop', [http('http', { allowedRoutes: { namespaces: { from: 'All' } } })]);
+    expect(run(A, [all, r])).toEqual([]);
+  });
+  test('a Gateway of another controller is not judged', () => {
+    const foreign = gateway('edge', 'shop', [http()], 'nginx');
+    expect(run(A, [foreign, route('r', 'shop', { parentRefs: [{ name: 'edge', sectionName: 'nope' }] })])).toEqual([]);
+  });
+  test('GAMMA: IST0101 for a parent Service that is missing, CDK8SISTIO0301 for a port it lacks', () => {
+    const mesh = (ref: any, name = 'm') => route(name, 'shop', { parentRefs: [{ group: '', kind: 'Service', ...ref }] });
+    expect(run(A, [web, mesh({ name: 'wbe', port: 8080 }, 'a'), mesh({ name: 'web', port: 80 })])).toEqual([
+      'IST0101 error HTTPRoute shop/a: HTTPRoute.spec.parentRefs[0].name: parent service: "wbe" not found in namespace shop in the analysed manifests (got "wbe"; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+      'CDK8SISTIO0301 error HTTPRoute shop/m: HTTPRoute.spec.parentRefs[0].port: Service shop/web has no port 80 (got 80; one of 8080)',
+    ]);
+    expect(run(A, [web, mesh({ name: 'web', port: 8080 }), mesh({ name: 'api', namespace: 'other' }, 'b')])).toEqual([]);
+  });
+});
+
+describe('gatewayapi.BackendRefAnalyzer', () => {
+  const A = 'gatewayapi.BackendRefAnalyzer';
+  const to = (backendRefs: any[], ns = 'shop', kind = 'HTTPRoute') => route('r', ns, { rules: [{ backendRefs }] }, kind);
+  test('IST0101 for a Service the input lacks in a namespace it describes; not guessed elsewhere', () => {
+    expect(run(A, [web, to([{ name: 'wbe', port: 8080 }])])).toEqual([
+      'IST0101 error HTTPRoute shop/r: HTTPRoute.spec.rules[0].backendRefs[0].name: backend(wbe.shop.svc.cluster.local) not found: no Service shop/wbe in the analysed manifests (istiod drops the backend and answers its share of requests with 500) (got "wbe"; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+    ]);
+    expect(run(A, [to([{ name: 'api', port: 80 }], 'other')])).toEqual([]);
+    expect(run(A, [to([{ name: 'api', port: 80 }], 'other')], { complete: true })).toHaveLength(1);
+    expect(run(A, [web, to([{ name: 'wbe', port: 8080, weight: 0 }])])).toEqual([]);
+  });
+  test('CDK8SISTIO0307 for a port the Service lacks, CDK8SISTIO0306 for a Service backend without a port', () => {
+    expect(run(A, [web, to([{ name: 'web', port: 80 }, { name: 'web' }])])).toEqual([
+      'CDK8SISTIO0307 error HTTPRoute shop/r: HTTPRoute.spec.rules[0].backendRefs[0].port: port 80 is not a port of Service shop/web (got 80; one of 8080)',
+      'CDK8SISTIO0306 error HTTPRoute shop/r: HTTPRoute.spec.rules[0].backendRefs[1]: the backendRef has no port, so istiod refuses the whole rule (got "web"; set port to a port of the backend)',
+    ]);
+  });
+  test('CDK8SISTIO0304 for a backend kind Istio cannot route to; a Hostname backend resolves through ServiceEntries', () => {
+    const se = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'api', namespace: 'shop' }, spec: { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] } };
+    expect(run(A, [web, se, to([{ group: 'example.com', kind: 'Bucket', name: 'b', port: 1 }, { group: 'networking.istio.io', kind: 'Hostname', name: 'api.example.com', port: 443 }, { group: 'networking.istio.io', kind: 'Hostname', name: 'db.example.com', port: 5432 }])])).toEqual([
+      'CDK8SISTIO0304 error HTTPRoute shop/r: HTTPRoute.spec.rules[0].backendRefs[0]: Istio routes to a core Service, a networking.istio.io Hostname or a ServiceImport, not to a example.com/Bucket (got "example.com/Bucket"; kind: Service (group ""), or kind: Hostname (group networking.istio.io) for a ServiceEntry host)',
+      'IST0101 error HTTPRoute shop/r: HTTPRoute.spec.rules[0].backendRefs[2].name: backend(db.example.com) not found: no ServiceEntry or Service visible from namespace shop declares host db.example.com (got "db.example.com"; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+    ]);
+  });
+  test('CDK8SISTIO0305 for a cross-namespace backend without a ReferenceGrant; a matching grant allows it', () => {
+    const api = svc('api', 'backend', [{ port: 80 }]);
+    const r = to([{ name: 'api', namespace: 'backend', port: 80 }]);
+    expect(run(A, [api, r])).toEqual([
+      'CDK8SISTIO0305 error HTTPRoute shop/r: HTTPRoute.spec.rules[0].backendRefs[0].namespace: the backend Service backend/api is in another namespace, and no ReferenceGrant there allows HTTPRoutes from namespace shop (got "backend"; add a ReferenceGrant in backend from { group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: shop } to { group: "", kind: Service, name: api })',
+    ]);
+    const grant = (from: any, toRef: any) => obj('ReferenceGrant', 'g', 'backend', { from: [from], to: [toRef] }, 'gateway.networking.k8s.io/v1beta1');
+    expect(run(A, [api, r, grant({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }, { group: '', kind: 'Service' })])).toEqual([]);
+    expect(run(A, [api, r, grant({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }, { group: '', kind: 'Service', name: 'other' })])).toHaveLength(1);
+    expect(run(A, [api, r, grant({ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespace: 'shop' }, { group: '', kind: 'Service' })])).toHaveLength(1);
+    expect(run(A, [to([{ name: 'api', namespace: 'elsewhere', port: 80 }])])).toEqual([]);
+  });
+  test('a RequestMirror backend is resolved too', () => {
+    const r = route('r', 'shop', { rules: [{ filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', port: 8080 } } }], backendRefs: [{ name: 'web', port: 8080 }] }] });
+    expect(run(A, [web, r]).map(s => s.split(':').slice(0, 2).join(':'))).toEqual([
+      'IST0101 error HTTPRoute shop/r: HTTPRoute.spec.rules[0].filters[0].requestMirror.backendRef.name',
+    ]);
+  });
+});
+
+describe('gatewayapi.ListenerAnalyzer', () => {
+  const A = 'gatewayapi.ListenerAnalyzer';
+  const https = (certificateRefs: any[]) => ({ name: 'https', port: 443, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs } });
+  const secret = (name: string, ns: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns }, type: 'kubernetes.io/tls' });
+  test('CDK8SISTIO0309 for a protocol Istio does not implement, CDK8SISTIO0311 for a UDPRoute', () => {
+    expect(run(A, [gateway('gw', 'shop', [{ name: 'dns', port: 53, protocol: 'UDP' }]), route('u', 'shop', {}, 'UDPRoute')])).toEqual([
+      'CDK8SISTIO0309 error Gateway shop/gw: Gateway.spec.listeners[0].protocol: Istio does not implement listeners of protocol UDP (got "UDP"; HTTP, HTTPS, TLS or TCP)',
+      'CDK8SISTIO0311 error UDPRoute shop/u: UDPRoute: istiod implements HTTPRoute, GRPCRoute, TCPRoute and TLSRoute; a UDPRoute gets no status and carries no traffic (got "gateway.networking.k8s.io/UDPRoute"; serve UDP outside the Gateway API implementation of Istio)',
+    ]);
+  });
+  test('CDK8SISTIO0308 for allowedRoutes kinds the listener protocol does not carry', () => {
+    expect(run(A, [gateway('gw', 'shop', [http('http', { allowedRoutes: { kinds: [{ kind: 'HTTPRoute' }, { kind: 'TCPRoute' }] } })])])).toEqual([
+      'CDK8SISTIO0308 error Gateway shop/gw: Gateway.spec.listeners[0].allowedRoutes.kinds[1]: Istio does not serve TCPRoute on a HTTP listener (got "gateway.networking.k8s.io/TCPRoute"; one of HTTPRoute, GRPCRoute)',
+    ]);
+  });
+  test('IST0101 for a missing certificate Secret in complete mode, CDK8SISTIO0310 for a non-Secret, CDK8SISTIO0305 across namespaces', () => {
+    const gw = gateway('gw', 'shop', [https([{ name: 'cert' }, { kind: 'ConfigMap', name: 'c' }, { name: 'shared', namespace: 'certs' }])]);
+    expect(run(A, [gw], { complete: true })).toEqual([
+      'IST0101 error Gateway shop/gw: Gateway.spec.listeners[0].tls.certificateRefs[0].name: the listener\'s certificate Secret shop/cert is not in the analysed manifests, so istiod does not program listener https (InvalidCertificateRef) (got "cert"; create the Secret in shop; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+      'CDK8SISTIO0310 error Gateway shop/gw: Gateway.spec.listeners[0].tls.certificateRefs[1]: Istio reads listener certificates from core Secrets only (got "ConfigMap"; kind: Secret, group: "")',
+      'CDK8SISTIO0305 error Gateway shop/gw: Gateway.spec.listeners[0].tls.certificateRefs[2].namespace: the Secret certs/shared is in another namespace, and no ReferenceGrant there allows Gateways from namespace shop (got "certs"; add a ReferenceGrant in certs from { group: gateway.networking.k8s.io, kind: Gateway, namespace: shop } to { group: "", kind: Secret, name: shared })',
+    ]);
+    const grant = obj('ReferenceGrant', 'g', 'certs', { from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'shop' }], to: [{ group: '', kind: 'Secret', name: 'shared' }] }, 'gateway.networking.k8s.io/v1beta1');
+    expect(run(A, [gateway('gw', 'shop', [https([{ name: 'cert' }, { name: 'shared', namespace: 'certs' }])]), secret('cert', 'shop'), secret('shared', 'certs'), grant], { complete: true })).toEqual([]);
+    expect(run(A, [gateway('gw', 'shop', [https([{ name: 'cert' }])])])).toEqual([]);
+  });
+});

@@ -160,7 +160,7 @@ export const routeParentAnalyzer: CrossRule = {
           if (!gw) {
             // Gateways of a namespace the input holds none in are usually platform-owned: not guessed.
             if (idx.declaredElsewhere(key, ns) || (!idx.gatewayNamespaces.has(ns) && ctx.options.complete !== true)) return;
-            r(Messages.ReferencedResourceNotFound, { args: ['parentRef Gateway', key], field: `${field}.name`, problem: `parentRef names Gateway ${key}, which is not in the analysed manifests, so istiod accepts the route nowhere`, got: ref.name, fix: `the name of a Gateway in namespace ${ns}; ${ELSEWHERE_HINT}` });
+            r(Messages.ReferencedResourceNotFound, { args: ['parentRef Gateway', key], field: `${field}.name`, problem: `parentRef names Gateway ${key}, which is not in the analysed manifests, so istiod accepts the route nowhere`, got: ref.name, fix: `${namesIn('Gateways', [...idx.k8sGateways.keys()].filter(k => k.startsWith(`${ns}/`)).map(k => k.slice(ns.length + 1)), ns)}${ELSEWHERE_HINT}` });
             return;
           }
           // A Gateway of another controller is that controller's to judge.
@@ -211,6 +211,13 @@ export const routeParentAnalyzer: CrossRule = {
     }
   },
 };
+
+/** `Gateways in namespace shop: public, internal; ` (the names a typo most likely meant), or nothing. */
+function namesIn(what: string, names: string[], ns: string): string {
+  if (names.length === 0) return '';
+  const shown = [...names].sort();
+  return `${what} in namespace ${ns}: ${shown.slice(0, 5).join(', ')}${shown.length > 5 ? ', ...' : ''}; `;
+}
 
 function parentRefString(ref: Ref): string {
   const parts = [`${ref.namespace ? ref.namespace + '/' : ''}${ref.name}`];
@@ -266,7 +273,7 @@ export const backendRefAnalyzer: CrossRule = {
           const host = `${ref.name}.${ns}.${CLUSTER_DOMAIN}`;
           if (!svc) {
             if (!idx.declaredElsewhere(host, ns) && idx.described(ns)) {
-              r(Messages.ReferencedResourceNotFound, { args: ['backendRef Service', shown], field: `${field}.name`, problem: `backend(${host}) not found: no Service ${shown} in the analysed manifests (istiod drops the backend and answers its share of requests with 500)`, got: ref.name, fix: ELSEWHERE_HINT });
+              r(Messages.ReferencedResourceNotFound, { args: ['backendRef Service', shown], field: `${field}.name`, problem: `backend(${host}) not found: no Service ${shown} in the analysed manifests (istiod drops the backend and answers its share of requests with 500)`, got: ref.name, fix: `${namesIn('Services', idx.servicesIn(ns).map(x => x.name), ns)}${ELSEWHERE_HINT}` });
             }
           } else if (ref.port !== undefined && !svc.ports.some(p => p.number === ref.port)) {
             r(Messages.GatewayApiBackendPortNotFound, { args: [`Service ${shown}`, ref.port], field: `${field}.port`, problem: `port ${ref.port} is not a port of Service ${shown}`, got: ref.port, fix: `one of ${svc.ports.map(p => p.number).join(', ') || '(no ports)'}` });

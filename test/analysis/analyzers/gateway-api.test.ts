@@ -13,7 +13,7 @@ describe('gatewayapi.RouteParentAnalyzer', () => {
   test('IST0101 for a parentRef to a Gateway the complete input lacks; not guessed in partial mode', () => {
     const r = route('r', 'shop', { parentRefs: [{ name: 'egde' }] });
     expect(run(A, [gw, r], { complete: true })).toEqual([
-      'IST0101 error HTTPRoute shop/r: HTTPRoute.spec.parentRefs[0].name: parentRef names Gateway shop/egde, which is not in the analysed manifests, so istiod accepts the route nowhere (got "egde"; the name of a Gateway in namespace shop; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+      'IST0101 error HTTPRoute shop/r: HTTPRoute.spec.parentRefs[0].name: parentRef names Gateway shop/egde, which is not in the analysed manifests, so istiod accepts the route nowhere (got "egde"; Gateways in namespace shop: edge; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
     ]);
     expect(run(A, [route('r', 'shop', { parentRefs: [{ name: 'platform', namespace: 'infra' }] })])).toEqual([]);
     expect(run(A, [gw, route('r', 'shop', { parentRefs: [{ name: 'egde' }] })], { knownHosts: ['shop/egde'] })).toEqual([]);
@@ -73,7 +73,7 @@ describe('gatewayapi.BackendRefAnalyzer', () => {
   const to = (backendRefs: any[], ns = 'shop', kind = 'HTTPRoute') => route('r', ns, { rules: [{ backendRefs }] }, kind);
   test('IST0101 for a Service the input lacks in a namespace it describes; not guessed elsewhere', () => {
     expect(run(A, [web, to([{ name: 'wbe', port: 8080 }])])).toEqual([
-      'IST0101 error HTTPRoute shop/r: HTTPRoute.spec.rules[0].backendRefs[0].name: backend(wbe.shop.svc.cluster.local) not found: no Service shop/wbe in the analysed manifests (istiod drops the backend and answers its share of requests with 500) (got "wbe"; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+      'IST0101 error HTTPRoute shop/r: HTTPRoute.spec.rules[0].backendRefs[0].name: backend(wbe.shop.svc.cluster.local) not found: no Service shop/wbe in the analysed manifests (istiod drops the backend and answers its share of requests with 500) (got "wbe"; Services in namespace shop: web; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
     ]);
     expect(run(A, [to([{ name: 'api', port: 80 }], 'other')])).toEqual([]);
     expect(run(A, [to([{ name: 'api', port: 80 }], 'other')], { complete: true })).toHaveLength(1);

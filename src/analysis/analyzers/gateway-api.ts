@@ -28,7 +28,8 @@ function supportedKinds(listener: Ref): string[] {
     case 'TCP':
       return ['TCPRoute'];
     case 'TLS':
-      return listener?.tls?.mode === 'Passthrough' ? ['TLSRoute'] : ['TCPRoute'];
+      // TLSRoute in both modes; a terminating listener also carries TCPRoute (the CRD defaults mode to Terminate).
+      return listener?.tls && (listener.tls.mode ?? 'Terminate') === 'Terminate' ? ['TLSRoute', 'TCPRoute'] : ['TLSRoute'];
     default:
       return [];
   }
@@ -75,7 +76,9 @@ class Grants {
   }
 
   /** Whether a grant in `toNamespace` lets `from` (group/kind in fromNamespace) refer to `to` (group/kind/name). */
-  public allows(fromGroup: string, fromKind: string, fromNamespace: string, toGroup: string, toKind: string, toName: string, toNamespace: string): boolean {
+  public allows(
+    fromGroup: string, fromKind: string, fromNamespace: string, toGroup: string, toKind: string, toName: string, toNamespace: string,
+  ): boolean {
     return (this.byNamespace.get(toNamespace) ?? []).some(g =>
       listOf(g?.spec?.from).some(f => (f?.group ?? '') === fromGroup && f?.kind === fromKind && f?.namespace === fromNamespace)
       && listOf(g?.spec?.to).some(t => (t?.group ?? '') === toGroup && t?.kind === toKind && (t?.name === undefined || t.name === '' || t.name === toName)));
@@ -252,13 +255,17 @@ export const backendRefAnalyzer: CrossRule = {
     for (const route of routes(ctx)) {
       const r = ctx.reporterFor(route);
       const routeNs = ctx.namespaceOf(route);
+      // A mesh (GAMMA) route needs no ReferenceGrant: a consumer route in its own namespace routes to the
+      // producer's Service in another one (the Gateway API's mesh conformance, MeshConsumerRoute).
+      const parents = listOf(route?.spec?.parentRefs);
+      const mesh = parents.length > 0 && parents.every((p: Ref) => (p?.kind === 'Service' && (p?.group ?? '') === '') || (p?.kind === 'ServiceEntry' && p?.group === ISTIO_GROUP));
       for (const { ref, field } of backendRefs(route)) {
         if (typeof ref?.name !== 'string') continue;
         const group = ref.group ?? '';
         const kind = ref.kind ?? 'Service';
         const ns = typeof ref.namespace === 'string' ? ref.namespace : routeNs;
         const shown = `${ns}/${ref.name}`;
-        if (ns !== routeNs && !grants.allows(GROUP, route.kind, routeNs, group, kind, ref.name, ns)) {
+        if (ns !== routeNs && !mesh && !grants.allows(GROUP, route.kind, routeNs, group, kind, ref.name, ns)) {
           if (ctx.options.complete === true || grants.has(ns) || idx.described(ns)) {
             r(Messages.GatewayApiRefNotPermitted, { args: ['RefNotPermitted', `backendRef ${ref.name}/${ns} not accessible to a ${route.kind} in namespace "${routeNs}" (missing a ReferenceGrant?)`], field: `${field}.namespace`, problem: `the backend ${kind} ${shown} is in another namespace, and no ReferenceGrant there allows ${route.kind}s from namespace ${routeNs}`, got: ns, fix: `add a ReferenceGrant in ${ns} from { group: ${GROUP}, kind: ${route.kind}, namespace: ${routeNs} } to { group: "${group}", kind: ${kind}, name: ${ref.name} }` });
           }

@@ -103,6 +103,9 @@ describe('gatewayapi.BackendRefAnalyzer', () => {
     expect(run(A, [api, r, grant({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }, { group: '', kind: 'Service', name: 'other' })])).toHaveLength(1);
     expect(run(A, [api, r, grant({ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespace: 'shop' }, { group: '', kind: 'Service' })])).toHaveLength(1);
     expect(run(A, [to([{ name: 'api', namespace: 'elsewhere', port: 80 }])])).toEqual([]);
+    // A mesh consumer route reaches the producer's Service in its namespace without a grant.
+    const consumer = route('c', 'shop', { parentRefs: [{ group: '', kind: 'Service', name: 'api', namespace: 'backend' }], rules: [{ backendRefs: [{ name: 'api', namespace: 'backend', port: 80 }] }] });
+    expect(run(A, [api, consumer])).toEqual([]);
   });
   test('a RequestMirror backend is resolved too', () => {
     const r = route('r', 'shop', { rules: [{ filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', port: 8080 } } }], backendRefs: [{ name: 'web', port: 8080 }] }] });
@@ -120,6 +123,13 @@ describe('gatewayapi.ListenerAnalyzer', () => {
     expect(run(A, [gateway('gw', 'shop', [{ name: 'dns', port: 53, protocol: 'UDP' }]), route('u', 'shop', {}, 'UDPRoute')])).toEqual([
       'CDK8SISTIO0309 error Gateway shop/gw: Gateway.spec.listeners[0].protocol: Istio does not implement listeners of protocol UDP (got "UDP"; HTTP, HTTPS, TLS or TCP)',
       'CDK8SISTIO0311 error UDPRoute shop/u: UDPRoute: istiod implements HTTPRoute, GRPCRoute, TCPRoute and TLSRoute; a UDPRoute gets no status and carries no traffic (got "gateway.networking.k8s.io/UDPRoute"; serve UDP outside the Gateway API implementation of Istio)',
+    ]);
+  });
+  test('TLS listeners carry TLSRoute, and TCPRoute too when they terminate', () => {
+    const tls = (mode: string, kinds: string[]) => gateway('gw', 'shop', [{ name: 'tls', port: 443, protocol: 'TLS', tls: { mode, certificateRefs: mode === 'Terminate' ? [{ name: 'c' }] : undefined }, allowedRoutes: { kinds: kinds.map(kind => ({ kind })) } }]);
+    expect(run(A, [tls('Terminate', ['TLSRoute', 'TCPRoute'])])).toEqual([]);
+    expect(run(A, [tls('Passthrough', ['TLSRoute', 'TCPRoute'])])).toEqual([
+      'CDK8SISTIO0308 error Gateway shop/gw: Gateway.spec.listeners[0].allowedRoutes.kinds[1]: Istio does not serve TCPRoute on a TLS Passthrough listener (got "gateway.networking.k8s.io/TCPRoute"; one of TLSRoute)',
     ]);
   });
   test('CDK8SISTIO0308 for allowedRoutes kinds the listener protocol does not carry', () => {

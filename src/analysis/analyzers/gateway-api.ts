@@ -5,6 +5,7 @@
 // object is IST0101, as Istio's analyzers report one; the rest are CDK8SISTIO03xx, whose first argument is the
 // reason istiod would write. What the input does not hold is reported only where the input stands for it
 // (complete mode, or it describes the namespace), as for every other reference.
+import { credentialProblem } from './gateway';
 import { ELSEWHERE_HINT, MeshIndex, labelSelectorMatches, mapOf } from './mesh-index';
 import { CrossRule, RunContext, groupOf } from '../engine';
 import { CLUSTER_DOMAIN, hostsMatch } from '../hosts';
@@ -316,7 +317,7 @@ export const listenerAnalyzer: CrossRule = {
   check(ctx) {
     const managed = istioManaged(ctx);
     const grants = grantsOf(ctx);
-    const secrets = new Set(ctx.ofKind('/Secret').map(s => `${ctx.namespaceOf(s)}/${s?.metadata?.name}`));
+    const secrets = new Map(ctx.ofKind('/Secret').map(s => [`${ctx.namespaceOf(s)}/${s?.metadata?.name}`, s]));
     const secretNamespaces = new Set(ctx.ofKind('/Secret').map(s => ctx.namespaceOf(s)));
     const idx = MeshIndex.of(ctx);
     for (const gw of ctx.ofKind(`${GROUP}/Gateway`)) {
@@ -352,7 +353,13 @@ export const listenerAnalyzer: CrossRule = {
             }
             return;
           }
-          if (secrets.has(`${ns}/${c.name}`)) return;
+          const secret = secrets.get(`${ns}/${c.name}`);
+          if (secret) {
+            // A Secret without data stands for one whose content is filled elsewhere (cert-manager, a CSI driver).
+            const problem = secret.data || secret.stringData ? credentialProblem(secret) : undefined;
+            if (problem) r(Messages.GatewayApiInvalidCertificateRef, { args: [name, 'InvalidCertificateRef', `invalid certificate reference ${ns}/${c.name}: ${problem}`], field: cField, problem: `the certificate Secret ${ns}/${c.name} is unusable: ${problem}`, got: c.name, fix: 'store a valid PEM certificate and key under tls.crt and tls.key' });
+            return;
+          }
           if (idx.declaredElsewhere(`${ns}/${c.name}`, ns) || !(ctx.options.complete === true || secretNamespaces.has(ns))) return;
           r(Messages.ReferencedResourceNotFound, { args: ['certificateRef Secret', `${ns}/${c.name}`], field: `${cField}.name`, problem: `the listener's certificate Secret ${ns}/${c.name} is not in the analysed manifests, so istiod does not program listener ${name} (InvalidCertificateRef)`, got: c.name, fix: `create the Secret in ${ns}; ${ELSEWHERE_HINT}` });
         });

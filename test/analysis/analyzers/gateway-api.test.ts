@@ -147,5 +147,9 @@ describe('gatewayapi.ListenerAnalyzer', () => {
     const grant = obj('ReferenceGrant', 'g', 'certs', { from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'shop' }], to: [{ group: '', kind: 'Secret', name: 'shared' }] }, 'gateway.networking.k8s.io/v1beta1');
     expect(run(A, [gateway('gw', 'shop', [https([{ name: 'cert' }, { name: 'shared', namespace: 'certs' }])]), secret('cert', 'shop'), secret('shared', 'certs'), grant], { complete: true })).toEqual([]);
     expect(run(A, [gateway('gw', 'shop', [https([{ name: 'cert' }])])])).toEqual([]);
+    const malformed = { ...secret('cert', 'shop'), data: { 'tls.crt': Buffer.from('Hello world').toString('base64'), 'tls.key': Buffer.from('k').toString('base64') } };
+    expect(run(A, [gateway('gw', 'shop', [https([{ name: 'cert' }])]), malformed])).toEqual([
+      'CDK8SISTIO0310 error Gateway shop/gw: Gateway.spec.listeners[0].tls.certificateRefs[0]: the certificate Secret shop/cert is unusable: its certificate is not a PEM-encoded X.509 certificate (got "cert"; store a valid PEM certificate and key under tls.crt and tls.key)',
+    ]);
   });
 });

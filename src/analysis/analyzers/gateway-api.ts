@@ -365,8 +365,80 @@ export const listenerAnalyzer: CrossRule = {
         });
       });
     }
+    for (const gw of ctx.ofKind(`${GROUP}/Gateway`)) {
+      if (managed(gw)) gatewayTlsRefs(ctx, gw, grants, secrets, secretNamespaces);
+    }
     for (const u of ctx.ofKind(`${GROUP}/UDPRoute`)) {
       ctx.reporterFor(u)(Messages.GatewayApiUnsupportedRouteKind, { args: ['UDPRoute'], problem: 'istiod implements HTTPRoute, GRPCRoute, TCPRoute and TLSRoute; a UDPRoute gets no status and carries no traffic', got: groupOf(u?.apiVersion) + '/UDPRoute', fix: 'serve UDP outside the Gateway API implementation of Istio' });
     }
   },
 };
+
+/**
+ * A Gateway's own TLS references: spec.tls.backend.clientCertificateRef (a core Secret, istiod's
+ * resolveGatewayBackendTLS) and the frontend validation caCertificateRefs (core ConfigMaps or Secrets), default
+ * and per port. Missing objects are reported as other references are: in complete mode, or when the input holds
+ * objects of that kind in that namespace.
+ */
+function gatewayTlsRefs(ctx: RunContext, gw: Ref, grants: Grants, secrets: Map<string, any>, secretNamespaces: Set<string>): void {
+  const r = ctx.reporterFor(gw);
+  const gwNs = ctx.namespaceOf(gw);
+  const idx = MeshIndex.of(ctx);
+  const configMaps = new Set(ctx.ofKind('/ConfigMap').map(c => `${ctx.namespaceOf(c)}/${c?.metadata?.name}`));
+  const configMapNamespaces = new Set(ctx.ofKind('/ConfigMap').map(c => ctx.namespaceOf(c)));
+  const missing = (ns: string, name: string, known: Set<string>) =>
+    !idx.declaredElsewhere(`${ns}/${name}`, ns) && (ctx.options.complete === true || known.has(ns));
+
+  const client = gw?.spec?.tls?.backend?.clientCertificateRef;
+  if (client && typeof client.name === 'string') {
+    const field = 'spec.tls.backend.clientCertificateRef';
+    const group = client.group ?? '';
+    const kind = client.kind ?? 'Secret';
+    const ns = typeof client.namespace === 'string' ? client.namespace : gwNs;
+    if (!(group === '' && kind === 'Secret')) {
+      r(Messages.GatewayApiInvalidClientCertificateRef, { args: ['InvalidClientCertificateRef', `invalid client certificate reference ${group ? group + '/' : ''}${kind}/${client.name}, only Secret is allowed`], field, problem: 'Istio reads the client certificate for backends from a core Secret only', got: `${group ? group + '/' : ''}${kind}`, fix: 'kind: Secret, group: ""' });
+    } else if (ns !== gwNs && !grants.allows(GROUP, 'Gateway', gwNs, '', 'Secret', client.name, ns)) {
+      if (ctx.options.complete === true || grants.has(ns) || secretNamespaces.has(ns) || idx.described(ns)) {
+        r(Messages.GatewayApiRefNotPermitted, { args: ['RefNotPermitted', `clientCertificateRef ${client.name}/${ns} not accessible to a Gateway in namespace "${gwNs}" (missing a ReferenceGrant?)`], field: `${field}.namespace`, problem: `the Secret ${ns}/${client.name} is in another namespace, and no ReferenceGrant there allows Gateways from namespace ${gwNs}`, got: ns, fix: `add a ReferenceGrant in ${ns} from { group: ${GROUP}, kind: Gateway, namespace: ${gwNs} } to { group: "", kind: Secret, name: ${client.name} }` });
+      }
+    } else {
+      const secret = secrets.get(`${ns}/${client.name}`);
+      const problem = secret && (secret.data || secret.stringData) ? credentialProblem(secret) : undefined;
+      if (!secret && missing(ns, client.name, secretNamespaces)) {
+        r(Messages.ReferencedResourceNotFound, { args: ['clientCertificateRef Secret', `${ns}/${client.name}`], field: `${field}.name`, problem: `the backend client certificate Secret ${ns}/${client.name} is not in the analysed manifests (InvalidClientCertificateRef)`, got: client.name, fix: `create the Secret in ${ns}; ${ELSEWHERE_HINT}` });
+      } else if (problem) {
+        r(Messages.GatewayApiInvalidClientCertificateRef, { args: ['InvalidClientCertificateRef', `invalid client certificate reference ${ns}/${client.name}: ${problem}`], field, problem: `the client certificate Secret ${ns}/${client.name} is unusable: ${problem}`, got: client.name, fix: 'store a valid PEM certificate and key under tls.crt and tls.key' });
+      }
+    }
+  }
+
+  const frontend = gw?.spec?.tls?.frontend;
+  const validations: Array<{ v: Ref; field: string }> = [];
+  if (frontend?.default?.validation) validations.push({ v: frontend.default.validation, field: 'spec.tls.frontend.default.validation' });
+  listOf(frontend?.perPort).forEach((p: Ref, i: number) => {
+    if (p?.tls?.validation) validations.push({ v: p.tls.validation, field: `spec.tls.frontend.perPort[${i}].tls.validation` });
+  });
+  for (const { v, field } of validations) {
+    listOf(v?.caCertificateRefs).forEach((c: Ref, j: number) => {
+      if (typeof c?.name !== 'string') return;
+      const cField = `${field}.caCertificateRefs[${j}]`;
+      const group = c.group ?? '';
+      const kind = c.kind ?? 'ConfigMap';
+      const ns = typeof c.namespace === 'string' ? c.namespace : gwNs;
+      if (!(group === '' && (kind === 'ConfigMap' || kind === 'Secret'))) {
+        r(Messages.GatewayApiInvalidCACertificateRef, { args: ['InvalidCACertificateRef', `invalid CA certificate reference ${group ? group + '/' : ''}${kind}/${c.name}`], field: cField, problem: 'a CA certificate comes from a core ConfigMap or Secret', got: `${group ? group + '/' : ''}${kind}`, fix: 'kind: ConfigMap, group: ""' });
+        return;
+      }
+      if (ns !== gwNs && !grants.allows(GROUP, 'Gateway', gwNs, '', kind, c.name, ns)) {
+        if (ctx.options.complete === true || grants.has(ns) || idx.described(ns)) {
+          r(Messages.GatewayApiRefNotPermitted, { args: ['RefNotPermitted', `caCertificateRef ${c.name}/${ns} not accessible to a Gateway in namespace "${gwNs}" (missing a ReferenceGrant?)`], field: `${cField}.namespace`, problem: `the ${kind} ${ns}/${c.name} is in another namespace, and no ReferenceGrant there allows Gateways from namespace ${gwNs}`, got: ns, fix: `add a ReferenceGrant in ${ns} from { group: ${GROUP}, kind: Gateway, namespace: ${gwNs} } to { group: "", kind: ${kind}, name: ${c.name} }` });
+        }
+        return;
+      }
+      const present = kind === 'Secret' ? secrets.has(`${ns}/${c.name}`) : configMaps.has(`${ns}/${c.name}`);
+      if (!present && missing(ns, c.name, kind === 'Secret' ? secretNamespaces : configMapNamespaces)) {
+        r(Messages.ReferencedResourceNotFound, { args: [`caCertificateRef ${kind}`, `${ns}/${c.name}`], field: `${cField}.name`, problem: `the CA certificate ${kind} ${ns}/${c.name} is not in the analysed manifests, so the listeners it validates are not programmed (InvalidCACertificateRef)`, got: c.name, fix: `create the ${kind} in ${ns}; ${ELSEWHERE_HINT}` });
+      }
+    });
+  }
+}

@@ -180,6 +180,22 @@ const OWN = {
     template: 'Istio does not implement %s; istiod ignores this route.',
     args: ['kind'],
   },
+  /** A Gateway's spec.tls.backend.clientCertificateRef Istio cannot use (Gateway ResolvedRefs=False, InvalidClientCertificateRef). */
+  GatewayApiInvalidClientCertificateRef: {
+    code: 'CDK8SISTIO0312',
+    name: 'GatewayApiInvalidClientCertificateRef',
+    level: DiagnosticLevel.ERROR,
+    template: 'The Gateway does not resolve its references (%s): %s',
+    args: ['reason', 'condition'],
+  },
+  /** A frontend caCertificateRef Istio cannot use (Listener ResolvedRefs=False, InvalidCACertificateRef). */
+  GatewayApiInvalidCACertificateRef: {
+    code: 'CDK8SISTIO0313',
+    name: 'GatewayApiInvalidCACertificateRef',
+    level: DiagnosticLevel.ERROR,
+    template: 'The listeners this validation applies to are not programmed (%s): %s',
+    args: ['reason', 'condition'],
+  },
 } satisfies Record<string, MessageType>;
 
 /** Every message the analysis reports. @internal */

@@ -152,4 +152,24 @@ describe('gatewayapi.ListenerAnalyzer', () => {
       'CDK8SISTIO0310 error Gateway shop/gw: Gateway.spec.listeners[0].tls.certificateRefs[0]: the certificate Secret shop/cert is unusable: its certificate is not a PEM-encoded X.509 certificate (got "cert"; store a valid PEM certificate and key under tls.crt and tls.key)',
     ]);
   });
+  test('the Gateway\'s own TLS references: backend clientCertificateRef and frontend caCertificateRefs', () => {
+    const gw = obj('Gateway', 'gw', 'shop', {
+      gatewayClassName: 'istio',
+      listeners: [http()],
+      tls: {
+        backend: { clientCertificateRef: { name: 'client' } },
+        frontend: { default: { validation: { caCertificateRefs: [{ kind: 'ConfigMap', group: '', name: 'ca' }] } }, perPort: [{ port: 443, tls: { validation: { caCertificateRefs: [{ kind: 'Service', group: '', name: 'web' }] } } }] },
+      },
+    });
+    expect(run(A, [gw], { complete: true })).toEqual([
+      'IST0101 error Gateway shop/gw: Gateway.spec.tls.backend.clientCertificateRef.name: the backend client certificate Secret shop/client is not in the analysed manifests (InvalidClientCertificateRef) (got "client"; create the Secret in shop; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+      'IST0101 error Gateway shop/gw: Gateway.spec.tls.frontend.default.validation.caCertificateRefs[0].name: the CA certificate ConfigMap shop/ca is not in the analysed manifests, so the listeners it validates are not programmed (InvalidCACertificateRef) (got "ca"; create the ConfigMap in shop; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+      'CDK8SISTIO0313 error Gateway shop/gw: Gateway.spec.tls.frontend.perPort[0].tls.validation.caCertificateRefs[0]: a CA certificate comes from a core ConfigMap or Secret (got "Service"; kind: ConfigMap, group: "")',
+    ]);
+    expect(run(A, [gw]).map(l => l.split(':')[0])).toEqual(['CDK8SISTIO0313 error Gateway shop/gw']);
+    const notSecret = obj('Gateway', 'gw', 'shop', { gatewayClassName: 'istio', listeners: [http()], tls: { backend: { clientCertificateRef: { kind: 'ConfigMap', name: 'c' } } } });
+    expect(run(A, [notSecret])).toEqual([
+      'CDK8SISTIO0312 error Gateway shop/gw: Gateway.spec.tls.backend.clientCertificateRef: Istio reads the client certificate for backends from a core Secret only (got "ConfigMap"; kind: Secret, group: "")',
+    ]);
+  });
 });

@@ -368,6 +368,7 @@ export const listenerAnalyzer: CrossRule = {
     for (const gw of ctx.ofKind(`${GROUP}/Gateway`)) {
       if (managed(gw)) gatewayTlsRefs(ctx, gw, grants, secrets, secretNamespaces);
     }
+    for (const ls of ctx.ofKind(`${GROUP}/ListenerSet`)) listenerSetParent(ctx, ls, managed);
     for (const u of ctx.ofKind(`${GROUP}/UDPRoute`)) {
       ctx.reporterFor(u)(Messages.GatewayApiUnsupportedRouteKind, { args: ['UDPRoute'], problem: 'istiod implements HTTPRoute, GRPCRoute, TCPRoute and TLSRoute; a UDPRoute gets no status and carries no traffic', got: groupOf(u?.apiVersion) + '/UDPRoute', fix: 'serve UDP outside the Gateway API implementation of Istio' });
     }
@@ -441,4 +442,41 @@ function gatewayTlsRefs(ctx: RunContext, gw: Ref, grants: Grants, secrets: Map<s
       }
     });
   }
+}
+
+/**
+ * A ListenerSet attaches to its parent Gateway only where the Gateway's allowedListeners admits its namespace:
+ * None (the default), Same, All, or Selector over the Namespace labels (not guessed for a Namespace the input
+ * lacks). A parent Gateway missing from the input is IST0101 where a missing Gateway is reported for routes.
+ */
+function listenerSetParent(ctx: RunContext, ls: Ref, managed: (gw: Ref) => boolean): void {
+  const ref = ls?.spec?.parentRef;
+  if (!ref || typeof ref.name !== 'string' || (ref.kind ?? 'Gateway') !== 'Gateway' || (ref.group ?? GROUP) !== GROUP) return;
+  const idx = MeshIndex.of(ctx);
+  const lsNs = ctx.namespaceOf(ls);
+  const ns = typeof ref.namespace === 'string' ? ref.namespace : lsNs;
+  const key = `${ns}/${ref.name}`;
+  const gw = idx.k8sGateways.get(key);
+  const r = ctx.reporterFor(ls);
+  if (!gw) {
+    if (idx.declaredElsewhere(key, ns) || (!idx.gatewayNamespaces.has(ns) && ctx.options.complete !== true)) return;
+    r(Messages.ReferencedResourceNotFound, { args: ['parentRef Gateway', key], field: 'spec.parentRef.name', problem: `the ListenerSet's parent Gateway ${key} is not in the analysed manifests`, got: ref.name, fix: ELSEWHERE_HINT });
+    return;
+  }
+  if (!managed(gw)) return;
+  const from = gw?.spec?.allowedListeners?.namespaces?.from ?? 'None';
+  let allowed: boolean | undefined;
+  switch (from) {
+    case 'All': allowed = true; break;
+    case 'Same': allowed = ns === lsNs; break;
+    case 'Selector': {
+      const nsObj = idx.namespaces.get(lsNs);
+      allowed = !nsObj && ctx.options.complete !== true ? undefined
+        : labelSelectorMatches(gw.spec.allowedListeners.namespaces.selector ?? {}, { 'kubernetes.io/metadata.name': lsNs, ...mapOf(nsObj?.metadata?.labels) });
+      break;
+    }
+    default: allowed = false;
+  }
+  if (allowed !== false) return;
+  r(Messages.GatewayApiListenerSetNotAllowed, { args: [key, 'NotAllowed', `Gateway ${key} does not allow ListenerSets from namespace "${lsNs}" (allowedListeners.namespaces.from: ${from})`], field: 'spec.parentRef', problem: `Gateway ${key} admits ListenerSets ${from === 'None' ? 'from no namespace (allowedListeners defaults to None)' : `by allowedListeners.namespaces.from: ${from}`}, not from namespace ${lsNs}`, got: key, fix: `set spec.allowedListeners.namespaces on Gateway ${key} to admit namespace ${lsNs}` });
 }

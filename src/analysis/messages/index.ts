@@ -196,6 +196,14 @@ const OWN = {
     template: 'The listeners this validation applies to are not programmed (%s): %s',
     args: ['reason', 'condition'],
   },
+  /** A ListenerSet whose parent Gateway's allowedListeners does not admit it (ListenerSet Accepted=False, NotAllowed). */
+  GatewayApiListenerSetNotAllowed: {
+    code: 'CDK8SISTIO0314',
+    name: 'GatewayApiListenerSetNotAllowed',
+    level: DiagnosticLevel.ERROR,
+    template: 'The ListenerSet is not accepted by Gateway %s (%s): %s',
+    args: ['gateway', 'reason', 'condition'],
+  },
 } satisfies Record<string, MessageType>;
 
 /** Every message the analysis reports. @internal */

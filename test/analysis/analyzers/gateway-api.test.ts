@@ -172,4 +172,17 @@ describe('gatewayapi.ListenerAnalyzer', () => {
       'CDK8SISTIO0312 error Gateway shop/gw: Gateway.spec.tls.backend.clientCertificateRef: Istio reads the client certificate for backends from a core Secret only (got "ConfigMap"; kind: Secret, group: "")',
     ]);
   });
+  test('CDK8SISTIO0314 for a ListenerSet its Gateway\'s allowedListeners does not admit (None by default)', () => {
+    const ls = (ns: string) => obj('ListenerSet', 'extra', ns, { parentRef: { name: 'gw', namespace: 'shop' }, listeners: [http('x')] });
+    const gw = (allowedListeners?: any) => obj('Gateway', 'gw', 'shop', { gatewayClassName: 'istio', listeners: [http()], allowedListeners });
+    expect(run(A, [gw(), ls('shop')])).toEqual([
+      'CDK8SISTIO0314 error ListenerSet shop/extra: ListenerSet.spec.parentRef: Gateway shop/gw admits ListenerSets from no namespace (allowedListeners defaults to None), not from namespace shop (got "shop/gw"; set spec.allowedListeners.namespaces on Gateway shop/gw to admit namespace shop)',
+    ]);
+    expect(run(A, [gw({ namespaces: { from: 'Same' } }), ls('shop')])).toEqual([]);
+    expect(run(A, [gw({ namespaces: { from: 'Same' } }), ls('team')])).toHaveLength(1);
+    const sel = gw({ namespaces: { from: 'Selector', selector: { matchLabels: { listeners: 'ok' } } } });
+    expect(run(A, [sel, ls('team')])).toEqual([]);
+    expect(run(A, [sel, namespace('team', { listeners: 'ok' }), ls('team')])).toEqual([]);
+    expect(run(A, [sel, namespace('team'), ls('team')])).toHaveLength(1);
+  });
 });

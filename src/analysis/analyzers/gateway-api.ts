@@ -427,7 +427,7 @@ function gatewayTlsRefs(ctx: RunContext, gw: Ref, grants: Grants, secrets: Map<s
       const kind = c.kind ?? 'ConfigMap';
       const ns = typeof c.namespace === 'string' ? c.namespace : gwNs;
       if (!(group === '' && (kind === 'ConfigMap' || kind === 'Secret'))) {
-        r(Messages.GatewayApiInvalidCACertificateRef, { args: ['InvalidCACertificateRef', `invalid CA certificate reference ${group ? group + '/' : ''}${kind}/${c.name}`], field: cField, problem: 'a CA certificate comes from a core ConfigMap or Secret', got: `${group ? group + '/' : ''}${kind}`, fix: 'kind: ConfigMap, group: ""' });
+        r(Messages.GatewayApiInvalidCACertificateRef, { args: ['InvalidCACertificateKind', `invalid CA certificate reference ${group ? group + '/' : ''}${kind}/${c.name}, only ConfigMap or Secret is allowed`], field: cField, problem: 'a CA certificate comes from a core ConfigMap or Secret', got: `${group ? group + '/' : ''}${kind}`, fix: 'kind: ConfigMap, group: ""' });
         return;
       }
       if (ns !== gwNs && !grants.allows(GROUP, 'Gateway', gwNs, '', kind, c.name, ns)) {

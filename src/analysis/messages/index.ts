@@ -188,7 +188,7 @@ const OWN = {
     template: 'The Gateway does not resolve its references (%s): %s',
     args: ['reason', 'condition'],
   },
-  /** A frontend caCertificateRef Istio cannot use (Listener ResolvedRefs=False, InvalidCACertificateRef). */
+  /** A frontend caCertificateRef Istio cannot use (Listener ResolvedRefs=False, InvalidCACertificateRef or InvalidCACertificateKind). */
   GatewayApiInvalidCACertificateRef: {
     code: 'CDK8SISTIO0313',
     name: 'GatewayApiInvalidCACertificateRef',

@@ -12,6 +12,7 @@ import { describeRef, MeshData } from './data';
 import { MeshModel } from './model';
 import { serverMtls } from './policy';
 import { fmtShare, routeTable, RouteTableEntry } from './routing';
+import { dotToSvg } from './svg';
 import { AuthorizationDecision, DecidedBy, MeshRequest, RequestProtocol, RouteAnswer } from './types';
 import { DiagnosticLevel } from '../analysis/diagnostic';
 import { runAnalysis } from '../analysis/engine';
@@ -413,16 +414,18 @@ function formatDiff(changes: BehaviourChange[], format: string): string {
 
 // ------------------------------------------------------------------------------------------------- graph
 
-const GRAPH_USAGE = `usage: cdk8s-istio graph FILE|DIR|-... [-o mermaid|dot]
-  Gateways, hosts, routes with their shares, the workloads behind each cluster, and authorization edges.`;
+const GRAPH_USAGE = `usage: cdk8s-istio graph FILE|DIR|-... [-o mermaid|dot|svg]
+  Gateways, hosts, routes with their shares, the workloads behind each cluster, and authorization edges.
+  svg is the dot graph laid out by Graphviz (compiled to WebAssembly; no system binary).`;
 
 /** `cdk8s-istio graph`. @internal */
 export function graph(argv: string[]): CommandResult {
   return run('graph', GRAPH_USAGE, () => {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { o: { type: 'string', short: 'o' } } });
-    const format = outputFormat(values.o, ['mermaid', 'dot']);
+    const format = outputFormat(values.o, ['mermaid', 'dot', 'svg']);
     if (positionals.length === 0) throw new UsageError('no input files');
     const data = MeshModel.fromManifests(loadObjects(positionals, 'graph'))._data;
+    if (format === 'svg') return { stdout: dotToSvg(renderGraph(meshGraph(data), 'dot')), exitCode: 0 };
     return { stdout: renderGraph(meshGraph(data), format), exitCode: 0 };
   });
 }

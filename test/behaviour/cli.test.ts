@@ -142,4 +142,77 @@ describe('graph', () => {
     expect(g.split('\n')[0]).toBe('digraph mesh {');
     expect(g).toContain('[label="jason 100%"]');
   });
+  test('svg: well-formed XML with a node per host, cluster and workload, laid out the same every time', () => {
+    const r = graph([BOOK, '-o', 'svg']);
+    expect(r.exitCode).toBe(0);
+    const doc = parseDocument(r.stdout);
+    expect(doc.errors).toEqual([]);
+    const svg = doc.documentElement;
+    expect(svg.nodeName).toBe('svg');
+    const labels = [...doc.getElementsByTagName('g')].filter(g => g.getAttribute('class') === 'node')
+      .map(g => [...g.getElementsByTagName('text')].map(t => t.textContent).join(' ')).sort();
+    expect(labels).toEqual([
+      'Deployment shop/reviews-v1',
+      'Deployment shop/reviews-v2',
+      'outbound|9080|v1|reviews.shop.svc.cluster.local',
+      'outbound|9080|v2|reviews.shop.svc.cluster.local',
+      'reviews.shop.svc.cluster.local:9080',
+    ]);
+    const edges = [...doc.getElementsByTagName('g')].filter(g => g.getAttribute('class') === 'edge')
+      .map(g => [...g.getElementsByTagName('text')].map(t => t.textContent).join(' ')).filter(Boolean).sort();
+    expect(edges).toEqual(['jason 100%', 'rest 20%', 'rest 80%']);
+    expect(graph([BOOK, '-o', 'svg']).stdout).toBe(r.stdout);
+  });
+  test('an unknown output format is a usage error', () => {
+    expect(graph([BOOK, '-o', 'png']).stdout.split('\n')[0]).toBe('cdk8s-istio graph: -o must be one of mermaid, dot, svg (got png)');
+  });
 });
+
+/** A minimal XML parser for the SVG test: elements, attributes and text, and well-formedness errors. */
+function parseDocument(xml: string) {
+  interface El {
+    nodeName: string;
+    attrs: Record<string, string>;
+    children: El[];
+    text: string;
+    textContent: string;
+    getAttribute(n: string): string | undefined;
+    getElementsByTagName(n: string): El[];
+  }
+  const errors: string[] = [];
+  const mk = (nodeName: string, attrs: Record<string, string>): El => {
+    const el: El = {
+      nodeName,
+      attrs,
+      children: [],
+      text: '',
+      getAttribute: n => el.attrs[n],
+      getElementsByTagName: n => el.children.flatMap(c => [...(c.nodeName === n ? [c] : []), ...c.getElementsByTagName(n)]),
+      get textContent() { return el.text + el.children.map(c => c.textContent).join(''); },
+    };
+    return el;
+  };
+  const root = mk('#document', {});
+  const stack: El[] = [root];
+  const body = xml.replace(/<\?xml[^>]*\?>/, '').replace(/<!DOCTYPE[^>]*>/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const re = /<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*"[^"]*")*)\s*(\/?)>|([^<]+)|(<)/g;
+  let m: RegExpExecArray | null;
+  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#(\d+);/g, (_, d) => String.fromCharCode(Number(d))).replace(/&amp;/g, '&');
+  while ((m = re.exec(body))) {
+    if (m[6]) { errors.push(`stray < at ${m.index}`); continue; }
+    if (m[5] !== undefined) { stack[stack.length - 1].text += unescape(m[5].trim() ? m[5] : ''); continue; }
+    if (m[1]) {
+      const open = stack.pop()!;
+      if (open.nodeName !== m[2]) errors.push(`</${m[2]}> closes <${open.nodeName}>`);
+      continue;
+    }
+    const attrs: Record<string, string> = {};
+    for (const a of m[3].matchAll(/([\w:.-]+)\s*=\s*"([^"]*)"/g)) attrs[a[1]] = unescape(a[2]);
+    const el = mk(m[2], attrs);
+    stack[stack.length - 1].children.push(el);
+    if (!m[4]) stack.push(el);
+  }
+  if (stack.length !== 1) errors.push(`${stack.length - 1} unclosed element(s)`);
+  if (root.children.length !== 1) errors.push(`${root.children.length} root elements`);
+  return { errors, documentElement: root.children[0], getElementsByTagName: (n: string) => root.getElementsByTagName(n) };
+}

@@ -3,6 +3,7 @@
 // (listeners, route configurations, virtual hosts, routes, clusters) and the errors are those of Istio's own
 // simulation (pilot/pkg/simulation/traffic.go in istio/istio), so an answer can be checked against istioctl.
 import { describeRef, MeshData, mostSpecific, RegistryHost, splitRef } from './data';
+import { GATEWAY_NAME_LABEL } from './gateway-api';
 import { lowerKeys, stringMatches } from './match';
 import { ClientView, destinationPolicy, destinationRuleFor } from './policy';
 import {
@@ -255,7 +256,7 @@ interface MatchContext {
 function httpMatch(m: any, vsNs: string, ctx: MatchContext): boolean {
   if (!m || typeof m !== 'object') return true;
   const { call } = ctx;
-  if (m.uri && !stringMatches(m.uri, call.path, m.ignoreUriCase === true)) return false;
+  if (m.uri && !(m.uri.__pathSeparated ? pathSeparatedPrefix(m.uri.prefix, call.path) : stringMatches(m.uri, call.path, m.ignoreUriCase === true))) return false;
   if (m.scheme && !stringMatches(m.scheme, call.tls ? 'https' : 'http')) return false;
   if (m.method && !stringMatches(m.method, call.method)) return false;
   if (m.authority && !stringMatches(m.authority, call.authority)) return false;
@@ -269,6 +270,12 @@ function httpMatch(m: any, vsNs: string, ctx: MatchContext): boolean {
     if (!stringMatches(sm, call.query[name])) return false;
   }
   return commonMatch(m, vsNs, ctx);
+}
+
+/** Envoy's path_separated_prefix (Gateway API PathPrefix): whole path segments, a trailing `/` ignored. */
+function pathSeparatedPrefix(prefix: string, path: string): boolean {
+  const p = prefix.replace(/\/+$/, '');
+  return p === '' || path === p || path.startsWith(`${p}/`);
 }
 
 function headerValue(call: Call, name: string): string | undefined {
@@ -320,6 +327,7 @@ function applyHttpRule(data: MeshData, e: HttpEntry, match: any, call: Call, por
   const name = rule.name && match?.name ? `${rule.name}.${match.name}` : (rule.name ?? '');
   const decidedBy = data.ref(e.vs, `spec.http[${e.index}]`, e.index, rule.name);
   const notes: string[] = base.notes;
+  for (const n of Array.isArray(rule.__notes) ? rule.__notes : []) note(notes, `${describeRef(decidedBy)}: ${n}`);
   const answer: any = { ...base, route: name, decidedBy, ...(e.delegatedBy ? { delegatedBy: e.delegatedBy } : {}) };
   const by = describeRef(decidedBy);
   if (rule.redirect) {
@@ -328,7 +336,8 @@ function applyHttpRule(data: MeshData, e: HttpEntry, match: any, call: Call, por
     const scheme = r.scheme ?? (call.tls ? 'https' : 'http');
     const authority = r.authority ?? call.host;
     const rport = r.port !== undefined ? `:${r.port}` : '';
-    const redirect: RedirectApplied = { code, location: `${scheme}://${authority}${rport}${r.uri ?? call.path}` };
+    const uri = r.__replacePrefix !== undefined ? rewritePath(r.__replacePrefix, match, call.path) : r.uri ?? call.path;
+    const redirect: RedirectApplied = { code, location: `${scheme}://${authority}${rport}${uri}` };
     return { ...answer, redirect, explanation: `${by} redirects with ${code} to ${redirect.location}` };
   }
   if (rule.directResponse) {
@@ -387,6 +396,12 @@ export function fmtShare(n: number): string {
 
 function rewritePath(uri: string, match: any, path: string): string {
   const m = match?.uri;
+  if (m?.__pathSeparated) {
+    // Gateway API ReplacePrefixMatch: the matched segments replaced, joined by exactly one `/`.
+    const rest = path.slice(String(m.prefix).replace(/\/+$/, '').length).replace(/^\/+/, '');
+    const head = uri.replace(/\/+$/, '');
+    return rest ? `${head}/${rest}` : (head || '/');
+  }
   if (m && typeof m.prefix === 'string') return uri + path.slice(m.prefix.length);
   if (m && typeof m.exact === 'string') return uri;
   // Without a prefix match Envoy's prefix_rewrite replaces the route's `/` prefix.
@@ -497,20 +512,42 @@ function routeAtGateway(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
     labels = req.gatewayLabels;
   } else {
     const [ns, name] = splitRef(req.gateway!, data.defaultNamespace);
-    const gw = data.gateways.find(g => data.nsOf(g) === ns && g.metadata?.name === name);
-    if (!gw) throw new Error(`MeshModel.route: gateway '${req.gateway}' is not an Istio Gateway of the input (write namespace/name)`);
+    const gw = data.gateways.find(g => data.nsOf(g) === ns && g.metadata?.name === name && !g.__gatewayApi);
+    const apiGw = gw ? undefined : data.gatewayApiGateways.find(g => data.nsOf(g) === ns && g.metadata?.name === name);
+    if (!gw && !apiGw) {
+      const waypoint = data.waypoints.some(g => data.nsOf(g) === ns && g.metadata?.name === name);
+      throw new Error(`MeshModel.route: gateway '${req.gateway}' is ${waypoint ? 'a waypoint (gatewayClassName istio-waypoint), which routes east-west traffic: ask for the request to the Service instead' : 'not an Istio Gateway or a Gateway API Gateway of an Istio class in the input (write namespace/name)'}`);
+    }
+    if (apiGw) return routeAtGatewayApi(data, `${ns}/${name}`, call);
     labels = gw.spec?.selector ?? {};
   }
   const pods = data.index.select(labels);
   const namespace = pods[0]?.namespace ?? data.rootNamespace;
   const inForce = new Map<string, any>();
-  for (const g of data.gateways) if (matchesSelector(labels, g.spec?.selector ?? {})) inForce.set(`${data.nsOf(g)}/${g.metadata?.name}`, g);
+  for (const g of data.gateways) if (!g.__gatewayApi && matchesSelector(labels, g.spec?.selector ?? {})) inForce.set(`${data.nsOf(g)}/${g.metadata?.name}`, g);
   const describe = `gateway ${Object.keys(labels).sort().map(k => `${k}=${labels[k]}`).join(',')}`;
-  const proxy: Proxy = { kind: 'gateway', namespace, labels, describe, gateways: inForce };
-  const notes: string[] = [];
+  return routeAtProxy(data, { kind: 'gateway', namespace, labels, describe, gateways: inForce }, pods, call, []);
+}
+
+/**
+ * A Gateway API Gateway: its proxy is the Deployment istiod creates for it, listening on the listeners' ports
+ * themselves, with the Istio Gateways generated for its listeners in force.
+ */
+function routeAtGatewayApi(data: MeshData, key: string, call: Call): RouteAnswer {
+  const [namespace, name] = splitRef(key, data.defaultNamespace);
+  const inForce = new Map<string, any>();
+  for (const g of data.gateways) if (g.__gatewayApi === key) inForce.set(`${data.nsOf(g)}/${g.metadata?.name}`, g);
+  const labels = { [GATEWAY_NAME_LABEL]: name };
+  const notes = data.detachedRoutes.filter(d => d.parent === `Gateway ${key}`).map(d => d.note);
+  return routeAtProxy(data, { kind: 'gateway', namespace, labels, describe: `gateway ${key}`, gateways: inForce }, [], call, notes, true);
+}
+
+function routeAtProxy(data: MeshData, proxy: Proxy, pods: Workload[], call: Call, notes: string[], gatewayApi = false): RouteAnswer {
+  const { namespace, labels, describe } = proxy;
+  const inForce = proxy.gateways;
   const base = { proxy: describe, clusters: [] as RouteCluster[], mirrors: [] as MirrorApplied[], notes };
   const requested = call.port ?? (call.tls ? 443 : 80);
-  const port = listenerPort(data, labels, pods, requested, notes);
+  const port = gatewayApi ? requested : listenerPort(data, labels, pods, requested, notes);
   const servers: Array<{ server: any; gw: any; key: string; index: number }> = [];
   for (const [key, g] of inForce) {
     (Array.isArray(g.spec?.servers) ? g.spec.servers : []).forEach((s: any, index: number) => {

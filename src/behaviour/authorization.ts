@@ -44,13 +44,74 @@ const HTTP_SOURCE_FIELDS = ['requestPrincipals', 'notRequestPrincipals'];
 const HTTP_OPERATION_FIELDS = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
 const HTTP_CONDITION_PREFIXES = ['request.'];
 
+/**
+ * The waypoint a workload's Service traffic goes through in ambient mode: the Service's `istio.io/use-waypoint`
+ * label, else its namespace's (`none` opts out).
+ * @see https://istio.io/latest/docs/ambient/usage/waypoint/#configure-a-pod-to-use-a-specific-waypoint
+ * @internal
+ */
+export function waypointOf(data: MeshData, w: Workload): any | undefined {
+  const svc = data.servicesOf(w)[0];
+  const svcLabels = svc?.obj?.metadata?.labels ?? {};
+  const nsLabels = data.namespaces.get(w.namespace)?.metadata?.labels ?? {};
+  const [name, ns] = svcLabels['istio.io/use-waypoint'] !== undefined
+    ? [svcLabels['istio.io/use-waypoint'], svcLabels['istio.io/use-waypoint-namespace'] ?? w.namespace]
+    : [nsLabels['istio.io/use-waypoint'], nsLabels['istio.io/use-waypoint-namespace'] ?? w.namespace];
+  if (name === undefined || name === 'none') return undefined;
+  return data.waypoints.find(g => data.nsOf(g) === ns && g.metadata?.name === name) ?? { kind: 'Gateway', metadata: { name, namespace: ns }, __missing: true };
+}
+
+/**
+ * Policies a waypoint enforces for a workload: `targetRefs` to the waypoint Gateway, or to a Service of the
+ * workload that uses it.
+ * @see https://istio.io/latest/docs/ambient/usage/l7-features/
+ */
+function waypointPolicies(data: MeshData, w: Workload, waypoint: any): any[] {
+  const services = data.servicesOf(w).map(s => s.obj?.metadata?.name);
+  return data.authorizationPolicies.filter(p => {
+    const refs: any[] = [...(Array.isArray(p.spec?.targetRefs) ? p.spec.targetRefs : []), ...(p.spec?.targetRef ? [p.spec.targetRef] : [])];
+    return refs.some(r => (r?.kind === 'Gateway' && data.nsOf(p) === data.nsOf(waypoint) && r.name === waypoint.metadata?.name)
+      || (r?.kind === 'Service' && (r.group ?? '') === '' && data.nsOf(p) === w.namespace && services.includes(r.name)));
+  });
+}
+
 /** Authorize a request. @internal */
 export function authorize(data: MeshData, req: AuthorizationRequest): AuthorizationAnswer {
   const w = data.workload(req.workload);
   if (!w) throw new Error(`MeshModel.authorize: workload '${req.workload}' is not a workload of the input (write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)`);
+  if (!w.ambient) return { ...decide(data, w, req, policiesFor(data, w), 'sidecar'), layer: 'sidecar' };
+  // Ambient: the waypoint (if the Service uses one) enforces L7 with the caller's identity; the destination's
+  // ztunnel then enforces L4, and sees the waypoint as the caller.
+  // https://istio.io/latest/docs/ambient/usage/l4-policy/#considerations
+  const waypoint = waypointOf(data, w);
   const notes: string[] = [];
-  const attrs = attributesOf(data, w, req, notes);
-  const policies = policiesFor(data, w);
+  let viaWaypoint: AuthorizationAnswer | undefined;
+  let ztunnelReq = req;
+  if (waypoint) {
+    const layer = `waypoint ${data.nsOf(waypoint)}/${waypoint.metadata?.name}`;
+    if (waypoint.__missing) notes.push(`${layer} (istio.io/use-waypoint) is not a Gateway of class istio-waypoint in the input`);
+    viaWaypoint = { ...decide(data, w, req, waypointPolicies(data, w, waypoint), layer), layer };
+    if (viaWaypoint.decision !== AuthorizationDecision.ALLOW) return { ...viaWaypoint, notes: [...notes, ...viaWaypoint.notes] };
+    const principal = `cluster.local/ns/${data.nsOf(waypoint)}/sa/${waypoint.metadata?.name}`;
+    notes.push(`through ${layer}: the destination ztunnel sees the waypoint's identity ${principal} as the caller`);
+    ztunnelReq = { ...req, caller: { principal, namespace: data.nsOf(waypoint) } };
+  }
+  const z = { ...decide(data, w, ztunnelReq, policiesFor(data, w), 'ztunnel'), layer: 'ztunnel' };
+  const decidedAtWaypoint = viaWaypoint && z.decision === AuthorizationDecision.ALLOW && z.policy === undefined && viaWaypoint.policy !== undefined;
+  const chosen = decidedAtWaypoint ? viaWaypoint! : z;
+  return {
+    ...chosen,
+    applicable: [...(viaWaypoint?.applicable ?? []), ...z.applicable],
+    dryRun: [...(viaWaypoint?.dryRun ?? []), ...z.dryRun],
+    notes: [...notes, ...(viaWaypoint?.notes ?? []), ...z.notes],
+  };
+}
+
+/** CUSTOM, DENY, ALLOW over `policies` at one enforcement point. */
+function decide(data: MeshData, w: Workload, req: AuthorizationRequest, policies: any[], layer: string): Omit<AuthorizationAnswer, 'layer'> {
+  const notes: string[] = [];
+  const ztunnel = layer === 'ztunnel';
+  const attrs = attributesOf(data, w, ztunnel ? { ...req, protocol: RequestProtocol.TCP } : req, notes, !ztunnel);
   const applicable = policies.map(p => data.ref(p));
   const dryRun: DryRunMatch[] = [];
   const enforced: Record<string, Array<{ policy: any; rule?: number }>> = { CUSTOM: [], DENY: [], ALLOW: [] };
@@ -59,6 +120,14 @@ export function authorize(data: MeshData, req: AuthorizationRequest): Authorizat
     const action = String(p.spec?.action ?? 'ALLOW');
     if (action === 'AUDIT') continue;
     const isDryRun = p.metadata?.annotations?.['istio.io/dry-run'] === 'true';
+    if (ztunnel && action !== 'CUSTOM' && (p.spec?.rules ?? []).some((r: any) => usesHttpOnlyFields(r ?? {}))) {
+      // ztunnel cannot evaluate L7 attributes: such a policy fails safe by becoming a DENY of everything.
+      const i = (p.spec.rules as any[]).findIndex(r => usesHttpOnlyFields(r ?? {}));
+      notes.push(`${describeRef(data.ref(p, `spec.rules[${i}]`))} uses L7 attributes but is enforced by ztunnel (selector or namespace-wide, no targetRefs): it fails safe as a DENY of every request (attach it to a waypoint with targetRefs)`);
+      if (isDryRun) dryRun.push({ action: 'DENY', policy: data.ref(p, `spec.rules[${i}]`, i) });
+      else enforced.DENY.push({ policy: p, rule: i });
+      continue;
+    }
     if (action === 'ALLOW' && !isDryRun) allowPolicies++;
     const rule = matchingRule(p, action, attrs, notes, data);
     if (rule === undefined) continue;
@@ -67,8 +136,9 @@ export function authorize(data: MeshData, req: AuthorizationRequest): Authorizat
   }
   const who = describeCaller(req.caller);
   const what = attrs.http ? `${attrs.method} ${attrs.path}` : `TCP port ${attrs.port}`;
+  const at = layer === 'sidecar' ? '' : ` at ${layer}`;
   const base = { dryRun, applicable, notes };
-  const jwtDenial = jwtRejection(data, w, req.caller);
+  const jwtDenial = ztunnel ? undefined : jwtRejection(data, w, req.caller);
   if (jwtDenial) return { ...base, decision: AuthorizationDecision.DENY, policy: jwtDenial, explanation: `${describeRef(jwtDenial)} accepts no JWT from issuer ${issuerOf(req.caller.requestPrincipal)}: the request is rejected with 401` };
   if (enforced.CUSTOM.length > 0) {
     const m = enforced.CUSTOM[0];
@@ -78,20 +148,20 @@ export function authorize(data: MeshData, req: AuthorizationRequest): Authorizat
   if (enforced.DENY.length > 0) {
     const m = enforced.DENY[0];
     const policy = data.ref(m.policy, `spec.rules[${m.rule}]`, m.rule);
-    return { ...base, decision: AuthorizationDecision.DENY, policy, explanation: `${describeRef(policy)} denies ${who} ${what}` };
+    return { ...base, decision: AuthorizationDecision.DENY, policy, explanation: `${describeRef(policy)} denies ${who} ${what}${at}` };
   }
   if (allowPolicies === 0) {
-    return { ...base, decision: AuthorizationDecision.ALLOW, explanation: `no ALLOW policy applies to ${req.workload} and none denies: ${who} ${what} is allowed` };
+    return { ...base, decision: AuthorizationDecision.ALLOW, explanation: `no ALLOW policy applies to ${req.workload}${at} and none denies: ${who} ${what} is allowed` };
   }
   if (enforced.ALLOW.length > 0) {
     const m = enforced.ALLOW[0];
     const policy = data.ref(m.policy, `spec.rules[${m.rule}]`, m.rule);
-    return { ...base, decision: AuthorizationDecision.ALLOW, policy, explanation: `${describeRef(policy)} allows ${who} ${what}` };
+    return { ...base, decision: AuthorizationDecision.ALLOW, policy, explanation: `${describeRef(policy)} allows ${who} ${what}${at}` };
   }
   return {
     ...base,
     decision: AuthorizationDecision.DENY,
-    explanation: `${allowPolicies} ALLOW polic${allowPolicies === 1 ? 'y applies' : 'ies apply'} to ${req.workload} (${policies.filter(p => (p.spec?.action ?? 'ALLOW') === 'ALLOW').map(p => `${data.nsOf(p)}/${p.metadata?.name}`).join(', ')}) and none matches ${who} ${what}: denied`,
+    explanation: `${allowPolicies} ALLOW polic${allowPolicies === 1 ? 'y applies' : 'ies apply'} to ${req.workload}${at} (${policies.filter(p => (p.spec?.action ?? 'ALLOW') === 'ALLOW').map(p => `${data.nsOf(p)}/${p.metadata?.name}`).join(', ')}) and none matches ${who} ${what}: denied`,
   };
 }
 
@@ -125,13 +195,14 @@ export function requestAuthenticationsFor(data: MeshData, w: Workload): any[] {
   });
 }
 
-function attributesOf(data: MeshData, w: Workload, req: AuthorizationRequest, notes: string[]): Attributes {
+function attributesOf(data: MeshData, w: Workload, req: AuthorizationRequest, notes: string[], jwt = true): Attributes {
   const caller = req.caller ?? {};
   const http = (req.protocol ?? RequestProtocol.HTTP) !== RequestProtocol.TCP && (req.protocol ?? RequestProtocol.HTTP) !== RequestProtocol.TLS;
   const svc = data.servicesOf(w)[0];
   const port = req.port ?? (svc && svc.ports.length === 1 ? svc.ports[0].targetPort ?? svc.ports[0].number : 80);
   let requestPrincipal = caller.requestPrincipal;
-  if (requestPrincipal && requestAuthenticationsFor(data, w).length === 0) {
+  if (!jwt) requestPrincipal = undefined;
+  else if (requestPrincipal && requestAuthenticationsFor(data, w).length === 0) {
     notes.push(`no RequestAuthentication applies to ${req.workload}: the JWT is not validated and the request has no request principal`);
     requestPrincipal = undefined;
   }

@@ -268,8 +268,8 @@ export function authz(argv: string[]): CommandResult {
     const policy = a.policy ? { kind: a.policy.kind, namespace: a.policy.namespace, name: a.policy.name } : null;
     const rule = a.policy?.ruleIndex ?? null;
     const stdout = format === 'json'
-      ? JSON.stringify({ decision: a.decision, policy, rule, explanation: a.explanation, dryRun: a.dryRun, notes: a.notes }, undefined, 2) + '\n'
-      : `${a.decision} ${a.explanation}\n${a.dryRun.map(d => `dry-run: ${d.action} ${describeRef(d.policy)} would match\n`).join('')}${a.notes.map(n => `note: ${n}\n`).join('')}`;
+      ? JSON.stringify({ decision: a.decision, policy, rule, layer: a.layer, explanation: a.explanation, dryRun: a.dryRun, notes: a.notes }, undefined, 2) + '\n'
+      : `${a.decision} ${a.explanation}\n${a.layer !== 'sidecar' ? `layer: ${a.layer}\n` : ''}${a.dryRun.map(d => `dry-run: ${d.action} ${describeRef(d.policy)} would match\n`).join('')}${a.notes.map(n => `note: ${n}\n`).join('')}`;
     return { stdout, exitCode: a.decision === AuthorizationDecision.ALLOW ? 0 : 1 };
   });
 }

@@ -32,6 +32,8 @@ interface Proxy {
   /** For a gateway: the Gateway resources in force (`ns/name` → object). */
   readonly gateways: Map<string, any>;
   readonly sidecar?: any;
+  /** The caller is in ambient mode (no sidecar). */
+  readonly ambient?: boolean;
 }
 
 /** A request with its defaults applied. */
@@ -102,19 +104,23 @@ function sidecarProxy(data: MeshData, req: MeshRequest): Proxy {
   let namespace = req.fromNamespace ?? data.defaultNamespace;
   let labels: Record<string, string> = {};
   let describe = `sidecar in ${namespace}`;
+  const nsLabels = data.namespaces.get(namespace)?.metadata?.labels ?? {};
+  let ambient = nsLabels['istio.io/dataplane-mode'] === 'ambient' && !('istio-injection' in nsLabels);
   if (req.fromWorkload !== undefined) {
     const w = data.workload(req.fromWorkload);
     if (!w) throw new Error(`MeshModel.route: fromWorkload '${req.fromWorkload}' is not a workload of the input (write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)`);
     namespace = w.namespace;
     labels = w.labels;
     describe = `sidecar of ${w.obj.kind} ${namespace}/${w.obj.metadata?.name}`;
+    ambient = w.ambient;
   }
+  if (ambient) describe = describe.replace(/^sidecar of /, 'ambient ').replace(/^sidecar in /, 'ambient client in ');
   const inNs = data.sidecars.filter(s => data.nsOf(s) === namespace);
   const sidecar = inNs.find(s => s.spec?.workloadSelector?.labels && Object.keys(labels).length > 0
       && matchesSelector(labels, s.spec.workloadSelector.labels))
     ?? inNs.find(s => !s.spec?.workloadSelector)
     ?? data.sidecars.find(s => data.nsOf(s) === data.rootNamespace && !s.spec?.workloadSelector);
-  return { kind: 'sidecar', namespace, labels, describe, gateways: new Map(), sidecar };
+  return { kind: 'sidecar', namespace, labels, describe, gateways: new Map(), sidecar: ambient ? undefined : sidecar, ambient };
 }
 
 /** Hosts a short name can mean, in Kubernetes DNS search order. */
@@ -171,6 +177,22 @@ function routeAtSidecar(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
     return { ...base, listener: `0.0.0.0_${port}`, error: ERRORS.protocol, explanation: `${fqdn}:${port} is an HTTP port (${portProtocol}); the sidecar's HTTP connection manager cannot decode ${call.tls ? 'TLS' : call.protocol} traffic` };
   }
   const vs = virtualServiceFor(data, proxy, fqdn);
+  for (const d of data.detachedRoutes) if (host.kind === 'Service' && d.parent === `Service ${host.namespace}/${host.obj?.metadata?.name}`) note(notes, d.note);
+  if (vs?.__gamma && data.virtualServices.some(x => !x.__origin && x !== vs && (x.spec?.hosts ?? []).some((h: string) => toFqdn(h, data.nsOf(x)) === fqdn))) {
+    note(notes, `both a VirtualService and an HTTPRoute (GAMMA) apply to ${fqdn}; Istio does not define which wins (this model takes the VirtualService)`);
+  }
+  if (proxy.ambient && host.kind === 'Service') {
+    // Ambient: the caller has no sidecar. Its ztunnel hands HTTP to the Service's waypoint, which routes as a
+    // sidecar would (HTTPRoutes bound to the Service); without a waypoint ztunnel forwards at L4 only.
+    // https://istio.io/latest/docs/ambient/usage/l7-features/
+    const wp = serviceWaypoint(data, host);
+    if (!wp) {
+      note(notes, `the caller is in ambient mode and ${fqdn} uses no waypoint: ztunnel forwards the connection at L4; HTTP routes do not apply`);
+      const cluster = buildCluster(data, client, fqdn, undefined, port, 100, 100, notes);
+      return { ...base, proxy: `ztunnel (${proxy.describe})`, listener: `0.0.0.0_${port}`, clusters: [cluster], explanation: `ztunnel sends the connection to ${fqdn}:${port} (L4; no waypoint)` };
+    }
+    base.proxy = `waypoint ${wp}`;
+  }
   if (!http) return routeTcpOrTls(data, proxy, call, host, fqdn, port, vs, client, base, TLS_PROTOCOLS.has(portProtocol) || call.tls);
   const virtualHost = `${fqdn}:${port}`;
   const http0 = { ...base, listener: `0.0.0.0_${port}`, routeConfig: String(port), virtualHost };
@@ -179,6 +201,16 @@ function routeAtSidecar(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
     return { ...http0, route: 'default', clusters: [cluster], explanation: `no VirtualService applies to ${fqdn}: the default route sends everything to ${cluster.cluster}` };
   }
   return routeHttp(data, proxy, call, port, vs ? httpEntries(data, [vs], proxy) : [], http0, client, vs);
+}
+
+/** The waypoint (`ns/name`) a Service's traffic goes through: its `istio.io/use-waypoint` label, else its namespace's. */
+function serviceWaypoint(data: MeshData, host: RegistryHost): string | undefined {
+  const labels = host.obj?.metadata?.labels ?? {};
+  const nsLabels = data.namespaces.get(host.namespace)?.metadata?.labels ?? {};
+  const src = labels['istio.io/use-waypoint'] !== undefined ? labels : nsLabels;
+  const name = src['istio.io/use-waypoint'];
+  if (name === undefined || name === 'none') return undefined;
+  return `${src['istio.io/use-waypoint-namespace'] ?? host.namespace}/${name}`;
 }
 
 function outsideRegistry(data: MeshData, proxy: Proxy, call: Call, port: number, base: any): RouteAnswer {

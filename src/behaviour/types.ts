@@ -443,6 +443,11 @@ export interface AuthorizationAnswer {
   /** The decision. */
   readonly decision: AuthorizationDecision;
   /**
+   * Where the decision is enforced: `sidecar`, `ztunnel` (ambient, L4 only) or `waypoint <ns>/<name>` (ambient, L7).
+   * @see https://istio.io/latest/docs/ambient/usage/l4-policy/
+   */
+  readonly layer: string;
+  /**
    * The deciding policy and rule.
    * @default - no policy decided (no ALLOW policy applies, so everything is allowed)
    */

@@ -201,8 +201,7 @@ function attributesOf(data: MeshData, w: Workload, req: AuthorizationRequest, no
   const svc = data.servicesOf(w)[0];
   const port = req.port ?? (svc && svc.ports.length === 1 ? svc.ports[0].targetPort ?? svc.ports[0].number : 80);
   let requestPrincipal = caller.requestPrincipal;
-  if (!jwt) requestPrincipal = undefined;
-  else if (requestPrincipal && requestAuthenticationsFor(data, w).length === 0) {
+  if (!jwt) {requestPrincipal = undefined;} else if (requestPrincipal && requestAuthenticationsFor(data, w).length === 0) {
     notes.push(`no RequestAuthentication applies to ${req.workload}: the JWT is not validated and the request has no request principal`);
     requestPrincipal = undefined;
   }

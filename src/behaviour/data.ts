@@ -107,7 +107,10 @@ export class MeshData {
       ofKind: kind,
       nsOf: this.nsOf,
       namespaceLabels: ns => this.namespaces.get(ns)?.metadata?.labels,
-      serviceExists: (name, ns) => (this.index.services.some(s => s.name === name && s.namespace === ns) ? true : this.index.described(ns) ? false : undefined),
+      serviceExists: (name, ns) => {
+        if (this.index.services.some(s => s.name === name && s.namespace === ns)) return true;
+        return this.index.described(ns) ? false : undefined;
+      },
     });
     this.gateways.push(...translated.gateways);
     this.virtualServices.push(...translated.virtualServices);

@@ -143,7 +143,9 @@ function httpMatch(m: any, port: number | undefined): any {
   else if (type === 'RegularExpression') out.uri = { regex: value };
   // Istio gives Gateway API prefixes Envoy's path_separated_prefix: `/foo` matches `/foo` and `/foo/x`, not `/foobar`.
   else out.uri = { prefix: value, __pathSeparated: true };
-  for (const h of Array.isArray(m?.headers) ? m.headers : []) (out.headers ??= {})[String(h.name).toLowerCase()] = stringMatch(h.type, String(h.value));
+  for (const h of Array.isArray(m?.headers) ? m.headers : []) {
+    (out.headers ??= {})[String(h.name).toLowerCase()] = stringMatch(h.type, String(h.value));
+  }
   for (const q of Array.isArray(m?.queryParams) ? m.queryParams : []) (out.queryParams ??= {})[String(q.name)] = stringMatch(q.type, String(q.value));
   if (m?.method) out.method = { exact: String(m.method) };
   if (port !== undefined) out.port = port;
@@ -159,7 +161,9 @@ function grpcMatch(m: any, port: number | undefined): any {
   else if (svc && method) out.uri = { exact: `/${svc}/${method}` };
   else if (svc) out.uri = { prefix: `/${svc}/` };
   else if (method) out.uri = { regex: `/[^/]+/${method}` };
-  for (const h of Array.isArray(m?.headers) ? m.headers : []) (out.headers ??= {})[String(h.name).toLowerCase()] = stringMatch(h.type, String(h.value));
+  for (const h of Array.isArray(m?.headers) ? m.headers : []) {
+    (out.headers ??= {})[String(h.name).toLowerCase()] = stringMatch(h.type, String(h.value));
+  }
   if (port !== undefined) out.port = port;
   return out;
 }
@@ -221,7 +225,9 @@ export function translateGatewayApi(input: Input): GatewayApiTranslation {
   };
   const allowsKind = (l: any, kind: string): boolean => {
     const kinds = l?.allowedRoutes?.kinds;
-    if (Array.isArray(kinds) && kinds.length > 0) return kinds.some((k: any) => k?.kind === kind && (k.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP);
+    if (Array.isArray(kinds) && kinds.length > 0) {
+      return kinds.some((k: any) => k?.kind === kind && (k.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP);
+    }
     return (LISTENER_KINDS[String(l?.protocol ?? '').toUpperCase()] ?? []).includes(kind);
   };
   const granted = (fromKind: string, fromNs: string, toKind: string, toName: string, toNs: string): boolean => {
@@ -232,7 +238,8 @@ export function translateGatewayApi(input: Input): GatewayApiTranslation {
   };
 
   // Gateway virtual hosts: listener key + host → entries; GAMMA: Service key → entries.
-  const vhosts = new Map<string, { gwNs: string; gateway: string; host: string; tcp?: boolean; tls?: boolean; entries: Entry[]; origin: DecidedBy }>();
+  type VirtualHost = { gwNs: string; gateway: string; host: string; tcp?: boolean; tls?: boolean; entries: Entry[]; origin: DecidedBy };
+  const vhosts = new Map<string, VirtualHost>();
   const mesh = new Map<string, { ns: string; fqdn: string; exportTo: string[]; entries: Entry[]; origin: DecidedBy }>();
 
   const routes = ROUTE_KINDS.flatMap(k => input.ofKind(`${GATEWAY_API_GROUP}/${k}`)).sort(order);
@@ -286,8 +293,13 @@ export function translateGatewayApi(input: Input): GatewayApiTranslation {
           let v = vhosts.get(key);
           if (!v) {
             vhosts.set(key, (v = {
-              gwNs: pns, gateway: gwName, host, entries: [], origin: ref(route, nsOf),
-              tcp: kind === 'TCPRoute', tls: kind === 'TLSRoute',
+              gwNs: pns,
+              gateway: gwName,
+              host,
+              entries: [],
+              origin: ref(route, nsOf),
+              tcp: kind === 'TCPRoute',
+              tls: kind === 'TLSRoute',
             }));
           }
           if (kind === 'TCPRoute' || kind === 'TLSRoute') v.entries.push(...l4Entries(route, hostnames, input, granted, nsOf));
@@ -374,9 +386,7 @@ function ruleEntries(route: any, parentPort: number | undefined, input: Input, g
     }
     for (const f of Array.isArray(rule?.filters) ? rule.filters : []) {
       const t = f?.type;
-      if (t === 'RequestHeaderModifier') (http.headers ??= {}).request = headerModifier(f.requestHeaderModifier);
-      else if (t === 'ResponseHeaderModifier') (http.headers ??= {}).response = headerModifier(f.responseHeaderModifier);
-      else if (t === 'RequestRedirect') {
+      if (t === 'RequestHeaderModifier') {(http.headers ??= {}).request = headerModifier(f.requestHeaderModifier);} else if (t === 'ResponseHeaderModifier') {(http.headers ??= {}).response = headerModifier(f.responseHeaderModifier);} else if (t === 'RequestRedirect') {
         const rr = f.requestRedirect ?? {};
         http.redirect = {
           redirectCode: rr.statusCode ?? 302,

@@ -178,7 +178,8 @@ function routeAtSidecar(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
   }
   const vs = virtualServiceFor(data, proxy, fqdn);
   for (const d of data.detachedRoutes) if (host.kind === 'Service' && d.parent === `Service ${host.namespace}/${host.obj?.metadata?.name}`) note(notes, d.note);
-  if (vs?.__gamma && data.virtualServices.some(x => !x.__origin && x !== vs && (x.spec?.hosts ?? []).some((h: string) => toFqdn(h, data.nsOf(x)) === fqdn))) {
+  const ownVs = (x: any) => !x.__origin && (x.spec?.hosts ?? []).some((h: string) => toFqdn(h, data.nsOf(x)) === fqdn);
+  if (vs?.__gamma && data.virtualServices.some(ownVs)) {
     note(notes, `both a VirtualService and an HTTPRoute (GAMMA) apply to ${fqdn}; Istio does not define which wins (this model takes the VirtualService)`);
   }
   if (proxy.ambient && host.kind === 'Service') {
@@ -288,7 +289,8 @@ interface MatchContext {
 function httpMatch(m: any, vsNs: string, ctx: MatchContext): boolean {
   if (!m || typeof m !== 'object') return true;
   const { call } = ctx;
-  if (m.uri && !(m.uri.__pathSeparated ? pathSeparatedPrefix(m.uri.prefix, call.path) : stringMatches(m.uri, call.path, m.ignoreUriCase === true))) return false;
+  const uriOk = (u: any) => (u.__pathSeparated ? pathSeparatedPrefix(u.prefix, call.path) : stringMatches(u, call.path, m.ignoreUriCase === true));
+  if (m.uri && !uriOk(m.uri)) return false;
   if (m.scheme && !stringMatches(m.scheme, call.tls ? 'https' : 'http')) return false;
   if (m.method && !stringMatches(m.method, call.method)) return false;
   if (m.authority && !stringMatches(m.authority, call.authority)) return false;

@@ -226,6 +226,9 @@ describe('graph', () => {
     expect(edges).toEqual(['jason 100%', 'rest 20%', 'rest 80%']);
     expect(graph([BOOK, '-o', 'svg']).stdout).toBe(r.stdout);
   });
+  test('docs/canary-graph.svg is the svg of examples/canary at weight 10 as the README says', () => {
+    expect(graph([synthCanary(10), '-o', 'svg']).stdout).toBe(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'canary-graph.svg'), 'utf-8'));
+  });
   test('an unknown output format is a usage error', () => {
     expect(graph([BOOK, '-o', 'png']).stdout.split('\n')[0]).toBe('cdk8s-istio graph: -o must be one of mermaid, dot, svg (got png)');
   });

@@ -97,8 +97,10 @@ export function authorize(data: MeshData, req: AuthorizationRequest): Authorizat
     ztunnelReq = { ...req, caller: { principal, namespace: data.nsOf(waypoint) } };
   }
   const z = { ...decide(data, w, ztunnelReq, policiesFor(data, w), 'ztunnel'), layer: 'ztunnel' };
-  const decidedAtWaypoint = viaWaypoint && z.decision === AuthorizationDecision.ALLOW && z.policy === undefined && viaWaypoint.policy !== undefined;
+  // Allowed at both: the waypoint's policy is the one about the caller (ztunnel judged the waypoint).
+  const decidedAtWaypoint = viaWaypoint && z.decision === AuthorizationDecision.ALLOW && viaWaypoint.policy !== undefined;
   const chosen = decidedAtWaypoint ? viaWaypoint! : z;
+  if (decidedAtWaypoint && z.policy) notes.push(`then ztunnel: ${z.explanation}`);
   return {
     ...chosen,
     applicable: [...(viaWaypoint?.applicable ?? []), ...z.applicable],

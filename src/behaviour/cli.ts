@@ -441,17 +441,22 @@ function meshGraph(data: MeshData): Graph {
     if (!g.nodes.has(id)) g.nodes.set(id, { label, shape });
     return id;
   };
+  // One edge per route and cluster: the matches of one Gateway API rule are separate routes with one name.
+  const edge = (from: string, to: string, label: string) => {
+    if (!g.edges.some(e => e.from === from && e.to === to && e.label === label)) g.edges.push({ from, to, label });
+  };
   const table = routeTable(data);
   for (const [key, rows] of [...table].sort(([a], [b]) => a.localeCompare(b))) {
     const gw = /^gateway (\S+) (\S+)$/.exec(key);
-    const hostId = node(`host:${gw ? gw[2] : key}`, gw ? gw[2] : key, 'host');
-    if (gw) g.edges.push({ from: node(`gw:${gw[1]}`, `Gateway ${gw[1]}`, 'gateway'), to: hostId, label: '' });
     const isDefaultOnly = rows.length === 1 && rows[0].route === 'default' && !rows[0].decidedBy;
     if (isDefaultOnly && !gw) continue;
+    // A gateway's virtual host (`*:80`) is its own node: two gateways may both have one of that name.
+    const hostId = node(`host:${key}`, gw ? gw[2] : key, 'host');
+    if (gw) g.edges.push({ from: node(`gw:${gw[1]}`, gatewayLabel(data, gw[1]), 'gateway'), to: hostId, label: '' });
     for (const r of rows) {
       for (const c of r.clusters) {
         const cid = node(`cluster:${c.cluster}`, c.cluster, 'cluster');
-        g.edges.push({ from: hostId, to: cid, label: `${r.route || 'route'} ${fmtShare(c.share)}%` });
+        edge(hostId, cid, `${r.route || 'route'} ${fmtShare(c.share)}%`);
       }
     }
   }
@@ -481,6 +486,13 @@ function meshGraph(data: MeshData): Graph {
     }
   }
   return g;
+}
+
+/** `Gateway ns/name`, or for a Gateway API listener `Gateway ns/name listener http` (not istiod's generated name). */
+function gatewayLabel(data: MeshData, key: string): string {
+  const gw = data.gateways.find(x => `${data.nsOf(x)}/${x.metadata?.name}` === key);
+  const origin = gw?.__origin?.[''];
+  return gw?.__gatewayApi && origin ? `Gateway ${gw.__gatewayApi} listener ${origin.ruleName}` : `Gateway ${key}`;
 }
 
 function renderGraph(g: Graph, format: string): string {

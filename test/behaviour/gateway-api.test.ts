@@ -1,7 +1,11 @@
 // Gateway API routes in the mesh model, from YAML as users write them: how istiod translates them and what the
 // answers name. The bookinfo and helloworld samples are in the conformance suite (scripts/conformance/behaviour.ts).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { model, objects, service } from './util';
 import { Host, MeshAssertions, RequestProtocol } from '../../src';
+import { diff, graph } from '../../src/behaviour/cli';
 
 const GATEWAY = (listeners: string, ns = 'shop') => `---
 apiVersion: gateway.networking.k8s.io/v1
@@ -163,5 +167,50 @@ spec: { gatewayClassName: istio-waypoint, listeners: [{ name: mesh, port: 15008,
 `);
     expect(() => m.route({ host: 'reviews', gateway: 'shop/waypoint' })).toThrow(
       "MeshModel.route: gateway 'shop/waypoint' is a waypoint (gatewayClassName istio-waypoint), which routes east-west traffic: ask for the request to the Service instead");
+  });
+});
+
+describe('Istio\'s Gateway API samples on the command line', () => {
+  const shared = path.join(__dirname, '..', '..', '..', 'shared');
+  const sample = (f: string) => path.join(shared, 'gateway-api', 'istio-samples', f);
+  const kube = (f: string) => path.join(shared, 'istio', 'samples', 'bookinfo', 'platform', 'kube', f);
+  const BOOKINFO = [kube('bookinfo.yaml'), kube('bookinfo-versions.yaml'), sample('bookinfo__gateway-api__bookinfo-gateway.yaml')];
+
+  test('graph: the Gateway API Gateway by its listener, the HTTPRoute rules with their shares, one edge per rule', () => {
+    expect(graph([...BOOKINFO, sample('bookinfo__gateway-api__route-reviews-90-10.yaml')]).stdout).toBe([
+      'flowchart LR',
+      '  n0["*:80"]',
+      '  n1{{"Gateway default/bookinfo-gateway listener http"}}',
+      '  n2(["outbound|9080||productpage.default.svc.cluster.local"])',
+      '  n3["reviews.default.svc.cluster.local:9080"]',
+      '  n4(["outbound|9080||reviews-v1.default.svc.cluster.local"])',
+      '  n5(["outbound|9080||reviews-v2.default.svc.cluster.local"])',
+      '  n6[["Deployment default/productpage-v1"]]',
+      '  n7[["Deployment default/reviews-v1"]]',
+      '  n8[["Deployment default/reviews-v2"]]',
+      '  n1 --> n0',
+      '  n0 -->|"default.bookinfo.0 100%"| n2',
+      '  n3 -->|"default.reviews.0 90%"| n4',
+      '  n3 -->|"default.reviews.0 10%"| n5',
+      '  n2 --> n6',
+      '  n4 --> n7',
+      '  n5 --> n8',
+      '',
+    ].join('\n'));
+  });
+
+  test('diff from route-reviews-90-10 to route-reviews-50-v3 prints the share change and nothing else', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gwapi-diff-'));
+    const old = path.join(dir, 'old.yaml');
+    const next = path.join(dir, 'new.yaml');
+    const cat = (files: string[]) => files.map(f => fs.readFileSync(f, 'utf-8')).join('\n---\n');
+    fs.writeFileSync(old, cat([...BOOKINFO, sample('bookinfo__gateway-api__route-reviews-90-10.yaml')]));
+    fs.writeFileSync(next, cat([...BOOKINFO, sample('bookinfo__gateway-api__route-reviews-50-v3.yaml')]));
+    expect(diff([old, next])).toEqual({
+      exitCode: 1,
+      stdout: 'route: reviews.default.svc.cluster.local:9080 route default.reviews.0: outbound|9080||reviews-v1.default.svc.cluster.local 90%, '
+        + 'outbound|9080||reviews-v2.default.svc.cluster.local 10% -> outbound|9080||reviews-v1.default.svc.cluster.local 50%, '
+        + 'outbound|9080||reviews-v3.default.svc.cluster.local 50% (HTTPRoute default/reviews spec.rules[0])\n',
+    });
   });
 });

@@ -111,6 +111,8 @@ export class MeshData {
         if (this.index.services.some(s => s.name === name && s.namespace === ns)) return true;
         return this.index.described(ns) ? false : undefined;
       },
+      servicePort: (name, ns, portName) => this.index.services.find(s => s.name === name && s.namespace === ns)?.obj?.spec?.ports
+        ?.find((p: any) => p?.name === portName)?.port,
     });
     this.gateways.push(...translated.gateways);
     this.virtualServices.push(...translated.virtualServices);

@@ -32,6 +32,8 @@ interface Input {
   readonly nsOf: (obj: any) => string;
   readonly namespaceLabels: (ns: string) => Record<string, string> | undefined;
   readonly serviceExists: (name: string, ns: string) => boolean | undefined;
+  /** The number of a Service's port by name. */
+  readonly servicePort: (name: string, ns: string, portName: string) => number | undefined;
 }
 
 const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'];
@@ -266,7 +268,13 @@ export function translateGatewayApi(input: Input): GatewayApiTranslation {
         const key = producer ? fqdn : `${fqdn}|${routeNs}`;
         let m = mesh.get(key);
         if (!m) mesh.set(key, (m = { ns: producer ? pns : routeNs, fqdn, exportTo: producer ? ['*'] : ['.'], entries: [], origin: ref(route, nsOf) }));
-        m.entries.push(...ruleEntries(route, p.port, input, granted, nsOf));
+        // GAMMA's sectionName is the Service port's name.
+        const port = p.port ?? (p.sectionName !== undefined ? input.servicePort(p.name, pns, p.sectionName) : undefined);
+        if (p.sectionName !== undefined && port === undefined && input.serviceExists(p.name, pns)) {
+          detached.push({ parent: `Service ${pns}/${p.name}`, note: `${where}: Service ${pns}/${p.name} has no port named ${p.sectionName}: the route is attached to nothing (NoMatchingParent)` });
+          return;
+        }
+        m.entries.push(...ruleEntries(route, port, input, granted, nsOf));
         return;
       }
       if (pkind !== 'Gateway' || pgroup !== GATEWAY_API_GROUP) return;

@@ -176,7 +176,7 @@ function routeAtSidecar(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
   if (http && !wantsHttp) {
     return { ...base, listener: `0.0.0.0_${port}`, error: ERRORS.protocol, explanation: `${fqdn}:${port} is an HTTP port (${portProtocol}); the sidecar's HTTP connection manager cannot decode ${call.tls ? 'TLS' : call.protocol} traffic` };
   }
-  const vs = virtualServiceFor(data, proxy, fqdn);
+  const vs = onPort(virtualServiceFor(data, proxy, fqdn), port);
   for (const d of data.detachedRoutes) if (host.kind === 'Service' && d.parent === `Service ${host.namespace}/${host.obj?.metadata?.name}`) note(notes, d.note);
   const ownVs = (x: any) => !x.__origin && (x.spec?.hosts ?? []).some((h: string) => toFqdn(h, data.nsOf(x)) === fqdn);
   if (vs?.__gamma && data.virtualServices.some(ownVs)) {
@@ -202,6 +202,13 @@ function routeAtSidecar(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
     return { ...http0, route: 'default', clusters: [cluster], explanation: `no VirtualService applies to ${fqdn}: the default route sends everything to ${cluster.cluster}` };
   }
   return routeHttp(data, proxy, call, port, vs ? httpEntries(data, [vs], proxy) : [], http0, client, vs);
+}
+
+/** A GAMMA route attached only to other ports of the Service (parentRef port or sectionName) leaves `port` to the default route. */
+function onPort(vs: any, port: number): any {
+  if (!vs?.__gamma) return vs;
+  const elsewhere = (r: any) => (r.match ?? []).length > 0 && r.match.every((m: any) => m.port !== undefined && m.port !== port);
+  return (vs.spec.http as any[]).every(elsewhere) ? undefined : vs;
 }
 
 /** The waypoint (`ns/name`) a Service's traffic goes through: its `istio.io/use-waypoint` label, else its namespace's. */
@@ -750,8 +757,9 @@ export function routeTable(data: MeshData): Map<string, RouteTableEntry[]> {
     if (host.fqdn.startsWith('*')) continue;
     const proxy: Proxy = { kind: 'sidecar', namespace: host.namespace, labels: {}, describe: '', gateways: new Map() };
     const client = { namespace: host.namespace, labels: {} };
-    const vs = virtualServiceFor(data, proxy, host.fqdn);
+    const hostVs = virtualServiceFor(data, proxy, host.fqdn);
     for (const p of host.ports.length > 0 ? host.ports : [{ number: 80 }]) {
+      const vs = onPort(hostVs, p.number);
       const entries = vs ? httpEntries(data, [vs], proxy) : [];
       const tcp = vs ? [...(vs.spec?.tcp ?? []), ...(vs.spec?.tls ?? [])] : [];
       const rows = entries.map(e => tableRow(data, client, e.vs, e.rule, `spec.http[${e.index}]`, e.index, p.number, e.rootMatches));

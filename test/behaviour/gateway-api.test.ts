@@ -214,3 +214,15 @@ describe('Istio\'s Gateway API samples on the command line', () => {
     });
   });
 });
+
+describe('GAMMA parent references', () => {
+  test('sectionName names the Service port the route applies to', () => {
+    const svc = service('reviews', 'shop', 9080).replace('ports: [{ name: http, port: 9080, targetPort: 9080 }]', 'ports: [{ name: http, port: 9080, targetPort: 9080 }, { name: admin, port: 9090, targetPort: 9090 }]');
+    const m = model(svc + '---' + service('ratings', 'shop', 9080) + ROUTE('admin', 'shop',
+      '  parentRefs: [{ group: "", kind: Service, name: reviews, sectionName: admin }]\n  rules: [{ backendRefs: [{ name: ratings, port: 9080 }] }]'));
+    expect(m.route({ host: 'reviews', port: 9090, fromNamespace: 'shop' }).clusters.map(c => c.cluster)).toEqual(['outbound|9080||ratings.shop.svc.cluster.local']);
+    // The route is attached to port 9090 only: 9080 keeps the default route.
+    const http = m.route({ host: 'reviews', port: 9080, fromNamespace: 'shop' });
+    expect([http.route, http.clusters.map(c => c.cluster)]).toEqual(['default', ['outbound|9080||reviews.shop.svc.cluster.local']]);
+  });
+});

@@ -195,6 +195,8 @@ export function translateGatewayApi(input: Input): GatewayApiTranslation {
     const ns = nsOf(gw);
     (Array.isArray(gw.spec?.listeners) ? gw.spec.listeners : []).forEach((l: any, i: number) => {
       const protocol = String(l?.protocol ?? '').toUpperCase();
+      // istiod serves HTTP, HTTPS, TLS and TCP listeners (UDP and others are not supported).
+      if (!(protocol in LISTENER_KINDS)) return;
       const terminate = l?.tls?.mode !== 'Passthrough';
       gateways.push({
         apiVersion: 'networking.istio.io/v1',

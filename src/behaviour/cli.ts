@@ -114,7 +114,8 @@ function outputFormat(value: string | undefined, allowed: string[]): string {
 
 const EXPLAIN_USAGE = `usage: cdk8s-istio explain FILE|DIR|-... --request 'METHOD URL' [-H 'name: value']...
                            [--from NS/WORKLOAD | --gateway NS/NAME] [--protocol http|http2|grpc|tcp|tls] [-o text|json]
-  How the calling sidecar (--from; default: a sidecar in the URL host's namespace) or the gateway routes the request.
+  How the calling sidecar (--from; default: a sidecar in the URL host's namespace) or the gateway (an Istio Gateway
+  or a Gateway API Gateway) routes the request.
   Exit status: 0 routed, 1 Istio's simulation reports an error, 2 bad usage or input.`;
 
 /** `cdk8s-istio explain`. @internal */

@@ -80,6 +80,7 @@ const caller = (principal: string) => ({ principal });
 const AMBIENT_L4 = 'https://istio.io/latest/docs/ambient/usage/l4-policy/';
 const AMBIENT_WAYPOINT = 'https://istio.io/latest/docs/ambient/usage/l7-features/';
 const GWAPI_SPEC = 'https://gateway-api.sigs.k8s.io/reference/spec/';
+const ZTUNNEL_CONVERSION = 'istio/istio pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go';
 const AMBIENT_NS = `
 apiVersion: v1
 kind: Namespace
@@ -508,11 +509,18 @@ spec: { mtls: { mode: STRICT } }`,
     expect: { decision: 'DENY', policy: undefined, layer: 'ztunnel' },
   },
   {
-    name: 'ambient: a selector policy with L7 attributes enforced by ztunnel fails safe as a DENY',
-    cite: `${AMBIENT_WAYPOINT} (a policy with L7 attributes targeted with a selector, so enforced by ztunnel, fails safe by becoming a DENY policy)`,
+    name: 'ambient: at ztunnel an ALLOW rule with HTTP attributes is omitted, so the policy allows nothing',
+    cite: `${AMBIENT_WAYPOINT} (fails safe) and ${ZTUNNEL_CONVERSION} (handleRule: "L7 policies never match for ALLOW")`,
     yaml: AMBIENT_NS + REVIEWS + policy('get-only', 'default', '{ selector: { matchLabels: { app: reviews } }, rules: [{ to: [{ operation: { methods: [GET] } }] }] }'),
     authorize: { caller: caller('cluster.local/ns/default/sa/productpage'), workload: 'default/reviews-v1', method: 'GET' },
-    expect: { decision: 'DENY', policy: 'AuthorizationPolicy default/get-only spec.rules[0]', layer: 'ztunnel' },
+    expect: { decision: 'DENY', policy: undefined, layer: 'ztunnel' },
+  },
+  {
+    name: 'ambient: at ztunnel a DENY rule with HTTP attributes is enforced without them, so it denies every request',
+    cite: `${AMBIENT_WAYPOINT} (fails safe) and ${ZTUNNEL_CONVERSION} (handleRule: "For DENY they will always match")`,
+    yaml: AMBIENT_NS + REVIEWS + policy('no-delete', 'default', '{ selector: { matchLabels: { app: reviews } }, action: DENY, rules: [{ to: [{ operation: { methods: [DELETE] } }] }] }'),
+    authorize: { caller: caller('cluster.local/ns/default/sa/productpage'), workload: 'default/reviews-v1', method: 'GET' },
+    expect: { decision: 'DENY', policy: 'AuthorizationPolicy default/no-delete spec.rules[0]', layer: 'ztunnel' },
   },
   {
     name: 'ambient: a policy attached to the Service (targetRefs) is enforced at its waypoint with L7 attributes',

@@ -40,9 +40,22 @@ export function policiesFor(data: MeshData, w: Workload): any[] {
   });
 }
 
-const HTTP_SOURCE_FIELDS = ['requestPrincipals', 'notRequestPrincipals'];
+/** Which fields of a rule need HTTP: a sidecar on a TCP port and ztunnel see them differently. */
+interface L7Fields {
+  readonly source: string[];
+  readonly operation: string[];
+  readonly when: (key: string) => boolean;
+}
 const HTTP_OPERATION_FIELDS = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
-const HTTP_CONDITION_PREFIXES = ['request.'];
+/** A sidecar on a TCP port: the AuthorizationPolicy reference's HTTP-only fields. */
+const SIDECAR_TCP: L7Fields = { source: ['requestPrincipals', 'notRequestPrincipals'], operation: HTTP_OPERATION_FIELDS, when: k => k.startsWith('request.') };
+/** ztunnel (istiod's ambient conversion, handleRule): also remoteIpBlocks, and every condition but five L4 keys. */
+const L4_CONDITIONS = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
+const ZTUNNEL: L7Fields = {
+  source: ['remoteIpBlocks', 'notRemoteIpBlocks', 'requestPrincipals', 'notRequestPrincipals'],
+  operation: HTTP_OPERATION_FIELDS,
+  when: k => !L4_CONDITIONS.has(k),
+};
 
 /**
  * The waypoint a workload's Service traffic goes through in ambient mode: the Service's `istio.io/use-waypoint`
@@ -122,16 +135,13 @@ function decide(data: MeshData, w: Workload, req: AuthorizationRequest, policies
     const action = String(p.spec?.action ?? 'ALLOW');
     if (action === 'AUDIT') continue;
     const isDryRun = p.metadata?.annotations?.['istio.io/dry-run'] === 'true';
-    if (ztunnel && action !== 'CUSTOM' && (p.spec?.rules ?? []).some((r: any) => usesHttpOnlyFields(r ?? {}))) {
-      // ztunnel cannot evaluate L7 attributes: such a policy fails safe by becoming a DENY of everything.
-      const i = (p.spec.rules as any[]).findIndex(r => usesHttpOnlyFields(r ?? {}));
-      notes.push(`${describeRef(data.ref(p, `spec.rules[${i}]`))} uses L7 attributes but is enforced by ztunnel (selector or namespace-wide, no targetRefs): it fails safe as a DENY of every request (attach it to a waypoint with targetRefs)`);
-      if (isDryRun) dryRun.push({ action: 'DENY', policy: data.ref(p, `spec.rules[${i}]`, i) });
-      else enforced.DENY.push({ policy: p, rule: i });
+    if (ztunnel && action === 'CUSTOM') {
+      notes.push(`${describeRef(data.ref(p))}: ztunnel does not support the CUSTOM action (attach the policy to a waypoint with targetRefs)`);
       continue;
     }
+    if (ztunnel) ztunnelNote(data, p, action, notes);
     if (action === 'ALLOW' && !isDryRun) allowPolicies++;
-    const rule = matchingRule(p, action, attrs, notes, data);
+    const rule = matchingRule(p, action, attrs, notes, data, ztunnel ? ZTUNNEL : SIDECAR_TCP);
     if (rule === undefined) continue;
     if (isDryRun) dryRun.push({ action, policy: data.ref(p, `spec.rules[${rule}]`, rule) });
     else enforced[action]?.push({ policy: p, rule });
@@ -231,8 +241,27 @@ function describeCaller(c: Caller): string {
   return 'an unauthenticated caller';
 }
 
+/**
+ * istiod's status message for a policy with HTTP attributes that ztunnel enforces: an ALLOW rule with them is
+ * omitted, a DENY rule is enforced without them; either way more restrictive than written.
+ */
+function ztunnelNote(data: MeshData, p: any, action: string, notes: string[]) {
+  const found = new Set<string>();
+  for (const r of Array.isArray(p.spec?.rules) ? p.spec.rules : []) {
+    for (const f of r?.from ?? []) for (const k of ZTUNNEL.source) if (f?.source?.[k] !== undefined) found.add(k);
+    for (const t of r?.to ?? []) for (const k of ZTUNNEL.operation) if (t?.operation?.[k] !== undefined) found.add(k);
+    for (const c of r?.when ?? []) if (ZTUNNEL.when(String(c?.key ?? ''))) found.add(String(c?.key));
+  }
+  if (found.size === 0) return;
+  const boilerplate = action === 'DENY'
+    ? 'DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested.'
+    : 'Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested.';
+  notes.push(`${describeRef(data.ref(p))}: ztunnel does not support HTTP attributes (found: ${[...found].sort().join(', ')}). `
+    + `In ambient mode you must use a waypoint proxy to enforce HTTP rules. ${boilerplate}`);
+}
+
 /** The index of the first rule of `policy` that matches, or undefined. */
-function matchingRule(policy: any, action: string, a: Attributes, notes: string[], data: MeshData): number | undefined {
+function matchingRule(policy: any, action: string, a: Attributes, notes: string[], data: MeshData, l7: L7Fields): number | undefined {
   const rules: any[] = Array.isArray(policy.spec?.rules) ? policy.spec.rules : [];
   for (let i = 0; i < rules.length; i++) {
     let rule = rules[i] ?? {};
@@ -240,31 +269,31 @@ function matchingRule(policy: any, action: string, a: Attributes, notes: string[
       // On TCP, HTTP-only fields make an ALLOW rule match nothing and are dropped from a DENY rule.
       // https://istio.io/latest/docs/ops/configuration/security/security-policy-examples/ (TCP) and the
       // AuthorizationPolicy reference: "If the rule contains HTTP-only fields ... ignored for TCP".
-      const httpOnly = usesHttpOnlyFields(rule);
+      const httpOnly = usesHttpOnlyFields(rule, l7);
       if (httpOnly && action === 'ALLOW') {
-        notes.push(`${describeRef(data.ref(policy, `spec.rules[${i}]`))} uses HTTP-only fields: on TCP it matches nothing`);
+        if (l7 === SIDECAR_TCP) notes.push(`${describeRef(data.ref(policy, `spec.rules[${i}]`))} uses HTTP-only fields: on TCP it matches nothing`);
         continue;
       }
-      if (httpOnly) rule = stripHttpOnly(rule);
+      if (httpOnly) rule = stripHttpOnly(rule, l7);
     }
     if (ruleMatches(rule, a)) return i;
   }
   return undefined;
 }
 
-function usesHttpOnlyFields(rule: any): boolean {
-  const src = (rule.from ?? []).some((f: any) => HTTP_SOURCE_FIELDS.some(k => f?.source?.[k] !== undefined));
-  const op = (rule.to ?? []).some((t: any) => HTTP_OPERATION_FIELDS.some(k => t?.operation?.[k] !== undefined));
-  const when = (rule.when ?? []).some((c: any) => HTTP_CONDITION_PREFIXES.some(p => String(c?.key ?? '').startsWith(p)));
+function usesHttpOnlyFields(rule: any, l7: L7Fields): boolean {
+  const src = (rule.from ?? []).some((f: any) => l7.source.some(k => f?.source?.[k] !== undefined));
+  const op = (rule.to ?? []).some((t: any) => l7.operation.some(k => t?.operation?.[k] !== undefined));
+  const when = (rule.when ?? []).some((c: any) => l7.when(String(c?.key ?? '')));
   return src || op || when;
 }
 
-function stripHttpOnly(rule: any): any {
+function stripHttpOnly(rule: any, l7: L7Fields): any {
   const strip = (o: any, keys: string[]) => Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !keys.includes(k)));
   return {
-    from: rule.from?.map((f: any) => ({ source: strip(f?.source, HTTP_SOURCE_FIELDS) })),
-    to: rule.to?.map((t: any) => ({ operation: strip(t?.operation, HTTP_OPERATION_FIELDS) })),
-    when: rule.when?.filter((c: any) => !HTTP_CONDITION_PREFIXES.some(p => String(c?.key ?? '').startsWith(p))),
+    from: rule.from?.map((f: any) => ({ source: strip(f?.source, l7.source) })),
+    to: rule.to?.map((t: any) => ({ operation: strip(t?.operation, l7.operation) })),
+    when: rule.when?.filter((c: any) => !l7.when(String(c?.key ?? ''))),
   };
 }
 

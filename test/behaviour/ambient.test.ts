@@ -40,11 +40,27 @@ describe('authorization layers', () => {
     expect([a.decision, a.layer, a.explanation]).toEqual(['DENY', 'ztunnel', 'AuthorizationPolicy shop/no-batch spec.rules[0] denies cluster.local/ns/batch/sa/job TCP port 9080 at ztunnel']);
   });
 
-  test('a DENY policy with L7 attributes at ztunnel denies every request, saying why', () => {
-    const a = model(NS('') + APP + POLICY('no-delete', SELECT, '[{ to: [{ operation: { methods: [DELETE] } }] }]', 'DENY'))
+  test('a DENY policy with HTTP attributes at ztunnel is enforced without them (denies every request), with istiod\'s message', () => {
+    const a = model(NS('') + APP + POLICY('no-delete', SELECT, '[{ from: [{ source: { namespaces: [shop] } }], to: [{ operation: { methods: [DELETE] } }] }]', 'DENY'))
       .authorize({ caller: { principal: WEB }, workload: 'shop/reviews-v1', method: 'GET' });
-    expect([a.decision, a.layer, a.notes]).toEqual(['DENY', 'ztunnel', [
-      'AuthorizationPolicy shop/no-delete spec.rules[0] uses L7 attributes but is enforced by ztunnel (selector or namespace-wide, no targetRefs): it fails safe as a DENY of every request (attach it to a waypoint with targetRefs)',
+    expect([a.decision, a.layer, a.policy?.field, a.notes]).toEqual(['DENY', 'ztunnel', 'spec.rules[0]', [
+      'AuthorizationPolicy shop/no-delete: ztunnel does not support HTTP attributes (found: methods). In ambient mode you must use a waypoint proxy to enforce HTTP rules. '
+        + 'DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested.',
+    ]]);
+    // What is left of the rule (from namespace shop) still decides.
+    const other = model(NS('') + APP + POLICY('no-delete', SELECT, '[{ from: [{ source: { namespaces: [shop] } }], to: [{ operation: { methods: [DELETE] } }] }]', 'DENY'))
+      .authorize({ caller: { principal: 'cluster.local/ns/batch/sa/job' }, workload: 'shop/reviews-v1', method: 'DELETE' });
+    expect(other.decision).toBe('ALLOW');
+  });
+
+  test('an ALLOW policy with HTTP attributes at ztunnel keeps its L4 rules and omits the others', () => {
+    const m = model(NS('') + APP + POLICY('mixed', SELECT, `[{ to: [{ operation: { paths: [/public] } }] }, { from: [{ source: { principals: [${WEB}] } }] }]`));
+    const web = m.authorize({ caller: { principal: WEB }, workload: 'shop/reviews-v1', path: '/anything' });
+    expect([web.decision, web.policy?.field]).toEqual(['ALLOW', 'spec.rules[1]']);
+    const other = m.authorize({ caller: { principal: 'cluster.local/ns/shop/sa/other' }, workload: 'shop/reviews-v1', path: '/public' });
+    expect([other.decision, other.notes]).toEqual(['DENY', [
+      'AuthorizationPolicy shop/mixed: ztunnel does not support HTTP attributes (found: paths). In ambient mode you must use a waypoint proxy to enforce HTTP rules. '
+        + 'Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested.',
     ]]);
   });
 

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { service, subsets } from './util';
 import { build as canary } from '../../examples/canary/main';
 import { authz, diff, explain, graph } from '../../src/behaviour/cli';
+import { dotToSvg } from '../../src/behaviour/svg';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'behaviour-cli-'));
 const write = (name: string, text: string) => {
@@ -225,6 +226,9 @@ describe('graph', () => {
       .map(g => [...g.getElementsByTagName('text')].map(t => t.textContent).join(' ')).filter(Boolean).sort();
     expect(edges).toEqual(['jason 100%', 'rest 20%', 'rest 80%']);
     expect(graph([BOOK, '-o', 'svg']).stdout).toBe(r.stdout);
+  });
+  test('a graph Graphviz cannot read is an error naming Graphviz and its message', () => {
+    expect(() => dotToSvg('digraph { a -> }')).toThrow(/^graph: Graphviz \(@viz-js\/viz\) could not render the graph: .*syntax error/);
   });
   test('docs/canary-graph.svg is the svg of examples/canary at weight 10 as the README says', () => {
     expect(graph([synthCanary(10), '-o', 'svg']).stdout).toBe(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'canary-graph.svg'), 'utf-8'));

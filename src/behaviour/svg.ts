@@ -23,7 +23,7 @@ process.stdin.on('end', () => {
 export function dotToSvg(dot: string): string {
   const viz = require.resolve('@viz-js/viz');
   try {
-    return execFileSync(process.execPath, ['-e', RENDER, viz], { input: dot, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(process.execPath, ['-e', RENDER, viz], { input: dot, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (e: any) {
     throw new Error(`graph: Graphviz (@viz-js/viz) could not render the graph: ${String(e.stderr ?? e.message).trim()}`);
   }

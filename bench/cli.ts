@@ -33,7 +33,7 @@ const cli = path.join(root, 'lib', 'analysis', 'cli.js');
 if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run \`npx projen compile\` first`);
 
 // The child runs the command as bin/cdk8s-istio does and reports its own CPU time and peak RSS on stderr.
-const CHILD = `const cli=require(process.argv[1]);process.exitCode=cli.main(process.argv.slice(2));`
+const CHILD = 'const cli=require(process.argv[1]);process.exitCode=cli.main(process.argv.slice(2));'
   + 'process.on("exit",()=>{const u=process.resourceUsage();'
   + 'process.stderr.write("\\nBENCH "+JSON.stringify({cpu:(u.userCPUTime+u.systemCPUTime)/1e3,rss:u.maxRSS/1024})+"\\n")});';
 
@@ -53,7 +53,7 @@ function input(name: string): { file: string; objects: number; bytes: number } {
 
 function run(file: string): { wall: number; cpu: number; rss: number; status: number | null } {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-e', CHILD, cli, 'analyze', ...cliArgs, file], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, ['-e', CHILD, cli, 'analyze', ...cliArgs, file], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1024 * 1024 * 1024 });
   const wall = Number(process.hrtime.bigint() - t) / 1e6;
   const m = /\nBENCH (.*)\n$/.exec(r.stderr.toString());
   if (!m) throw new Error(`no measurement from the child: ${r.stderr.toString().slice(-2000)}`);

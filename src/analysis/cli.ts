@@ -2,7 +2,6 @@
 // compatibility with command lines that start with a path or a flag.
 import * as fs from 'fs';
 import { analyzeCommand, CommandIO, EXIT, Subcommand } from './cli/analyze';
-import { BEHAVIOUR_COMMANDS } from '../behaviour/cli';
 
 /** Every subcommand of `cdk8s-istio`. @internal */
 export const SUBCOMMANDS: Record<string, Subcommand> = {
@@ -18,6 +17,9 @@ function behaviourCommand(name: string, summary: string): Subcommand {
   return {
     summary,
     run: (argv, io) => {
+      // Required here, not at the top: the mesh model loads cdk8s, which `analyze` never needs (startup time).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { BEHAVIOUR_COMMANDS } = require('../behaviour/cli') as typeof import('../behaviour/cli');
       const result = BEHAVIOUR_COMMANDS[name](argv);
       io.out(result.stdout);
       return result.exitCode;

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { FORMATS, Format, LEVEL_NAMES, render, sortFindings } from './format';
-import { lineOf } from './lines';
+import { lineFinder } from './lines';
 import { readMeshFile } from './mesh-config';
 import { collectFiles, inputProblem, readManifestText, ReadEntry, UNPARSABLE } from './read';
 import { isSuppressed, parseSuppressions, Suppression } from './suppress';
@@ -180,13 +180,17 @@ function addLines(findings: Diagnostic[], entries: readonly ReadEntry[], textOf:
     where.set(identity(e.source, e.object?.apiVersion, e.object?.kind, m?.namespace, m?.name), e);
   }
   const texts = new Map<string, string>();
+  // One parse per document, however many findings it has.
+  const finders = new Map<ReadEntry['location'], (field: string | undefined) => number>();
   return findings.map(d => {
     if (!d.source || d.line) return d;
     const e = where.get(identity(d.source, d.apiVersion, d.kind, d.namespace, d.name));
     if (!e) return d;
     let text = texts.get(e.location.source);
     if (text === undefined) texts.set(e.location.source, (text = textOf(e.location.source)));
-    return { ...d, line: lineOf(text.slice(e.location.start, e.location.end), e.location.line, d.field) };
+    let finder = finders.get(e.location);
+    if (!finder) finders.set(e.location, (finder = lineFinder(text.slice(e.location.start, e.location.end), e.location.line)));
+    return { ...d, line: finder(d.field) };
   });
 }
 

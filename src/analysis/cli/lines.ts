@@ -1,6 +1,11 @@
 // The line of a field inside a document, for `file:line` in findings. Only documents that have findings are
 // parsed again, with the yaml package's positions; everything else was read without a node tree.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type * as YAML from 'yaml';
+
+// Required on the first lookup: a run without findings never loads the yaml package (startup time).
+let yamlLib: typeof YAML | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = () => (yamlLib ??= require('yaml') as typeof YAML);
 
 /** Split `spec.servers[0].port` into steps; a key may itself contain dots (`istio.io/rev`), resolved on the tree. */
 function steps(field: string): Array<string | number> {
@@ -18,10 +23,21 @@ function steps(field: string): Array<string | number> {
  * @internal
  */
 export function lineOf(text: string, firstLine: number, field: string | undefined): number {
+  return lineFinder(text, firstLine)(field);
+}
+
+/** `lineOf` for many fields of one document: the document is parsed once. @internal */
+export function lineFinder(text: string, firstLine: number): (field: string | undefined) => number {
+  const { LineCounter, parseDocument } = yaml();
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, keepSourceTokens: false });
   const at = (offset: number) => firstLine + counter.linePos(offset).line - 1;
-  let node: any = doc.contents;
+  return field => find(doc.contents, at, firstLine, field);
+}
+
+function find(contents: unknown, at: (offset: number) => number, firstLine: number, field: string | undefined): number {
+  const { isMap, isScalar, isSeq } = yaml();
+  let node: any = contents;
   let line = node?.range ? at(node.range[0]) : firstLine;
   const parts = steps(field ?? '');
   let i = 0;

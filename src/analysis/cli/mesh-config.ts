@@ -2,7 +2,6 @@
 // `istio` ConfigMap holds) and a MeshNetworks (`networks: {...}`). The `istio` ConfigMap itself is accepted too:
 // its `mesh` and `meshNetworks` keys are read.
 import * as fs from 'fs';
-import { parse } from 'yaml';
 
 /** The mesh config and mesh networks that one file gives. @internal */
 export interface MeshFiles {
@@ -11,7 +10,9 @@ export interface MeshFiles {
 }
 
 function parseMapping(text: string, what: string): { [key: string]: any } {
-  const value = parse(text);
+  // Required only when a mesh file is given (startup time of every other run).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const value = (require('yaml') as typeof import('yaml')).parse(text);
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what} must be a YAML mapping (got ${Array.isArray(value) ? 'a list' : JSON.stringify(value)})`);
   return value;

@@ -1,5 +1,6 @@
 // AbTest: variants of an application chosen by who is asking (a header, a cookie, a JWT claim), everyone
 // else on the default variant. Unlike a canary there is no random split: a user always sees the same variant.
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cohort } from './cohort';
 import { Release } from './release';
@@ -49,8 +50,16 @@ export interface AbTestProps extends TrafficPatternProps {
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
  */
 export class AbTest extends Construct {
-  /** The VirtualService holding the routes. */
-  public readonly virtualService: VirtualService;
+  /**
+   * The VirtualService holding the routes.
+   * @default - none with `RoutingApi.GATEWAY_API`
+   */
+  public readonly virtualService?: VirtualService;
+  /**
+   * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
+   * @default - none with `RoutingApi.ISTIO`
+   */
+  public readonly httpRoute?: ApiObject;
   /**
    * The DestinationRule with one subset per variant.
    * @default - none with host-based splitting
@@ -69,13 +78,14 @@ export class AbTest extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
+    this.httpRoute = release.httpRoute?.route;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 
     release.addFaultTests(props.defaultVariant.name);
-    for (const v of variants) {
+    variants.forEach((v, i) => {
       // Without a match the route would catch every request and hide the default; synth reports it instead.
-      if (v.match && v.match.matches.length > 0) release.addRoute({ name: v.name, cohort: v.match, to: [release.to(v.name)] });
-    }
+      if (v.match && v.match.matches.length > 0) release.addRoute({ name: v.name, cohort: v.match, cohortField: `variants[${i}].match`, to: [release.to(v.name)] });
+    });
     release.addRoute({ name: props.defaultVariant.name, to: [release.to(props.defaultVariant.name)] });
 
     this.node.addValidation({

@@ -1,5 +1,6 @@
 // BlueGreen: two complete versions, all traffic on one; switching is a change of one prop. The idle colour
 // keeps its subset, so switching back is as quick, and a preview cohort can try the idle colour first.
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cohort } from './cohort';
 import { Release } from './release';
@@ -53,8 +54,16 @@ export interface BlueGreenProps extends TrafficPatternProps {
  * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
  */
 export class BlueGreen extends Construct {
-  /** The VirtualService holding the routes. */
-  public readonly virtualService: VirtualService;
+  /**
+   * The VirtualService holding the routes.
+   * @default - none with `RoutingApi.GATEWAY_API`
+   */
+  public readonly virtualService?: VirtualService;
+  /**
+   * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
+   * @default - none with `RoutingApi.ISTIO`
+   */
+  public readonly httpRoute?: ApiObject;
   /**
    * The DestinationRule with the `blue` and `green` subsets.
    * @default - none with host-based splitting
@@ -78,10 +87,11 @@ export class BlueGreen extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
+    this.httpRoute = release.httpRoute?.route;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 
     release.addFaultTests(this.active);
-    if (props.preview) release.addRoute({ name: 'preview', cohort: props.preview, to: [release.to(this.idle)] });
+    if (props.preview) release.addRoute({ name: 'preview', cohort: props.preview, cohortField: 'preview', to: [release.to(this.idle)] });
     release.addRoute({ name: 'active', to: [release.to(this.active)] });
   }
 }

@@ -1,6 +1,7 @@
 // CanaryRelease: a stable and a canary version behind one Service, with a weighted split and an optional
 // cohort (a tester's header or cookie) that always reaches the canary. Both weights are always written, 0
 // included, so a progressive-delivery controller or a GitOps diff sees the split as two plain numbers.
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cohort } from './cohort';
 import { Release } from './release';
@@ -52,8 +53,21 @@ export interface CanaryReleaseProps extends TrafficPatternProps {
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRouteDestination
  */
 export class CanaryRelease extends Construct {
-  /** The VirtualService holding the routes. */
-  public readonly virtualService: VirtualService;
+  /**
+   * The VirtualService holding the routes.
+   * @default - none with `RoutingApi.GATEWAY_API`
+   */
+  public readonly virtualService?: VirtualService;
+  /**
+   * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
+   * @default - none with `RoutingApi.ISTIO`
+   */
+  public readonly httpRoute?: ApiObject;
+  /**
+   * The name of the weighted route (VirtualService `http[].name`, HTTPRoute `rules[].name`): what Argo
+   * Rollouts' `trafficRouting.istio.virtualService.routes` lists.
+   */
+  public readonly splitRoute: string = 'split';
   /**
    * The DestinationRule with the `stable` and `canary` subsets.
    * @default - none with host-based splitting
@@ -91,14 +105,15 @@ export class CanaryRelease extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
+    this.httpRoute = release.httpRoute?.route;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
     this.stableSubset = release.subsets.get('stable');
     this.canarySubset = release.subsets.get('canary');
 
     release.addFaultTests('stable');
     if (props.canaryOverride) {
-      release.addRoute({ name: 'canary-override', cohort: props.canaryOverride, to: [release.to('canary')] });
+      release.addRoute({ name: 'canary-override', cohort: props.canaryOverride, cohortField: 'canaryOverride', to: [release.to('canary')] });
     }
-    release.addRoute({ name: 'split', to: [release.to('stable', this.stableWeight), release.to('canary', this.canaryWeight)], fault: props.fault });
+    release.addRoute({ name: this.splitRoute, to: [release.to('stable', this.stableWeight), release.to('canary', this.canaryWeight)], fault: props.fault, faultField: 'fault' });
   }
 }

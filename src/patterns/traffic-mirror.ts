@@ -1,5 +1,6 @@
 // TrafficMirror: live traffic served by one version and copied to a shadow version whose responses are
 // discarded, to test a new version against real requests without users seeing it.
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Release } from './release';
 import { TrafficPatternProps } from './traffic-pattern';
@@ -39,8 +40,16 @@ export interface TrafficMirrorProps extends TrafficPatternProps {
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMirrorPolicy
  */
 export class TrafficMirror extends Construct {
-  /** The VirtualService holding the routes. */
-  public readonly virtualService: VirtualService;
+  /**
+   * The VirtualService holding the routes.
+   * @default - none with `RoutingApi.GATEWAY_API`
+   */
+  public readonly virtualService?: VirtualService;
+  /**
+   * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
+   * @default - none with `RoutingApi.ISTIO`
+   */
+  public readonly httpRoute?: ApiObject;
   /**
    * The DestinationRule with the `live` and `shadow` subsets.
    * @default - none with host-based splitting
@@ -58,10 +67,11 @@ export class TrafficMirror extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
+    this.httpRoute = release.httpRoute?.route;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 
     release.addFaultTests('live');
     // Written even at 100% so the share is visible in the YAML and a diff shows any change to it.
-    release.addRoute({ name: 'live', to: [release.to('live')], mirror: release.mirror('shadow', props.percentage ?? Percent.of(100)) });
+    release.addRoute({ name: 'live', to: [release.to('live')], mirror: { subset: 'shadow', percentage: props.percentage ?? Percent.of(100) } });
   }
 }

@@ -26,7 +26,12 @@ export interface AbTestVariant extends AbTestDefaultVariant {
 
 /** Properties of an `AbTest`. */
 export interface AbTestProps extends TrafficPatternProps {
-  /** The variants, tried in order; the first whose cohort a request is in wins. */
+  /**
+   * The variants, tried in order; the first whose cohort a request is in wins. With `RoutingApi.GATEWAY_API`
+   * the HTTPRoute's precedence applies instead: the most specific match wins (path, then method, then the
+   * number of headers, then of query parameters), and the order only breaks ties, so cohorts of one header
+   * each keep it.
+   */
   readonly variants: AbTestVariant[];
   /** The variant for every other request. */
   readonly defaultVariant: AbTestDefaultVariant;
@@ -35,6 +40,8 @@ export interface AbTestProps extends TrafficPatternProps {
 /**
  * An A/B test: one subset per variant (or one Service each), a route per variant for its cohort, and a last
  * route to the default variant.
+ * With `routingApi: RoutingApi.GATEWAY_API`, the same routes as rules of an HTTPRoute whose backends are
+ * the versions' Services.
  *
  * @example
  * declare const chart: Chart;

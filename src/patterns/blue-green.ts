@@ -38,6 +38,8 @@ export interface BlueGreenProps extends TrafficPatternProps {
 
 /**
  * A blue/green deployment: subsets `blue` and `green`, route `active` to the active colour.
+ * With `routingApi: RoutingApi.GATEWAY_API`, the same routes as rules of an HTTPRoute whose backends are
+ * the versions' Services.
  *
  * @example
  * declare const chart: Chart;

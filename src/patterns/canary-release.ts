@@ -36,6 +36,21 @@ export interface CanaryReleaseProps extends TrafficPatternProps {
 /**
  * A canary release: DestinationRule subsets `stable` and `canary` (or two Services), and a VirtualService
  * with the fault tests, the canary override, then the weighted split.
+ * With `routingApi: RoutingApi.GATEWAY_API`, the same routes as rules of an HTTPRoute whose backends are
+ * the versions' Services.
+ *
+ * Progressive-delivery controllers own the weights of route `split` and need only names:
+ * - Argo Rollouts, subset-level (`WorkloadVersion.managedByArgoRollouts(rollout)` for both versions): the
+ *   Rollout's `trafficRouting.istio.virtualService` is `{ name: virtualService.name, routes: [splitRoute] }`
+ *   and its `destinationRule` `{ name: destinationRule.name, stableSubsetName: 'stable', canarySubsetName: 'canary' }`.
+ * - Argo Rollouts' Gateway API plugin and Flagger's Gateway API provider (`RoutingApi.GATEWAY_API`, versions
+ *   `WorkloadVersion.fromService(stableOrPrimary)` and `fromService(canary)`, `canaryWeight: 0`): an HTTPRoute
+ *   whose rule `split` has the two backends at 100 and 0; the plugin's
+ *   `trafficRouting.plugins["argoproj-labs/gatewayAPI"]` is `{ httpRoute: httpRoute.name, namespace }`, and the
+ *   Rollout's `stableService` and `canaryService` are the two Services. Flagger writes this route itself from
+ *   its Canary (`<app>-primary` at 100, `<app>-canary` at 0), so the pattern's route with those Services is the
+ *   state Flagger takes over without a change in traffic; delete the pattern's route once Flagger owns it.
+ * Write `canaryWeight: 0` (the controller's resting state) and let GitOps ignore the weights it changes.
  *
  * @example
  * declare const chart: Chart;
@@ -49,8 +64,12 @@ export interface CanaryReleaseProps extends TrafficPatternProps {
  *   canaryWeight: 10,
  *   canaryOverride: Cohort.header('canary', StringMatch.exact('true')),
  * });
+ *
  * @see https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRouteDestination
+ * @see https://argoproj.github.io/argo-rollouts/features/traffic-management/istio/
+ * @see https://rollouts-plugin-trafficrouter-gatewayapi.readthedocs.io/
+ * @see https://docs.flagger.app/tutorials/gatewayapi-progressive-delivery
  */
 export class CanaryRelease extends Construct {
   /**

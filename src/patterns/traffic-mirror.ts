@@ -24,6 +24,8 @@ export interface TrafficMirrorProps extends TrafficPatternProps {
 
 /**
  * Traffic mirroring: subsets `live` and `shadow`, route `live` to the live version mirroring to the shadow.
+ * With `routingApi: RoutingApi.GATEWAY_API`, the same routes as rules of an HTTPRoute whose backends are
+ * the versions' Services.
  *
  * @example
  * declare const chart: Chart;

@@ -53,3 +53,6 @@ export * from './gateway-api/route-filter';
 export * from './gateway-api/reference-grant';
 export * from './gateway-api/k8s-gateway';
 export * from './gateway-api/http-route';
+export * from './gateway-api/grpc-route';
+export * from './gateway-api/tcp-route';
+export * from './gateway-api/tls-route';

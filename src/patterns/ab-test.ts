@@ -1,12 +1,12 @@
 // AbTest: variants of an application chosen by who is asking (a header, a cookie, a JWT claim), everyone
 // else on the default variant. Unlike a canary there is no random split: a user always sees the same variant.
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cohort } from './cohort';
 import { Release } from './release';
 import { TrafficPatternProps } from './traffic-pattern';
 import { WorkloadVersion } from './workload-version';
 import { NO_VALUE } from '../core/errors';
+import { HttpRoute } from '../gateway-api/http-route';
 import { DestinationRule } from '../networking/destination-rule';
 import { VirtualService } from '../networking/virtual-service';
 
@@ -66,7 +66,7 @@ export class AbTest extends Construct {
    * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
    * @default - none with `RoutingApi.ISTIO`
    */
-  public readonly httpRoute?: ApiObject;
+  public readonly httpRoute?: HttpRoute;
   /**
    * The DestinationRule with one subset per variant.
    * @default - none with host-based splitting
@@ -85,7 +85,7 @@ export class AbTest extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
-    this.httpRoute = release.httpRoute?.route;
+    this.httpRoute = release.httpRoute;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 
     release.addFaultTests(props.defaultVariant.name);

@@ -1,11 +1,11 @@
 // BlueGreen: two complete versions, all traffic on one; switching is a change of one prop. The idle colour
 // keeps its subset, so switching back is as quick, and a preview cohort can try the idle colour first.
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cohort } from './cohort';
 import { Release } from './release';
 import { TrafficPatternProps } from './traffic-pattern';
 import { WorkloadVersion } from './workload-version';
+import { HttpRoute } from '../gateway-api/http-route';
 import { DestinationRule } from '../networking/destination-rule';
 import { VirtualService } from '../networking/virtual-service';
 
@@ -65,7 +65,7 @@ export class BlueGreen extends Construct {
    * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
    * @default - none with `RoutingApi.ISTIO`
    */
-  public readonly httpRoute?: ApiObject;
+  public readonly httpRoute?: HttpRoute;
   /**
    * The DestinationRule with the `blue` and `green` subsets.
    * @default - none with host-based splitting
@@ -89,7 +89,7 @@ export class BlueGreen extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
-    this.httpRoute = release.httpRoute?.route;
+    this.httpRoute = release.httpRoute;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 
     release.addFaultTests(this.active);

@@ -1,13 +1,13 @@
 // CanaryRelease: a stable and a canary version behind one Service, with a weighted split and an optional
 // cohort (a tester's header or cookie) that always reaches the canary. Both weights are always written, 0
 // included, so a progressive-delivery controller or a GitOps diff sees the split as two plain numbers.
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cohort } from './cohort';
 import { Release } from './release';
 import { TrafficPatternProps } from './traffic-pattern';
 import { WorkloadVersion } from './workload-version';
 import { constructError } from '../core/errors';
+import { HttpRoute } from '../gateway-api/http-route';
 import { DestinationRule, ISubset } from '../networking/destination-rule';
 import { Fault } from '../networking/fault';
 import { VirtualService } from '../networking/virtual-service';
@@ -81,7 +81,7 @@ export class CanaryRelease extends Construct {
    * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
    * @default - none with `RoutingApi.ISTIO`
    */
-  public readonly httpRoute?: ApiObject;
+  public readonly httpRoute?: HttpRoute;
   /**
    * The name of the weighted route (VirtualService `http[].name`, HTTPRoute `rules[].name`): what Argo
    * Rollouts' `trafficRouting.istio.virtualService.routes` lists.
@@ -124,7 +124,7 @@ export class CanaryRelease extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
-    this.httpRoute = release.httpRoute?.route;
+    this.httpRoute = release.httpRoute;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
     this.stableSubset = release.subsets.get('stable');
     this.canarySubset = release.subsets.get('canary');

@@ -3,7 +3,7 @@
 // Service. A pattern says what its routes mean (`RouteSpec`); this module writes them in the chosen API.
 import { Construct } from 'constructs';
 import { Cohort } from './cohort';
-import { GatewayRule, gatewayMatch, PatternHttpRoute } from './gateway-route';
+import { gatewayMatch } from './gateway-route';
 import { ResilienceRouteOptions } from './resilience';
 import { RoutingApi, TrafficPatternProps } from './traffic-pattern';
 import { WorkloadVersion } from './workload-version';
@@ -11,6 +11,10 @@ import { formatProblem } from '../core/errors';
 import { Host, IHost } from '../core/host';
 import { apiObjectOf, resolvedJson } from '../core/kube';
 import { Percent } from '../core/percent';
+import { BackendRef } from '../gateway-api/backend-ref';
+import { HttpRoute, HttpRouteMatch, HttpRouteRetry, HttpRouteTimeouts } from '../gateway-api/http-route';
+import { IGatewayRef, ParentRef } from '../gateway-api/parent-ref';
+import { RouteFilter } from '../gateway-api/route-filter';
 import { Mirror, RouteDestination } from '../networking/destination';
 import { DestinationRule, ISubset } from '../networking/destination-rule';
 import { Fault } from '../networking/fault';
@@ -61,13 +65,13 @@ export interface ReleaseSpec {
 export class Release {
   public readonly api: RoutingApi;
   public readonly virtualService?: VirtualService;
-  public readonly httpRoute?: PatternHttpRoute;
+  public readonly httpRoute?: HttpRoute;
   public readonly destinationRules: DestinationRule[] = [];
   public readonly subsets = new Map<string, ISubset>();
   private readonly targets = new Map<string, IHost>();
   private readonly serviceName: string;
   private readonly routeOptions: ResilienceRouteOptions;
-  private resilienceRule?: Pick<GatewayRule, 'timeouts' | 'retry'>;
+  private resilienceRule?: { timeouts?: HttpRouteTimeouts; retry?: HttpRouteRetry };
   /** Problems found while the routes were written, reported at synth with the rest. */
   private readonly routeProblems: string[] = [];
 
@@ -116,9 +120,11 @@ export class Release {
     }
 
     if (this.api === RoutingApi.GATEWAY_API) {
-      this.httpRoute = new PatternHttpRoute(scope, 'HTTPRoute', {
-        name,
-        service: host,
+      // Mesh traffic reaches the routes through the Service as a parent (GAMMA), as `mesh` does for Istio.
+      const mesh: IGatewayRef[] = props.parentRefs && props.parentRefs.length > 0 && props.includeMesh === false ? [] : [ParentRef.service(host)];
+      this.httpRoute = new HttpRoute(scope, 'HTTPRoute', {
+        metadata: { name },
+        parentRefs: [...(props.parentRefs ?? []), ...mesh],
         hostnames: props.hosts && props.hosts.length > 0 ? props.hosts.map(h => h.hostname) : undefined,
       });
     } else {
@@ -169,35 +175,34 @@ export class Release {
     return formatProblem({ kind: this.kind, field, problem, got, allowed });
   }
 
-  private addHttpRouteRule(route: PatternHttpRoute, r: RouteSpec) {
+  private addHttpRouteRule(route: HttpRoute, r: RouteSpec) {
     if (r.fault) {
       this.routeProblems.push(this.problem(r.faultField ?? 'fault', 'the Gateway API has no fault injection, so an HTTPRoute cannot inject this fault', r.fault._render(),
         'leave it out, or use routingApi: RoutingApi.ISTIO'));
     }
     const port = this.props.port;
-    const matches: Array<{ [key: string]: any }> = [];
+    const matches: HttpRouteMatch[] = [];
     r.cohort?.matches.forEach((m, i) => {
       const converted = gatewayMatch(m, this.kind, `${r.cohortField ?? r.name}.matches[${i}]`);
       if (typeof converted === 'string') this.routeProblems.push(converted);
       else matches.push(converted);
     });
-    route.addRule({
-      name: r.name,
+    route.addRule(r.name, {
       matches: r.cohort ? matches : undefined,
-      backends: r.to.map(t => ({ host: this.target(t.subset), weight: t.weight, port })),
-      mirror: r.mirror && { backend: { host: this.target(r.mirror.subset), port }, percent: r.mirror.percentage },
+      backendRefs: r.to.map(t => BackendRef.to(this.target(t.subset), { weight: t.weight, port })),
+      filters: r.mirror ? [RouteFilter.requestMirror(this.target(r.mirror.subset), { port, percent: r.mirror.percentage })] : undefined,
       ...this.gatewayResilience(),
     });
   }
 
   /** The resilience profile's timeout and retries as HTTPRoute rule fields. */
-  private gatewayResilience(): Pick<GatewayRule, 'timeouts' | 'retry'> {
+  private gatewayResilience(): { timeouts?: HttpRouteTimeouts; retry?: HttpRouteRetry } {
     // Once per pattern, so a retry condition the Gateway API lacks is one message, not one per route.
     this.resilienceRule ??= this.renderGatewayResilience();
     return this.resilienceRule;
   }
 
-  private renderGatewayResilience(): Pick<GatewayRule, 'timeouts' | 'retry'> {
+  private renderGatewayResilience(): { timeouts?: HttpRouteTimeouts; retry?: HttpRouteRetry } {
     const { timeout, retries } = this.routeOptions;
     if (!timeout && !retries) return {};
     const codes: number[] = [];
@@ -235,6 +240,10 @@ export class Release {
       const v = present.find(x => x.version!._service === undefined)!;
       errors.push(this.problem(v.field, 'some versions are Services (host-based splitting) and this one is not', 'a workload or label set',
         'give every version with WorkloadVersion.fromService, or none'));
+    }
+    if (this.props.parentRefs && this.props.parentRefs.length > 0) {
+      errors.push(this.problem('parentRefs', 'Gateway API parents take HTTPRoutes, and these routes are a VirtualService', this.props.parentRefs.map(p => p.parentName),
+        'routingApi: RoutingApi.GATEWAY_API, or gateways: [an Istio Gateway]'));
     }
     if (this.props.virtualService && (this.props.gateways || this.props.hosts)) {
       errors.push(this.problem(this.props.gateways ? 'gateways' : 'hosts', 'the hosts and gateways of a given virtualService are its own', this.props.gateways ? 'gateways' : 'hosts',
@@ -323,7 +332,7 @@ export class Release {
     }
     if (this.props.gateways && this.props.gateways.length > 0) {
       errors.push(this.problem('gateways', 'Istio Gateways do not serve Gateway API routes', this.props.gateways.map(g => g.gatewayName),
-        'routingApi: RoutingApi.ISTIO; HTTPRoutes attach to Gateway API Gateways'));
+        'parentRefs: [a K8sGateway or K8sGateway.fromName(...)], or routingApi: RoutingApi.ISTIO'));
     }
     if (this.props.virtualService) {
       errors.push(this.problem('virtualService', 'the routes are an HTTPRoute with routingApi: RoutingApi.GATEWAY_API, so there is no VirtualService to append to', this.props.virtualService.name,

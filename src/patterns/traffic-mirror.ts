@@ -1,11 +1,11 @@
 // TrafficMirror: live traffic served by one version and copied to a shadow version whose responses are
 // discarded, to test a new version against real requests without users seeing it.
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Release } from './release';
 import { TrafficPatternProps } from './traffic-pattern';
 import { WorkloadVersion } from './workload-version';
 import { Percent } from '../core/percent';
+import { HttpRoute } from '../gateway-api/http-route';
 import { DestinationRule } from '../networking/destination-rule';
 import { VirtualService } from '../networking/virtual-service';
 
@@ -51,7 +51,7 @@ export class TrafficMirror extends Construct {
    * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
    * @default - none with `RoutingApi.ISTIO`
    */
-  public readonly httpRoute?: ApiObject;
+  public readonly httpRoute?: HttpRoute;
   /**
    * The DestinationRule with the `live` and `shadow` subsets.
    * @default - none with host-based splitting
@@ -69,7 +69,7 @@ export class TrafficMirror extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
-    this.httpRoute = release.httpRoute?.route;
+    this.httpRoute = release.httpRoute;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 
     release.addFaultTests('live');

@@ -4,6 +4,7 @@
 import { IConstruct } from 'constructs';
 import { FaultTest, ResilienceProfile } from './resilience';
 import { IHost } from '../core/host';
+import { IGatewayRef } from '../gateway-api/parent-ref';
 import { IGateway } from '../networking/gateway';
 import { VirtualService } from '../networking/virtual-service';
 
@@ -20,7 +21,7 @@ export enum RoutingApi {
   ISTIO = 'istio',
   /**
    * A Kubernetes Gateway API HTTPRoute whose backendRefs are one Service per version (the Gateway API has
-   * no subsets), attached to the pattern's Service for mesh traffic (GAMMA).
+   * no subsets), attached to the pattern's Service for mesh traffic (GAMMA) and to `parentRefs` for ingress.
    * No fault injection, and no JWT claim cohorts: the Gateway API cannot express them.
    * @see https://gateway-api.sigs.k8s.io/api-types/httproute/
    */
@@ -33,11 +34,17 @@ export enum RoutingApi {
 export interface TrafficPatternProps {
   /**
    * The API the routes are written in. With `RoutingApi.GATEWAY_API` every version is a Service of its own
-   * (`WorkloadVersion.fromService`), the HTTPRoute attaches to the pattern's Service (mesh traffic, GAMMA),
-   * and timeouts and retries of `resilience` become the HTTPRoute's `timeouts` and `retry`.
+   * (`WorkloadVersion.fromService`), ingress is `parentRefs` instead of `gateways`, and timeouts and retries
+   * of `resilience` become the HTTPRoute's `timeouts` and `retry`.
    * @default RoutingApi.ISTIO
    */
   readonly routingApi?: RoutingApi;
+  /**
+   * Gateway API Gateways (or listeners) the HTTPRoute also attaches to, for ingress (`RoutingApi.GATEWAY_API`
+   * only; with `RoutingApi.ISTIO` this is `gateways`).
+   * @default - the pattern's Service only (mesh traffic, GAMMA)
+   */
+  readonly parentRefs?: IGatewayRef[];
   /**
    * The Service clients call (cdk8s-plus `Service` or a raw `KubeService`); its selector must select the
    * pods of every version.
@@ -54,13 +61,14 @@ export interface TrafficPatternProps {
    */
   readonly port?: number;
   /**
-   * Istio Gateways the routes also apply to (ingress). Not with `virtualService`, nor with
-   * `RoutingApi.GATEWAY_API`.
+   * Istio Gateways the routes also apply to (ingress). Not with `virtualService`; with
+   * `RoutingApi.GATEWAY_API` this is `parentRefs`.
    * @default - the mesh (sidecars) only
    */
   readonly gateways?: IGateway[];
   /**
-   * With `gateways`, whether the routes also apply inside the mesh (`mesh` is added to the gateways).
+   * With `gateways` (or `parentRefs`), whether the routes also apply inside the mesh (`mesh` is added to the
+   * gateways; the Service is added to the HTTPRoute's parents).
    * @default true
    */
   readonly includeMesh?: boolean;

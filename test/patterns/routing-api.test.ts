@@ -3,7 +3,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { deployment, routingObjects, service } from './fixtures';
 import {
-  AbTest, BlueGreen, BlueGreenColour, CanaryRelease, Cohort, Fault, FaultTest, Gateway, Host, HttpMatch, Percent,
+  AbTest, BlueGreen, BlueGreenColour, CanaryRelease, Cohort, Fault, FaultTest, Gateway, Host, HttpMatch, K8sGateway, Listener, Percent,
   ResilienceProfile, RetryOn, RoutingApi, StringMatch, TrafficMirror, VirtualService, WorkloadVersion,
 } from '../../src';
 import { chartIn, ofKind, synthError } from '../util';
@@ -182,6 +182,20 @@ describe('RoutingApi.GATEWAY_API', () => {
     expect(ofKind(routingObjects(chart), 'HTTPRoute')[0].spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'app' }]);
   });
 
+  test('north-south: a Gateway API Gateway with the public hostname, the Service too unless includeMesh is false', () => {
+    const parents = (includeMesh?: boolean) => {
+      const { chart } = canaryOn((c: Chart) => ({
+        parentRefs: [new K8sGateway(c, 'public', { listeners: [Listener.http({ hostname: 'app.example.com' })] })],
+        hosts: [{ hostname: 'app.example.com', ports: [] }],
+        includeMesh,
+      }));
+      const route = ofKind(routingObjects(chart), 'HTTPRoute')[0].spec;
+      return [route.parentRefs, route.hostnames];
+    };
+    expect(parents()).toEqual([[{ name: 'public' }, { group: '', kind: 'Service', name: 'app' }], ['app.example.com']]);
+    expect(parents(false)).toEqual([[{ name: 'public' }], ['app.example.com']]);
+  });
+
   test('the shape Flagger\'s Gateway API provider and Argo Rollouts\' Gateway API plugin manage: primary and canary Services at 100/0', () => {
     const { chart, release } = canaryOn(() => ({}));
     expect(routingObjects(chart)).toEqual([{
@@ -194,7 +208,7 @@ describe('RoutingApi.GATEWAY_API', () => {
       },
     }]);
     // What a Rollout's trafficRouting.plugins["argoproj-labs/gatewayAPI"] names.
-    expect({ httpRoute: release.httpRoute?.name, namespace: release.httpRoute?.metadata.namespace }).toEqual({ httpRoute: 'app', namespace: 'shop' });
+    expect({ httpRoute: release.httpRoute?.name, namespace: release.httpRoute?.namespace }).toEqual({ httpRoute: 'app', namespace: 'shop' });
   });
 });
 
@@ -226,7 +240,7 @@ describe('errors', () => {
       faultTests: [FaultTest.abort(Cohort.header('x-fault', StringMatch.exact('abort')), 503)],
       fault: Fault.delay(Duration.seconds(5), Percent.of(1)),
     }));
-    expect(err).toContain('[test/release] CanaryRelease.gateways: Istio Gateways do not serve Gateway API routes (got ["public"]; routingApi: RoutingApi.ISTIO; HTTPRoutes attach to Gateway API Gateways)');
+    expect(err).toContain('[test/release] CanaryRelease.gateways: Istio Gateways do not serve Gateway API routes (got ["public"]; parentRefs: [a K8sGateway or K8sGateway.fromName(...)], or routingApi: RoutingApi.ISTIO)');
     expect(err).toContain('[test/release] CanaryRelease.virtualService: the routes are an HTTPRoute with routingApi: RoutingApi.GATEWAY_API, so there is no VirtualService to append to (got "app-routes"; leave out virtualService, or use routingApi: RoutingApi.ISTIO)');
     expect(err).toContain('[test/release] CanaryRelease.faultTests: the Gateway API has no fault injection, so an HTTPRoute cannot test faults (got ["fault-abort"]; leave out faultTests, or use routingApi: RoutingApi.ISTIO)');
     expect(err).toContain('[test/release] CanaryRelease.fault: the Gateway API has no fault injection, so an HTTPRoute cannot inject this fault (got {"delay":{"fixedDelay":"5s","percentage":{"value":1}}}; leave it out, or use routingApi: RoutingApi.ISTIO)');
@@ -254,5 +268,17 @@ describe('errors', () => {
       resilience: new ResilienceProfile({ retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.of('5xx')] }),
     }));
     expect(err).toBe('Validation failed with the following errors:\n  [test/release] CanaryRelease.resilience.retryOn: an HTTPRoute retries on status codes, connect failures and refused streams only (got ["gateway-error","5xx"]; RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM)');
+  });
+
+  test('Gateway API parents with the Istio API', () => {
+    const { chart } = chartIn('shop');
+    new CanaryRelease(chart, 'release', {
+      service: service(chart),
+      stable: WorkloadVersion.labels({ track: 'stable' }),
+      canary: WorkloadVersion.labels({ track: 'canary' }),
+      canaryWeight: 10,
+      parentRefs: [K8sGateway.fromName('public', { namespace: 'istio-ingress' })],
+    });
+    expect(synthError(chart)).toBe('Validation failed with the following errors:\n  [test/release] CanaryRelease.parentRefs: Gateway API parents take HTTPRoutes, and these routes are a VirtualService (got ["public"]; routingApi: RoutingApi.GATEWAY_API, or gateways: [an Istio Gateway])');
   });
 });

@@ -233,6 +233,14 @@ describe('errors', () => {
     expect(err).toBe('Validation failed with the following errors:\n  [test/release] CanaryRelease.canary: the Gateway API has no subsets, so each version needs a Service of its own (got "a workload or label set"; WorkloadVersion.fromService(svc), a Service that selects only this version\'s pods)');
   });
 
+  test('a version Service without the pattern\'s port', () => {
+    const err = gatewayCanary(c => ({ service: service(c, 'web', { app: 'app' }, [80, 9090]), port: 9090 }), c => ({
+      stable: WorkloadVersion.fromService(service(c, 'app-stable', { app: 'app', track: 'stable' }, [80, 9090])),
+      canary: WorkloadVersion.fromService(service(c, 'app-canary', { app: 'app', track: 'canary' }, [80])),
+    }));
+    expect(err).toBe('Validation failed with the following errors:\n  [test/release/HTTPRoute] HTTPRoute.spec.rules[0].backendRefs[1].port: Service app-canary has no port 9090 (got 9090; give port: one of 80)');
+  });
+
   test('Istio Gateways, a VirtualService to append to, fault tests and a fault', () => {
     const err = gatewayCanary(c => ({
       gateways: [Gateway.fromName('public', { namespace: 'istio-system' })],

@@ -45,7 +45,9 @@ export class WorkloadVersion {
 
   /**
    * A Service of its own (host-based splitting): routes go to this Service's host instead of a subset.
-   * Give both versions of a pattern this way, or neither.
+   * Give both versions of a pattern this way, or neither; with `RoutingApi.GATEWAY_API` (no subsets) every
+   * version is given this way. Patterns do not create these Services: their names, ports and owners are the
+   * application's (Argo Rollouts and Flagger rewrite the selectors of Services they manage).
    */
   public static fromService(service: IConstruct): WorkloadVersion {
     apiObjectOf(service, 'Service');

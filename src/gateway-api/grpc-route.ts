@@ -118,8 +118,8 @@ export interface GrpcRouteProps extends IstioResourceProps {
  *
  * @example
  * declare const chart: Chart;
- * declare const gateway: K8sGateway;
  * declare const greeter: kplus.Service;
+ * const gateway = K8sGateway.fromName('public');
  * new GrpcRoute(chart, 'greeter', { parentRefs: [gateway] })
  *   .addRule('hello', { matches: [GrpcRouteMatch.method('helloworld.Greeter', 'SayHello')], backendRefs: [BackendRef.to(Host.fromService(greeter))] });
  * @see https://gateway-api.sigs.k8s.io/api-types/grpcroute/

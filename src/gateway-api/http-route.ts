@@ -237,9 +237,9 @@ interface Rule {
  *
  * @example
  * declare const chart: Chart;
- * declare const gateway: K8sGateway;
  * declare const v1: kplus.Service;
  * declare const v2: kplus.Service;
+ * const gateway = K8sGateway.fromName('public');
  * new HttpRoute(chart, 'shop', { parentRefs: [gateway], hostnames: ['shop.example.com'] })
  *   .addRule('canary', {
  *     backendRefs: [BackendRef.to(Host.fromService(v1), { weight: 90 }), BackendRef.to(Host.fromService(v2), { weight: 10 })],

@@ -36,9 +36,9 @@ interface L4Rule { readonly name: string; readonly options: L4RouteRuleOptions }
  *
  * @example
  * declare const chart: Chart;
- * declare const gateway: K8sGateway;
  * declare const echo: kplus.Service;
- * new TcpRoute(chart, 'tcp-echo', { parentRefs: [gateway.listenerRef('tcp-31400')] })
+ * const gateway = K8sGateway.fromName('tcp-gateway', { sectionName: 'tcp-31400' });
+ * new TcpRoute(chart, 'tcp-echo', { parentRefs: [gateway] })
  *   .addRule('all', { backendRefs: [BackendRef.to(Host.fromService(echo))] });
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#tcproute
  */

@@ -30,9 +30,9 @@ export interface TlsRouteProps extends IstioResourceProps {
  *
  * @example
  * declare const chart: Chart;
- * declare const gateway: K8sGateway;
  * declare const db: kplus.Service;
- * new TlsRoute(chart, 'db', { parentRefs: [gateway.listenerRef('tls')], hostnames: ['db.example.com'] })
+ * const gateway = K8sGateway.fromName('edge', { sectionName: 'tls' });
+ * new TlsRoute(chart, 'db', { parentRefs: [gateway], hostnames: ['db.example.com'] })
  *   .addRule('db', { backendRefs: [BackendRef.to(Host.fromService(db))] });
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#tlsroute
  */

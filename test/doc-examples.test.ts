@@ -40,6 +40,7 @@ test('every @example in src/ compiles against the public API', () => {
     'Gateway', 'VirtualService', 'DestinationRule', 'ServiceEntry', 'Sidecar', 'PeerAuthentication', 'AuthorizationPolicy',
     'RequestAuthentication', 'Telemetry', 'IstioOperator', 'IstioNamespace', 'CanaryRelease', 'AbTest', 'BlueGreen',
     'TrafficMirror', 'ZeroTrustNamespace', 'EgressGateway', 'IstioAnalysis',
+    'K8sGateway', 'HttpRoute', 'GrpcRoute', 'TcpRoute', 'TlsRoute', 'ReferenceGrant',
   ]));
 
   const exported = Object.keys(require('../src')); // eslint-disable-line @typescript-eslint/no-require-imports

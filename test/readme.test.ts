@@ -109,3 +109,32 @@ test('Traffic management and zero-trust snippets synthesize', () => {
     'RequestAuthentication', 'Service', 'ServiceAccount', 'VirtualService',
   ]);
 });
+
+test('the Kubernetes Gateway API snippet synthesizes the routes it shows', () => {
+  const chart = new Chart(Testing.app(), 'workshop', { namespace: 'workshop' });
+  const service = (name: string) => library.Host.fromService(new kplus.Service(chart, name, {
+    metadata: { name }, ports: [{ port: 8080 }], selector: kplus.Pods.select(chart, `${name}-pods`, { labels: { app: name } }),
+  }));
+  const [dev, v1, v2] = ['dev', 'v1', 'v2'].map(service);
+  const { K8sGateway, Listener, CertificateRef, HttpRoute, HttpRouteMatch, BackendRef } = library;
+  // The README's block, as written:
+  const gateway = new K8sGateway(chart, 'workshop-gateway', { // gatewayClassName: istio
+    listeners: [
+      Listener.http({ hostname: 'workshop-app.local' }),
+      Listener.https({ hostname: 'workshop-app.local', certificates: [CertificateRef.fromName('workshop-app-tls')] }),
+    ],
+  });
+  new HttpRoute(chart, 'workshop-app', { parentRefs: [gateway], hostnames: ['workshop-app.local'] })
+    .addRule('dev', {
+      matches: [HttpRouteMatch.header('x-env', StringMatch.exact('dev'))],
+      backendRefs: [BackendRef.to(dev)],
+      timeouts: { request: Duration.seconds(10), backendRequest: Duration.seconds(2) },
+    })
+    .addRule('prod', { backendRefs: [BackendRef.to(v1, { weight: 90 }), BackendRef.to(v2, { weight: 10 })] });
+  expect(README).toContain("  .addRule('prod', { backendRefs: [BackendRef.to(v1, { weight: 90 }), BackendRef.to(v2, { weight: 10 })] });");
+  const route = synth(chart).find(m => m.kind === 'HTTPRoute');
+  expect(route.spec.rules.map((r: any) => [r.name, r.backendRefs, r.timeouts])).toEqual([
+    ['dev', [{ name: 'dev', port: 8080 }], { backendRequest: '2s', request: '10s' }],
+    ['prod', [{ name: 'v1', port: 8080, weight: 90 }, { name: 'v2', port: 8080, weight: 10 }], undefined],
+  ]);
+});

@@ -6,6 +6,7 @@ import { Release } from './release';
 import { TrafficPatternProps } from './traffic-pattern';
 import { WorkloadVersion } from './workload-version';
 import { NO_VALUE } from '../core/errors';
+import { HttpRoute } from '../gateway-api/http-route';
 import { DestinationRule } from '../networking/destination-rule';
 import { VirtualService } from '../networking/virtual-service';
 
@@ -25,7 +26,12 @@ export interface AbTestVariant extends AbTestDefaultVariant {
 
 /** Properties of an `AbTest`. */
 export interface AbTestProps extends TrafficPatternProps {
-  /** The variants, tried in order; the first whose cohort a request is in wins. */
+  /**
+   * The variants, tried in order; the first whose cohort a request is in wins. With `RoutingApi.GATEWAY_API`
+   * the HTTPRoute's precedence applies instead: the most specific match wins (path, then method, then the
+   * number of headers, then of query parameters), and the order only breaks ties, so cohorts of one header
+   * each keep it.
+   */
   readonly variants: AbTestVariant[];
   /** The variant for every other request. */
   readonly defaultVariant: AbTestDefaultVariant;
@@ -34,6 +40,8 @@ export interface AbTestProps extends TrafficPatternProps {
 /**
  * An A/B test: one subset per variant (or one Service each), a route per variant for its cohort, and a last
  * route to the default variant.
+ * With `routingApi: RoutingApi.GATEWAY_API`, the same routes as rules of an HTTPRoute whose backends are
+ * the versions' Services.
  *
  * @example
  * declare const chart: Chart;
@@ -49,8 +57,16 @@ export interface AbTestProps extends TrafficPatternProps {
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
  */
 export class AbTest extends Construct {
-  /** The VirtualService holding the routes. */
-  public readonly virtualService: VirtualService;
+  /**
+   * The VirtualService holding the routes.
+   * @default - none with `RoutingApi.GATEWAY_API`
+   */
+  public readonly virtualService?: VirtualService;
+  /**
+   * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
+   * @default - none with `RoutingApi.ISTIO`
+   */
+  public readonly httpRoute?: HttpRoute;
   /**
    * The DestinationRule with one subset per variant.
    * @default - none with host-based splitting
@@ -69,13 +85,14 @@ export class AbTest extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
+    this.httpRoute = release.httpRoute;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 
     release.addFaultTests(props.defaultVariant.name);
-    for (const v of variants) {
+    variants.forEach((v, i) => {
       // Without a match the route would catch every request and hide the default; synth reports it instead.
-      if (v.match && v.match.matches.length > 0) release.addRoute({ name: v.name, cohort: v.match, to: [release.to(v.name)] });
-    }
+      if (v.match && v.match.matches.length > 0) release.addRoute({ name: v.name, cohort: v.match, cohortField: `variants[${i}].match`, to: [release.to(v.name)] });
+    });
     release.addRoute({ name: props.defaultVariant.name, to: [release.to(props.defaultVariant.name)] });
 
     this.node.addValidation({

@@ -5,6 +5,7 @@ import { Cohort } from './cohort';
 import { Release } from './release';
 import { TrafficPatternProps } from './traffic-pattern';
 import { WorkloadVersion } from './workload-version';
+import { HttpRoute } from '../gateway-api/http-route';
 import { DestinationRule } from '../networking/destination-rule';
 import { VirtualService } from '../networking/virtual-service';
 
@@ -37,6 +38,8 @@ export interface BlueGreenProps extends TrafficPatternProps {
 
 /**
  * A blue/green deployment: subsets `blue` and `green`, route `active` to the active colour.
+ * With `routingApi: RoutingApi.GATEWAY_API`, the same routes as rules of an HTTPRoute whose backends are
+ * the versions' Services.
  *
  * @example
  * declare const chart: Chart;
@@ -53,8 +56,16 @@ export interface BlueGreenProps extends TrafficPatternProps {
  * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
  */
 export class BlueGreen extends Construct {
-  /** The VirtualService holding the routes. */
-  public readonly virtualService: VirtualService;
+  /**
+   * The VirtualService holding the routes.
+   * @default - none with `RoutingApi.GATEWAY_API`
+   */
+  public readonly virtualService?: VirtualService;
+  /**
+   * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
+   * @default - none with `RoutingApi.ISTIO`
+   */
+  public readonly httpRoute?: HttpRoute;
   /**
    * The DestinationRule with the `blue` and `green` subsets.
    * @default - none with host-based splitting
@@ -78,10 +89,11 @@ export class BlueGreen extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
+    this.httpRoute = release.httpRoute;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 
     release.addFaultTests(this.active);
-    if (props.preview) release.addRoute({ name: 'preview', cohort: props.preview, to: [release.to(this.idle)] });
+    if (props.preview) release.addRoute({ name: 'preview', cohort: props.preview, cohortField: 'preview', to: [release.to(this.idle)] });
     release.addRoute({ name: 'active', to: [release.to(this.active)] });
   }
 }

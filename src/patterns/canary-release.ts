@@ -7,6 +7,7 @@ import { Release } from './release';
 import { TrafficPatternProps } from './traffic-pattern';
 import { WorkloadVersion } from './workload-version';
 import { constructError } from '../core/errors';
+import { HttpRoute } from '../gateway-api/http-route';
 import { DestinationRule, ISubset } from '../networking/destination-rule';
 import { Fault } from '../networking/fault';
 import { VirtualService } from '../networking/virtual-service';
@@ -35,6 +36,21 @@ export interface CanaryReleaseProps extends TrafficPatternProps {
 /**
  * A canary release: DestinationRule subsets `stable` and `canary` (or two Services), and a VirtualService
  * with the fault tests, the canary override, then the weighted split.
+ * With `routingApi: RoutingApi.GATEWAY_API`, the same routes as rules of an HTTPRoute whose backends are
+ * the versions' Services.
+ *
+ * Progressive-delivery controllers own the weights of route `split` and need only names:
+ * - Argo Rollouts, subset-level (`WorkloadVersion.managedByArgoRollouts(rollout)` for both versions): the
+ *   Rollout's `trafficRouting.istio.virtualService` is `{ name: virtualService.name, routes: [splitRoute] }`
+ *   and its `destinationRule` `{ name: destinationRule.name, stableSubsetName: 'stable', canarySubsetName: 'canary' }`.
+ * - Argo Rollouts' Gateway API plugin and Flagger's Gateway API provider (`RoutingApi.GATEWAY_API`, versions
+ *   `WorkloadVersion.fromService(stableOrPrimary)` and `fromService(canary)`, `canaryWeight: 0`): an HTTPRoute
+ *   whose rule `split` has the two backends at 100 and 0; the plugin's
+ *   `trafficRouting.plugins["argoproj-labs/gatewayAPI"]` is `{ httpRoute: httpRoute.name, namespace }`, and the
+ *   Rollout's `stableService` and `canaryService` are the two Services. Flagger writes this route itself from
+ *   its Canary (`<app>-primary` at 100, `<app>-canary` at 0), so the pattern's route with those Services is the
+ *   state Flagger takes over without a change in traffic; delete the pattern's route once Flagger owns it.
+ * Write `canaryWeight: 0` (the controller's resting state) and let GitOps ignore the weights it changes.
  *
  * @example
  * declare const chart: Chart;
@@ -48,12 +64,29 @@ export interface CanaryReleaseProps extends TrafficPatternProps {
  *   canaryWeight: 10,
  *   canaryOverride: Cohort.header('canary', StringMatch.exact('true')),
  * });
+ *
  * @see https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRouteDestination
+ * @see https://argoproj.github.io/argo-rollouts/features/traffic-management/istio/
+ * @see https://rollouts-plugin-trafficrouter-gatewayapi.readthedocs.io/
+ * @see https://docs.flagger.app/tutorials/gatewayapi-progressive-delivery
  */
 export class CanaryRelease extends Construct {
-  /** The VirtualService holding the routes. */
-  public readonly virtualService: VirtualService;
+  /**
+   * The VirtualService holding the routes.
+   * @default - none with `RoutingApi.GATEWAY_API`
+   */
+  public readonly virtualService?: VirtualService;
+  /**
+   * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
+   * @default - none with `RoutingApi.ISTIO`
+   */
+  public readonly httpRoute?: HttpRoute;
+  /**
+   * The name of the weighted route (VirtualService `http[].name`, HTTPRoute `rules[].name`): what Argo
+   * Rollouts' `trafficRouting.istio.virtualService.routes` lists.
+   */
+  public readonly splitRoute: string = 'split';
   /**
    * The DestinationRule with the `stable` and `canary` subsets.
    * @default - none with host-based splitting
@@ -91,14 +124,15 @@ export class CanaryRelease extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
+    this.httpRoute = release.httpRoute;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
     this.stableSubset = release.subsets.get('stable');
     this.canarySubset = release.subsets.get('canary');
 
     release.addFaultTests('stable');
     if (props.canaryOverride) {
-      release.addRoute({ name: 'canary-override', cohort: props.canaryOverride, to: [release.to('canary')] });
+      release.addRoute({ name: 'canary-override', cohort: props.canaryOverride, cohortField: 'canaryOverride', to: [release.to('canary')] });
     }
-    release.addRoute({ name: 'split', to: [release.to('stable', this.stableWeight), release.to('canary', this.canaryWeight)], fault: props.fault });
+    release.addRoute({ name: this.splitRoute, to: [release.to('stable', this.stableWeight), release.to('canary', this.canaryWeight)], fault: props.fault, faultField: 'fault' });
   }
 }

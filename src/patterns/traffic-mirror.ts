@@ -5,6 +5,7 @@ import { Release } from './release';
 import { TrafficPatternProps } from './traffic-pattern';
 import { WorkloadVersion } from './workload-version';
 import { Percent } from '../core/percent';
+import { HttpRoute } from '../gateway-api/http-route';
 import { DestinationRule } from '../networking/destination-rule';
 import { VirtualService } from '../networking/virtual-service';
 
@@ -23,6 +24,8 @@ export interface TrafficMirrorProps extends TrafficPatternProps {
 
 /**
  * Traffic mirroring: subsets `live` and `shadow`, route `live` to the live version mirroring to the shadow.
+ * With `routingApi: RoutingApi.GATEWAY_API`, the same routes as rules of an HTTPRoute whose backends are
+ * the versions' Services.
  *
  * @example
  * declare const chart: Chart;
@@ -39,8 +42,16 @@ export interface TrafficMirrorProps extends TrafficPatternProps {
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMirrorPolicy
  */
 export class TrafficMirror extends Construct {
-  /** The VirtualService holding the routes. */
-  public readonly virtualService: VirtualService;
+  /**
+   * The VirtualService holding the routes.
+   * @default - none with `RoutingApi.GATEWAY_API`
+   */
+  public readonly virtualService?: VirtualService;
+  /**
+   * The HTTPRoute holding the routes (its `name` is what Argo Rollouts' Gateway API plugin's `httpRoute` names).
+   * @default - none with `RoutingApi.ISTIO`
+   */
+  public readonly httpRoute?: HttpRoute;
   /**
    * The DestinationRule with the `live` and `shadow` subsets.
    * @default - none with host-based splitting
@@ -58,10 +69,11 @@ export class TrafficMirror extends Construct {
       ],
     });
     this.virtualService = release.virtualService;
+    this.httpRoute = release.httpRoute;
     this.destinationRule = release.subsets.size > 0 ? release.destinationRules[0] : undefined;
 
     release.addFaultTests('live');
     // Written even at 100% so the share is visible in the YAML and a diff shows any change to it.
-    release.addRoute({ name: 'live', to: [release.to('live')], mirror: release.mirror('shadow', props.percentage ?? Percent.of(100)) });
+    release.addRoute({ name: 'live', to: [release.to('live')], mirror: { subset: 'shadow', percentage: props.percentage ?? Percent.of(100) } });
   }
 }

@@ -1,6 +1,7 @@
 // WorkloadVersion: one version of an application that a pattern routes to. It is either a set of pods (a
 // workload construct or a label set), which becomes a DestinationRule subset of the pattern's Service, or a
-// Service of its own, for host-based splitting (Flagger-style `app-primary` / `app-canary` Services).
+// Service of its own, for host-based splitting (Flagger-style `app-primary` / `app-canary` Services), or the
+// pods of an Argo Rollouts Rollout, whose controller tells its stable and canary pods apart itself.
 import { IConstruct } from 'constructs';
 import { invalidValue } from '../core/errors';
 import { apiObjectOf, resolvedJson } from '../core/kube';
@@ -44,18 +45,51 @@ export class WorkloadVersion {
 
   /**
    * A Service of its own (host-based splitting): routes go to this Service's host instead of a subset.
-   * Give both versions of a pattern this way, or neither.
+   * Give both versions of a pattern this way, or neither; with `RoutingApi.GATEWAY_API` (no subsets) every
+   * version is given this way. Patterns do not create these Services: their names, ports and owners are the
+   * application's (Argo Rollouts and Flagger rewrite the selectors of Services they manage).
    */
   public static fromService(service: IConstruct): WorkloadVersion {
     apiObjectOf(service, 'Service');
     return new WorkloadVersion(undefined, undefined, service);
   }
 
+  /**
+   * The pods of an Argo Rollouts `Rollout` (any construct whose default child is the Rollout ApiObject, or
+   * a Deployment a Rollout's `workloadRef` names), for a `CanaryRelease` whose `stable` and `canary` are both
+   * this version: Argo's subset-level traffic splitting. Both subsets get the same labels, the pods' own,
+   * because the controller tells the two ReplicaSets apart by adding `rollouts-pod-template-hash` to each
+   * subset when it updates the Rollout.
+   *
+   * The controller then owns the weights of route `split` and the subsets' hash labels: write
+   * `canaryWeight: 0` (its resting state) and have GitOps ignore those fields. The Rollout names what this
+   * pattern writes: `trafficRouting.istio.virtualService` `{ name: release.virtualService.name, routes:
+   * [release.splitRoute] }` and `destinationRule` `{ name: release.destinationRule.name, stableSubsetName:
+   * 'stable', canarySubsetName: 'canary' }`.
+   *
+   * @see https://argoproj.github.io/argo-rollouts/features/traffic-management/istio/#subset-level-traffic-splitting
+   */
+  public static managedByArgoRollouts(rollout: IConstruct): WorkloadVersion {
+    apiObjectOf(rollout);
+    return new WorkloadVersion(rollout, undefined, undefined, true);
+  }
+
   private constructor(
     private readonly workload: IConstruct | undefined,
     private readonly fixedLabels: { [key: string]: string } | undefined,
     private readonly service: IConstruct | undefined,
+    private readonly argoRollouts = false,
   ) {}
+
+  /** True for the pods of an Argo Rollouts Rollout, whose controller adds the labels that set versions apart. @internal */
+  public get _argoRollouts(): boolean {
+    return this.argoRollouts;
+  }
+
+  /** The Rollout (or workload) behind this version. @internal */
+  public get _workload(): IConstruct | undefined {
+    return this.workload;
+  }
 
   /** The version's own Service, for host-based splitting. @internal */
   public get _service(): IConstruct | undefined {
@@ -90,6 +124,10 @@ export class WorkloadVersion {
   public _subsetLabels(serviceSelector: { [key: string]: string }): { [key: string]: string } {
     if (this.fixedLabels) return { ...this.fixedLabels };
     const pod = this._podLabels() ?? {};
+    if (this.argoRollouts) {
+      // Every label of the pods: Argo adds the hash that makes each subset select one ReplicaSet.
+      return Object.fromEntries(Object.entries(pod).filter(([k]) => !k.startsWith('cdk8s.io/')));
+    }
     // The labels the Service selects on are shared by every version, so they cannot tell versions apart;
     // cdk8s-plus's generated address label would work but hides the intent in the YAML.
     const own = Object.fromEntries(Object.entries(pod).filter(([k]) => !(k in serviceSelector) && !k.startsWith('cdk8s.io/')));

@@ -10,6 +10,7 @@ import { build as abTest } from '../../examples/ab-test/main';
 import { build as bookinfo } from '../../examples/bookinfo/main';
 import { build as canary } from '../../examples/canary/main';
 import { build as egress } from '../../examples/egress-and-observability/main';
+import { build as gatewayApi } from '../../examples/gateway-api/main';
 import { build as workshopApp } from '../../examples/workshop-app/main';
 import { build as workshopGateway } from '../../examples/workshop-gateway/main';
 import { build as zeroTrust } from '../../examples/zero-trust/main';
@@ -22,6 +23,7 @@ const APPS: Record<string, (app: App) => unknown> = {
   'bookinfo': bookinfo,
   'canary': canary,
   'egress-and-observability': egress,
+  'gateway-api': gatewayApi,
   'workshop-app': workshopApp,
   'workshop-gateway': workshopGateway,
   'zero-trust': zeroTrust,

@@ -213,7 +213,7 @@ describe('CanaryRelease', () => {
         canary: WorkloadVersion.labels({ tier: 'web', version: 'v2' }),
         canaryWeight: 10,
       });
-      expect(synthError(chart)).toContain('[test/release] CanaryRelease.stable: subset "stable" also selects the pods of canary, so they would share its traffic (got {"tier":"web"}; labels only stable\'s pods carry, e.g. version: ...)');
+      expect(synthError(chart)).toContain('[test/release] CanaryRelease.stable: subset "stable" also selects the pods of canary, so they would share its traffic (got {"tier":"web"}; labels only stable\'s pods carry, e.g. version: ..., or WorkloadVersion.managedByArgoRollouts(rollout) for both when Argo Rollouts tells them apart)');
     });
 
     test('one version a Service, the other a workload', () => {

@@ -26,3 +26,13 @@ export function istioObjects(chart: Chart): any[] {
   expect(IstioAnalysis.analyze(manifests)).toEqual([]);
   return manifests.filter(m => m.apiVersion.includes('istio.io'));
 }
+
+/**
+ * The routing objects (Istio and Gateway API) of a synthesized chart, after checking the whole output has no
+ * analysis findings at all.
+ */
+export function routingObjects(chart: Chart): any[] {
+  const manifests = synth(chart);
+  expect(IstioAnalysis.analyze(manifests)).toEqual([]);
+  return manifests.filter(m => m.apiVersion.includes('istio.io') || m.apiVersion.startsWith('gateway.networking.k8s.io/'));
+}

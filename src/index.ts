@@ -47,3 +47,4 @@ export * from './patterns/traffic-mirror';
 export * from './analysis/cdk8s-plugin';
 export * from './patterns/zero-trust-namespace';
 export * from './behaviour';
+export * from './gateway-api/waypoint';

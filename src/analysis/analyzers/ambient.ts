@@ -45,9 +45,9 @@ function waypointOf(ctx: RunContext, idx: MeshIndex, ns: string): string | undef
   return own?.metadata?.name;
 }
 
-function targetRefsFix(waypoint: string | undefined): string {
+function targetRefsFix(waypoint: string | undefined, selector: boolean): string {
   const gateway = `{ group: ${GATEWAY_API}, kind: Gateway, name: ${waypoint ?? '<waypoint>'} }`;
-  return `replace the selector with targetRefs: [${gateway}] (or a Service that uses the waypoint), so that the waypoint enforces it`;
+  return `${selector ? 'replace the selector with' : 'add'} targetRefs: [${gateway}] (or a Service that uses the waypoint), so that the waypoint enforces it`;
 }
 
 /** ambient.ZtunnelPolicyAnalyzer: AuthorizationPolicies and RequestAuthentications ztunnel cannot enforce. @internal */
@@ -66,7 +66,8 @@ export const ztunnelPolicyAnalyzer: CrossRule = {
       const attributes = rules.flatMap((rule, i) => l7AttributesOfRule(rule).map(a => ({ ...a, field: `spec.rules[${i}].${a.field}` })));
       const waypointOnly = action === 'CUSTOM' || action === 'AUDIT';
       if (attributes.length === 0 && !waypointOnly) continue;
-      const scope = ztunnelScope(idx, ns, matchLabelsOf(ap));
+      const selector = matchLabelsOf(ap);
+      const scope = ztunnelScope(idx, ns, selector);
       if (!scope) continue;
       const names = [...new Set(attributes.map(a => a.name))];
       const what = waypointOnly ? `action ${action}` : `the L7 attributes ${names.join(', ')}`;
@@ -80,21 +81,21 @@ export const ztunnelPolicyAnalyzer: CrossRule = {
         field: waypointOnly ? 'spec.action' : attributes[0].field,
         problem: `${scope}; ${consequence}`,
         got: waypointOnly ? action : names,
-        fix: targetRefsFix(waypointOf(ctx, idx, ns)),
+        fix: targetRefsFix(waypointOf(ctx, idx, ns), selector !== undefined),
       });
     }
     for (const ra of authns) {
       if (hasTargetRefs(ra)) continue;
       const ns = ctx.namespaceOf(ra);
-      const scope = ztunnelScope(idx, ns, matchLabelsOf(ra));
-      if (!scope) continue;
       const selector = matchLabelsOf(ra);
+      const scope = ztunnelScope(idx, ns, selector);
+      if (!scope) continue;
       ctx.reporterFor(ra)(Messages.RequestAuthenticationOnZtunnel, {
         args: ['only a waypoint validates JWTs, so invalid tokens are not rejected and request principals and claims stay empty'],
         field: selector ? 'spec.selector' : 'spec',
         problem: `${scope}, which validates no tokens: invalid tokens are not rejected, and AuthorizationPolicy rules on requestPrincipals or request.auth claims never match`,
         got: selector ? selectorString(selector) : undefined,
-        fix: targetRefsFix(waypointOf(ctx, idx, ns)),
+        fix: targetRefsFix(waypointOf(ctx, idx, ns), selector !== undefined),
       });
     }
   },
@@ -207,7 +208,7 @@ export const ambientEnvoyFilterAnalyzer: CrossRule = {
       }
       if (!reason) continue;
       ctx.reporterFor(ef)(Messages.EnvoyFilterInAmbient, {
-        args: [reason],
+        args: ['ambient workloads have no sidecar, and waypoints do not apply EnvoyFilters'],
         field: selector ? 'spec.workloadSelector' : 'spec',
         problem: `${reason}, so Istio applies this EnvoyFilter to nothing`,
         got: selector ? selectorString(selector) : undefined,

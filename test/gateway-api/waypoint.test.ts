@@ -2,7 +2,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import {
   AuthorizationPolicy, DataPlaneMode, IstioAnalysis, IstioNamespace, Operation, PolicyTargetRef, RequestAuthentication, Source, Telemetry,
-  ExtensionProvider, Waypoint, WaypointNamespaces, WaypointTrafficType, JwksSource, WorkloadSelector,
+  ExtensionProvider, OutboundTrafficPolicy, Sidecar, Waypoint, WaypointNamespaces, WaypointTrafficType, JwksSource, WorkloadSelector,
 } from '../../src';
 import { chartIn, ofKind, synth, synthErrors } from '../util';
 
@@ -139,6 +139,26 @@ describe('ambient analysis through the constructs', () => {
     IstioAnalysis.of(app).complete().declareNamespaces('istio-system');
     expect(synthErrors(chart)).toEqual([
       '[test/reviews-svc] CDK8SISTIO0402 Service.metadata.labels.istio.io/use-waypoint: no Gateway missing in namespace shop in the analysed manifests, so Istio cannot send this service\'s traffic through a waypoint (got "missing"; define the waypoint (new Waypoint(...)), or set istio.io/use-waypoint-namespace to the namespace that holds it)',
+    ]);
+  });
+
+  test('a Sidecar (IST0167, Istio\'s) and an EnvoyFilter (CDK8SISTIO0404) in an ambient namespace warn, with their construct paths', () => {
+    const { app, chart } = shop();
+    new IstioNamespace(chart, 'ns', { metadata: { name: 'shop' }, mode: DataPlaneMode.ambient() });
+    new Sidecar(chart, 'sidecar', { outboundTrafficPolicy: OutboundTrafficPolicy.registryOnly() });
+    new ApiObject(chart, 'lua', {
+      apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name: 'lua' },
+      spec: { configPatches: [{ applyTo: 'HTTP_FILTER', patch: { operation: 'INSERT_FIRST', value: { name: 'envoy.lua' } } }] },
+    });
+    process.env.CDK8S_ISTIO_QUIET = '1';
+    try {
+      expect(synthErrors(chart)).toEqual([]);
+    } finally {
+      delete process.env.CDK8S_ISTIO_QUIET;
+    }
+    expect(IstioAnalysis.of(app).diagnostics.map(d => `${d.code} ${d.level} [${d.constructPath}] ${d.field}`)).toEqual([
+      'IST0167 warning [test/sidecar] spec',
+      'CDK8SISTIO0404 warning [test/lua] spec',
     ]);
   });
 });

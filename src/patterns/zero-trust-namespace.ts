@@ -166,7 +166,9 @@ export class ZeroTrustNamespace extends Construct {
     return ra;
   }
 
-  private allow(source: Source, scope: { selector?: WorkloadSelector; targetRefs?: PolicyTargetRef[] }, operations: Operation[], target?: IConstruct): AuthorizationPolicy {
+  private allow(
+    source: Source, scope: { selector?: WorkloadSelector; targetRefs?: PolicyTargetRef[] }, operations: Operation[], target?: IConstruct,
+  ): AuthorizationPolicy {
     if (operations.length === 0) {
       throw constructError(this, {
         kind: 'ZeroTrustNamespace',

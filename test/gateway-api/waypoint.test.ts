@@ -53,7 +53,9 @@ describe('Waypoint', () => {
     Waypoint.use(service, waypoint);
     Waypoint.use(deployment, Waypoint.fromName('shared', { namespace: 'infra' }));
     const raw = new ApiObject(chart, 'raw', {
-      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' },
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db' },
       spec: { serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres' }] } } },
     });
     Waypoint.use(raw, Waypoint.fromName('waypoint', { namespace: 'shop' }));
@@ -147,7 +149,9 @@ describe('ambient analysis through the constructs', () => {
     new IstioNamespace(chart, 'ns', { metadata: { name: 'shop' }, mode: DataPlaneMode.ambient() });
     new Sidecar(chart, 'sidecar', { outboundTrafficPolicy: OutboundTrafficPolicy.registryOnly() });
     new ApiObject(chart, 'lua', {
-      apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name: 'lua' },
+      apiVersion: 'networking.istio.io/v1alpha3',
+      kind: 'EnvoyFilter',
+      metadata: { name: 'lua' },
       spec: { configPatches: [{ applyTo: 'HTTP_FILTER', patch: { operation: 'INSERT_FIRST', value: { name: 'envoy.lua' } } }] },
     });
     process.env.CDK8S_ISTIO_QUIET = '1';

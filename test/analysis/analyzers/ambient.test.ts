@@ -52,7 +52,7 @@ describe('ambient.ZtunnelPolicyAnalyzer', () => {
       ambientNs('shop'),
       namespace('legacy', { 'istio-injection': 'enabled' }),
       deploy('api', 'shop', { app: 'api' }),
-      pod('batch', 'shop', { app: 'batch', 'istio.io/dataplane-mode': 'none' }),
+      pod('batch', 'shop', { 'app': 'batch', 'istio.io/dataplane-mode': 'none' }),
       ap('l4', 'shop', { rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'], namespaces: ['shop'], ipBlocks: ['10.0.0.0/8'] } }], to: [{ operation: { ports: ['8080'] } }], when: [{ key: 'source.ip', values: ['10.0.0.1'] }] }] }),
       ap('waypoint-bound', 'shop', { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' }], rules: [getOnly] }),
       ap('sidecars', 'legacy', { rules: [getOnly] }),
@@ -75,7 +75,7 @@ describe('ambient.UseWaypointAnalyzer', () => {
   const enrolled = [
     ambientNs('shop', { 'istio.io/use-waypoint': 'missing' }),
     svc('reviews', 'shop', [{ port: 80 }], { metadata: { labels: { 'istio.io/use-waypoint': 'shared', 'istio.io/use-waypoint-namespace': 'infra' } } }),
-    { ...deploy('api', 'shop', { app: 'api', 'istio.io/use-waypoint': 'gone' }) },
+    { ...deploy('api', 'shop', { 'app': 'api', 'istio.io/use-waypoint': 'gone' }) },
     svc('opted-out', 'shop', [{ port: 80 }], { metadata: { labels: { 'istio.io/use-waypoint': 'none' } } }),
   ];
 
@@ -103,8 +103,8 @@ describe('ambient.UseWaypointAnalyzer', () => {
       waypoint('default-for', 'shop'),
       waypoint('both', 'shop', { 'istio.io/waypoint-for': 'all' }),
       svc('reviews', 'shop', [{ port: 80 }], { metadata: { labels: { 'istio.io/use-waypoint': 'pods-only' } } }),
-      pod('api', 'shop', { app: 'api', 'istio.io/use-waypoint': 'default-for' }),
-      pod('web', 'shop', { app: 'web', 'istio.io/use-waypoint': 'both' }),
+      pod('api', 'shop', { 'app': 'api', 'istio.io/use-waypoint': 'default-for' }),
+      pod('web', 'shop', { 'app': 'web', 'istio.io/use-waypoint': 'both' }),
       svc('ratings', 'shop', [{ port: 80 }], { metadata: { labels: { 'istio.io/use-waypoint': 'default-for' } } }),
     ];
     expect(findings(U, objs, { complete: true })).toEqual([
@@ -138,7 +138,7 @@ describe('ambient.EnvoyFilterAnalyzer', () => {
     const ingress = { ...waypoint('ingress', 'edge'), spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } };
     expect(findings(E, [
       ambientNs('shop'), ambientNs('edge'), namespace('legacy', { 'istio-injection': 'enabled' }),
-      pod('injected', 'shop', { app: 'injected', 'istio.io/dataplane-mode': 'none' }),
+      pod('injected', 'shop', { 'app': 'injected', 'istio.io/dataplane-mode': 'none' }),
       ef('ns-wide', 'shop'), ef('gw', 'edge'), ingress,
       ef('targeted', 'shop', { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'ingress' }] }),
       ef('legacy', 'legacy'), ef('mesh', 'istio-system'),

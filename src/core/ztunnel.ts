@@ -1,15 +1,19 @@
 // What ztunnel, ambient mode's node proxy, can enforce of an AuthorizationPolicy: L4 attributes (peer identity,
-// namespace, IPs, ports) only. One list, read by ZeroTrustNamespace (to bind L7 rules to a waypoint) and by the
-// ambient analyzer (to report L7 rules bound by selector), over the rule as Istio's YAML writes it.
+// namespace, IPs, ports) only, as istiod converts policies for it (pilot's ambient authorization.go, handleRule).
+// Read by ZeroTrustNamespace (to bind L7 rules to a waypoint) and by the ambient analyzer (to report L7 rules
+// bound by selector), over the rule as Istio's YAML writes it. The mesh model (src/behaviour/authorization.ts)
+// keeps the same list for its ztunnel layer.
 
 /** Source fields that need the HTTP request (a JWT, or the original client from X-Forwarded-For). */
 const L7_SOURCE_FIELDS = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'];
 /** Operation fields that need the HTTP request. */
 const L7_OPERATION_FIELDS = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
 
-/** Whether a `when` key needs the HTTP request or more than the connection's identity, IPs and port. */
+/** The `when` keys istiod hands to ztunnel; every other key counts as an HTTP attribute. */
+const L4_CONDITION_KEYS = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
+
 function isL7ConditionKey(key: string): boolean {
-  return key.startsWith('request.') || key === 'remote.ip' || key === 'connection.sni' || key.startsWith('experimental.');
+  return !L4_CONDITION_KEYS.has(key);
 }
 
 /** One L7 attribute of a rule: its field path below the rule and the field name. @internal */

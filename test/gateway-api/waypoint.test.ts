@@ -130,7 +130,7 @@ describe('ambient analysis through the constructs', () => {
     new IstioNamespace(chart, 'ns', { metadata: { name: 'shop' }, mode: DataPlaneMode.ambient() });
     new AuthorizationPolicy(chart, 'get', { selector: WorkloadSelector.fromWorkload(deployment), rules: [{ to: [Operation.methods('GET')] }] });
     expect(synthErrors(chart)).toEqual([
-      '[test/get] CDK8SISTIO0401 AuthorizationPolicy.spec.rules[0].to[0].operation.methods: the selector picks workload shop/reviews, which runs in ambient mode, so ztunnel enforces the policy for it; ztunnel fails safe and drops the rule, so the requests it is meant to allow are denied (got ["methods"]; replace the selector with targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: <waypoint> }] (or a Service that uses the waypoint), so that the waypoint enforces it)',
+      '[test/get] CDK8SISTIO0401 AuthorizationPolicy.spec.rules[0].to[0].operation.methods: the selector picks workload shop/reviews, which runs in ambient mode, so ztunnel enforces the policy for it; istiod omits the rule for ztunnel ("more restrictive than requested"), so the requests it is meant to allow are denied (got ["methods"]; replace the selector with targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: <waypoint> }] (or a Service that uses the waypoint), so that the waypoint enforces it)',
     ]);
   });
 

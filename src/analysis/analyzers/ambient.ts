@@ -74,8 +74,8 @@ export const ztunnelPolicyAnalyzer: CrossRule = {
       const consequence = waypointOnly
         ? `only a waypoint applies action ${action}`
         : action === 'DENY'
-          ? 'ztunnel fails safe and enforces the rule without them, so it denies every connection its other attributes match'
-          : 'ztunnel fails safe and drops the rule, so the requests it is meant to allow are denied';
+          ? 'istiod hands ztunnel the rule without them ("more restrictive than requested"), so it denies every connection its other attributes match'
+          : 'istiod omits the rule for ztunnel ("more restrictive than requested"), so the requests it is meant to allow are denied';
       ctx.reporterFor(ap)(Messages.ZtunnelCannotEnforceL7, {
         args: [what],
         field: waypointOnly ? 'spec.action' : attributes[0].field,

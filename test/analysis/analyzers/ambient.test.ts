@@ -18,7 +18,7 @@ const getOnly = { from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'
 describe('ambient.ZtunnelPolicyAnalyzer', () => {
   test('CDK8SISTIO0401: an ALLOW rule with L7 attributes bound by selector to an ambient workload: what the user reads', () => {
     expect(run(Z, [ambientNs('shop', { 'istio.io/use-waypoint': 'waypoint' }), deploy('api', 'shop', { app: 'api' }), ap('get', 'shop', { selector: { matchLabels: { app: 'api' } }, rules: [getOnly] })])).toEqual([
-      'CDK8SISTIO0401 error AuthorizationPolicy shop/get: AuthorizationPolicy.spec.rules[0].to[0].operation.methods: the selector picks workload shop/api, which runs in ambient mode, so ztunnel enforces the policy for it; ztunnel fails safe and drops the rule, so the requests it is meant to allow are denied (got ["methods","paths"]; replace the selector with targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: waypoint }] (or a Service that uses the waypoint), so that the waypoint enforces it)',
+      'CDK8SISTIO0401 error AuthorizationPolicy shop/get: AuthorizationPolicy.spec.rules[0].to[0].operation.methods: the selector picks workload shop/api, which runs in ambient mode, so ztunnel enforces the policy for it; istiod omits the rule for ztunnel ("more restrictive than requested"), so the requests it is meant to allow are denied (got ["methods","paths"]; replace the selector with targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: waypoint }] (or a Service that uses the waypoint), so that the waypoint enforces it)',
     ]);
   });
 
@@ -42,7 +42,7 @@ describe('ambient.ZtunnelPolicyAnalyzer', () => {
       'CDK8SISTIO0401 error AuthorizationPolicy shop/claims spec.rules[0].when[0]',
       'CDK8SISTIO0401 error AuthorizationPolicy shop/ext spec.action',
     ]);
-    expect(run(Z, objs)[0]).toContain('ztunnel fails safe and enforces the rule without them, so it denies every connection its other attributes match');
+    expect(run(Z, objs)[0]).toContain('istiod hands ztunnel the rule without them ("more restrictive than requested"), so it denies every connection its other attributes match');
     expect(run(Z, objs)[0]).toContain('name: shop-waypoint }');
     expect(run(Z, objs)[2]).toContain('only a waypoint applies action CUSTOM');
   });

@@ -34,7 +34,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // @bufbuild/re2 (already pulled in by @bufbuild/cel, same version) compiles regexes the way istiod's Go does.
   // js-yaml reads manifests on the command line ~10x faster than yaml's parser (bench: 12,400 objects 0.65 s vs
   // 7 s); yaml stays for positions (line numbers of findings) and for writing YAML.
-  bundledDeps: ['yaml@2.9.1', 'js-yaml@4.3.2', '@bufbuild/cel@0.6.1', '@bufbuild/protobuf@2.17.0', '@bufbuild/re2@0.6.1'],
+  // @viz-js/viz is Graphviz compiled to WebAssembly (MIT, no dependencies): `graph -o svg` without a system
+  // binary; loaded only for that output.
+  bundledDeps: ['yaml@2.9.1', 'js-yaml@4.3.2', '@bufbuild/cel@0.6.1', '@bufbuild/protobuf@2.17.0', '@bufbuild/re2@0.6.1', '@viz-js/viz@3.31.0'],
   devDeps: [
     'cdk8s@2.70.106',
     'constructs@10.8.1',

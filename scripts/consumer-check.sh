@@ -51,6 +51,10 @@ fi
 npx cdk8s-istio analyze --partial dist
 if [ -f "$shared/tools/istio-validate.mjs" ]; then node "$shared/tools/istio-validate.mjs" dist; fi
 echo "consumer-check: the README's Quickstart synthesized dist/shop.k8s.yaml with the packed cdk8s-istio"
+# The (trimmed) bundled Graphviz runs from the packed library.
+npx cdk8s-istio graph dist -o svg > graph.svg
+grep -q '^<svg' graph.svg || { head -5 graph.svg; echo "consumer-check: graph -o svg printed no SVG"; exit 1; }
+echo "consumer-check: graph -o svg rendered $(stat -c %s graph.svg) bytes of SVG with the bundled Graphviz"
 
 # 2. cdk8s-plus and the validation plugin.
 npm install --silent cdk8s-plus-33@2.5.57 > install.log 2>&1 || { cat install.log; exit 1; }

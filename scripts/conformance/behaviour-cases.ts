@@ -77,6 +77,38 @@ spec: ${spec}
 `;
 
 const caller = (principal: string) => ({ principal });
+const AMBIENT_L4 = 'https://istio.io/latest/docs/ambient/usage/l4-policy/';
+const AMBIENT_WAYPOINT = 'https://istio.io/latest/docs/ambient/usage/l7-features/';
+const GWAPI_SPEC = 'https://gateway-api.sigs.k8s.io/reference/spec/';
+const ZTUNNEL_CONVERSION = 'istio/istio pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go';
+const AMBIENT_NS = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: default, labels: { istio.io/dataplane-mode: ambient } }
+---`;
+const AMBIENT_NS_WP = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: default, labels: { istio.io/dataplane-mode: ambient, istio.io/use-waypoint: waypoint } }
+---`;
+const WAYPOINT = `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: waypoint, namespace: default }
+spec: { gatewayClassName: istio-waypoint, listeners: [{ name: mesh, port: 15008, protocol: HBONE }] }
+`;
+const GW_HTTP = `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: web, namespace: default }
+spec: { gatewayClassName: istio, listeners: [{ name: http, port: 80, protocol: HTTP }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: ratings, namespace: default }
+spec: { selector: { app: ratings }, ports: [{ name: http, port: 9080 }] }
+`;
+
 
 /** The cases. */
 export const CASES: BehaviourCase[] = [
@@ -461,6 +493,141 @@ spec: { mtls: { mode: STRICT } }`,
     mtls: ['shop/web-v1', 'default/reviews-v1', 9080],
     expect: { serverMode: 'STRICT', clientMode: 'DISABLE', canConnect: false },
   },
+  // ---------------------------------------------------------------------------------------- ambient
+  {
+    name: 'ambient: ztunnel enforces an L4 ALLOW by principal (allowed caller)',
+    cite: AMBIENT_L4,
+    yaml: AMBIENT_NS + REVIEWS + policy('l4', 'default', '{ selector: { matchLabels: { app: reviews } }, rules: [{ from: [{ source: { principals: [cluster.local/ns/default/sa/productpage] } }] }] }'),
+    authorize: { caller: caller('cluster.local/ns/default/sa/productpage'), workload: 'default/reviews-v1' },
+    expect: { decision: 'ALLOW', policy: 'AuthorizationPolicy default/l4 spec.rules[0]', layer: 'ztunnel' },
+  },
+  {
+    name: 'ambient: ztunnel enforces an L4 ALLOW by principal (other callers denied)',
+    cite: AMBIENT_L4,
+    yaml: AMBIENT_NS + REVIEWS + policy('l4', 'default', '{ selector: { matchLabels: { app: reviews } }, rules: [{ from: [{ source: { principals: [cluster.local/ns/default/sa/productpage] } }] }] }'),
+    authorize: { caller: caller('cluster.local/ns/default/sa/other'), workload: 'default/reviews-v1' },
+    expect: { decision: 'DENY', policy: undefined, layer: 'ztunnel' },
+  },
+  {
+    name: 'ambient: at ztunnel an ALLOW rule with HTTP attributes is omitted, so the policy allows nothing',
+    cite: `${AMBIENT_WAYPOINT} (fails safe) and ${ZTUNNEL_CONVERSION} (handleRule: "L7 policies never match for ALLOW")`,
+    yaml: AMBIENT_NS + REVIEWS + policy('get-only', 'default', '{ selector: { matchLabels: { app: reviews } }, rules: [{ to: [{ operation: { methods: [GET] } }] }] }'),
+    authorize: { caller: caller('cluster.local/ns/default/sa/productpage'), workload: 'default/reviews-v1', method: 'GET' },
+    expect: { decision: 'DENY', policy: undefined, layer: 'ztunnel' },
+  },
+  {
+    name: 'ambient: at ztunnel a DENY rule with HTTP attributes is enforced without them, so it denies every request',
+    cite: `${AMBIENT_WAYPOINT} (fails safe) and ${ZTUNNEL_CONVERSION} (handleRule: "For DENY they will always match")`,
+    yaml: AMBIENT_NS + REVIEWS + policy('no-delete', 'default', '{ selector: { matchLabels: { app: reviews } }, action: DENY, rules: [{ to: [{ operation: { methods: [DELETE] } }] }] }'),
+    authorize: { caller: caller('cluster.local/ns/default/sa/productpage'), workload: 'default/reviews-v1', method: 'GET' },
+    expect: { decision: 'DENY', policy: 'AuthorizationPolicy default/no-delete spec.rules[0]', layer: 'ztunnel' },
+  },
+  {
+    name: 'ambient: a policy attached to the Service (targetRefs) is enforced at its waypoint with L7 attributes',
+    cite: AMBIENT_WAYPOINT,
+    yaml: AMBIENT_NS_WP + REVIEWS + WAYPOINT + policy('get-only', 'default', '{ targetRefs: [{ kind: Service, group: "", name: reviews }], rules: [{ to: [{ operation: { methods: [GET] } }] }] }'),
+    authorize: { caller: caller('cluster.local/ns/default/sa/productpage'), workload: 'default/reviews-v1', method: 'GET' },
+    expect: { decision: 'ALLOW', policy: 'AuthorizationPolicy default/get-only spec.rules[0]', layer: 'waypoint default/waypoint' },
+  },
+  {
+    name: 'ambient: the waypoint denies what its ALLOW policy does not match',
+    cite: AMBIENT_WAYPOINT,
+    yaml: AMBIENT_NS_WP + REVIEWS + WAYPOINT + policy('get-only', 'default', '{ targetRefs: [{ kind: Gateway, group: gateway.networking.k8s.io, name: waypoint }], rules: [{ to: [{ operation: { methods: [GET] } }] }] }'),
+    authorize: { caller: caller('cluster.local/ns/default/sa/productpage'), workload: 'default/reviews-v1', method: 'DELETE' },
+    expect: { decision: 'DENY', policy: undefined, layer: 'waypoint default/waypoint' },
+  },
+  {
+    name: 'ambient: behind a waypoint the destination ztunnel sees the waypoint, not the client',
+    cite: `${AMBIENT_L4}#considerations`,
+    yaml: AMBIENT_NS_WP + REVIEWS + WAYPOINT + policy('l4', 'default', '{ selector: { matchLabels: { app: reviews } }, rules: [{ from: [{ source: { principals: [cluster.local/ns/default/sa/productpage] } }] }] }'),
+    authorize: { caller: caller('cluster.local/ns/default/sa/productpage'), workload: 'default/reviews-v1' },
+    expect: { decision: 'DENY', policy: undefined, layer: 'ztunnel' },
+  },
+  // ------------------------------------------------------------------------------------ Gateway API
+  {
+    name: 'Gateway API precedence: an Exact path beats a PathPrefix of the same path written first',
+    cite: `${GWAPI_SPEC}#httprouterule`,
+    yaml: REVIEWS + GW_HTTP + `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: r, namespace: default }
+spec:
+  parentRefs: [{ name: web }]
+  rules:
+  - { matches: [{ path: { type: PathPrefix, value: /reviews/1 } }], backendRefs: [{ name: reviews, port: 9080, weight: 1 }] }
+  - { name: exact, matches: [{ path: { type: Exact, value: /reviews/1 } }], backendRefs: [{ name: ratings, port: 9080 }] }`,
+    route: { host: 'shop.example.com', path: '/reviews/1', gateway: 'default/web' },
+    expect: { virtualHost: '*:80', route: 'exact', decidedBy: 'HTTPRoute default/r spec.rules[1].matches[0]' },
+  },
+  {
+    name: 'Gateway API precedence: the longest PathPrefix wins, then more header matches',
+    cite: `${GWAPI_SPEC}#httprouterule`,
+    yaml: REVIEWS + GW_HTTP + `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: r, namespace: default }
+spec:
+  parentRefs: [{ name: web }]
+  rules:
+  - { name: short, matches: [{ path: { type: PathPrefix, value: /a } }], backendRefs: [{ name: reviews, port: 9080 }] }
+  - { name: long, matches: [{ path: { type: PathPrefix, value: /a/b } }], backendRefs: [{ name: reviews, port: 9080 }] }
+  - { name: long-header, matches: [{ path: { type: PathPrefix, value: /a/b }, headers: [{ name: x, value: '1' }] }], backendRefs: [{ name: reviews, port: 9080 }] }`,
+    route: { host: 'shop.example.com', path: '/a/b/c', headers: { x: '1' }, gateway: 'default/web' },
+    expect: { route: 'long-header', decidedBy: 'HTTPRoute default/r spec.rules[2].matches[0]' },
+  },
+  {
+    name: 'Gateway API PathPrefix matches whole path segments: /a does not match /ab',
+    cite: `${GWAPI_SPEC}#pathmatchtype`,
+    yaml: REVIEWS + GW_HTTP + `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: r, namespace: default }
+spec:
+  parentRefs: [{ name: web }]
+  rules: [{ matches: [{ path: { type: PathPrefix, value: /a } }], backendRefs: [{ name: reviews, port: 9080 }] }]`,
+    route: { host: 'shop.example.com', path: '/ab', gateway: 'default/web' },
+    expect: { error: 'no route matched' },
+  },
+  {
+    name: 'Gateway API: a route from another namespace is not admitted by allowedRoutes Same (default)',
+    cite: `${GWAPI_SPEC}#allowedroutes`,
+    yaml: REVIEWS + GW_HTTP + `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: r, namespace: other }
+spec:
+  parentRefs: [{ name: web, namespace: default }]
+  rules: [{ backendRefs: [{ name: reviews, namespace: default, port: 9080 }] }]`,
+    route: { host: 'shop.example.com', path: '/', gateway: 'default/web' },
+    expect: { virtualHost: 'blackhole:80', error: 'no route matched' },
+  },
+  {
+    name: 'Gateway API: route hostnames intersect the listener hostname',
+    cite: `${GWAPI_SPEC}#httproutespec`,
+    yaml: REVIEWS + GW_HTTP.replace('protocol: HTTP }', "protocol: HTTP, hostname: '*.example.com' }") + `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: r, namespace: default }
+spec:
+  parentRefs: [{ name: web }]
+  hostnames: [shop.example.com, shop.example.org]
+  rules: [{ backendRefs: [{ name: reviews, port: 9080 }] }]`,
+    route: { host: 'shop.example.com', path: '/', gateway: 'default/web' },
+    expect: { virtualHost: 'shop.example.com:80', route: 'default.r.0', clusters: ['outbound|9080||reviews.default.svc.cluster.local 100'] },
+  },
+  {
+    name: 'GAMMA: an HTTPRoute whose parent is the Service routes the mesh traffic to it, weighted',
+    cite: 'https://gateway-api.sigs.k8s.io/mesh/gamma/ and https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/ (Gateway API tab)',
+    yaml: REVIEWS + GW_HTTP + `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: reviews, namespace: default }
+spec:
+  parentRefs: [{ group: "", kind: Service, name: reviews, port: 9080 }]
+  rules: [{ backendRefs: [{ name: reviews, port: 9080, weight: 3 }, { name: ratings, port: 9080, weight: 1 }] }]`,
+    route: { host: 'reviews' },
+    expect: { virtualHost: 'reviews.default.svc.cluster.local:9080', route: 'default.reviews.0', clusters: ['outbound|9080||reviews.default.svc.cluster.local 75', 'outbound|9080||ratings.default.svc.cluster.local 25'] },
+  },
 ];
 
 /** Check one case; returns the disagreements. */
@@ -478,7 +645,7 @@ export function checkCase(c: BehaviourCase): string[] {
     };
   } else if (c.authorize) {
     const a = m.authorize(c.authorize);
-    got = { decision: a.decision, policy: a.policy ? `${a.policy.kind} ${a.policy.namespace}/${a.policy.name} ${a.policy.field}` : undefined, dryRun: a.dryRun.length };
+    got = { decision: a.decision, policy: a.policy ? `${a.policy.kind} ${a.policy.namespace}/${a.policy.name} ${a.policy.field}` : undefined, dryRun: a.dryRun.length, layer: a.layer };
   } else {
     const a = m.mtls(...c.mtls!);
     got = { serverMode: a.serverMode, clientMode: a.clientMode, canConnect: a.canConnect };

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { CASES, checkCase } from './behaviour-cases';
-import { MeshModel, MeshRequest, RouteAnswer } from '../../src';
+import { MeshModel, MeshRequest, RequestProtocol, RouteAnswer } from '../../src';
 import type { Suite, SuiteResult } from '../conformance';
 
 interface Task {
@@ -20,7 +20,17 @@ interface Task {
   readonly clusters: string[];
   readonly fault?: Record<string, unknown>;
   readonly mirrors?: string[];
+  /** Istio's simulation error, when one is expected. */
+  readonly error?: string;
 }
+
+// Istio's Gateway API samples (../shared/gateway-api/istio-samples), with the Bookinfo Services (bookinfo.yaml)
+// and the per-version Services their routes name (bookinfo-versions.yaml).
+const GWAPI = (f: string) => `GW:${f}`;
+const GW_BASE = ['platform/kube/bookinfo.yaml', 'platform/kube/bookinfo-versions.yaml'];
+const GW_ROUTING = 'https://istio.io/latest/docs/tasks/traffic-management/request-routing/ (Gateway API tab)';
+const GW_SHIFT = 'https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/ (Gateway API tab)';
+const GW_C = (svc: string) => `outbound|9080||${svc}.default.svc.cluster.local`;
 
 const BASE = ['platform/kube/bookinfo.yaml', 'networking/destination-rule-all.yaml'];
 const C = (svc: string, v: string) => `outbound|9080|${v}|${svc}.default.svc.cluster.local`;
@@ -76,10 +86,35 @@ spec:
     clusters: ['outbound|8000|v1|httpbin.default.svc.cluster.local 100'],
     mirrors: ['outbound|8000|v2|httpbin.default.svc.cluster.local 100'],
   },
+  { name: 'Gateway API: route-all-v1, reviews -> reviews-v1', cite: GW_ROUTING, files: [...GW_BASE, GWAPI('bookinfo__gateway-api__route-all-v1.yaml')], request: { host: 'reviews' }, clusters: [`${GW_C('reviews-v1')} 100`] },
+  { name: 'Gateway API: route-all-v1, ratings -> ratings-v1', cite: GW_ROUTING, files: [...GW_BASE, GWAPI('bookinfo__gateway-api__route-all-v1.yaml')], request: { host: 'ratings' }, clusters: [`${GW_C('ratings-v1')} 100`] },
+  { name: 'Gateway API: route-reviews-v1', cite: GW_ROUTING, files: [...GW_BASE, GWAPI('bookinfo__gateway-api__route-reviews-v1.yaml')], request: { host: 'reviews', headers: JASON }, clusters: [`${GW_C('reviews-v1')} 100`] },
+  { name: 'Gateway API: traffic shifting 90/10 (route-reviews-90-10)', cite: GW_SHIFT, files: [...GW_BASE, GWAPI('bookinfo__gateway-api__route-reviews-90-10.yaml')], request: { host: 'reviews' }, clusters: [`${GW_C('reviews-v1')} 90`, `${GW_C('reviews-v2')} 10`] },
+  { name: 'Gateway API: traffic shifting 50/50 (route-reviews-50-v3)', cite: GW_SHIFT, files: [...GW_BASE, GWAPI('bookinfo__gateway-api__route-reviews-50-v3.yaml')], request: { host: 'reviews' }, clusters: [`${GW_C('reviews-v1')} 50`, `${GW_C('reviews-v3')} 50`] },
+  { name: 'Gateway API: traffic shifting to v3 (route-reviews-v3)', cite: GW_SHIFT, files: [...GW_BASE, GWAPI('bookinfo__gateway-api__route-reviews-v3.yaml')], request: { host: 'reviews' }, clusters: [`${GW_C('reviews-v3')} 100`] },
+  { name: 'Gateway API ingress: /productpage (Exact) through bookinfo-gateway', cite: 'https://istio.io/latest/docs/examples/bookinfo/ (Gateway API tab)', files: [...GW_BASE, GWAPI('bookinfo__gateway-api__bookinfo-gateway.yaml')], request: { host: 'bookinfo.example.com', path: '/productpage', gateway: 'default/bookinfo-gateway' }, clusters: [`${GW_C('productpage')} 100`] },
+  { name: 'Gateway API ingress: /static/img.png (PathPrefix) through bookinfo-gateway', cite: 'https://gateway-api.sigs.k8s.io/reference/spec/#pathmatchtype', files: [...GW_BASE, GWAPI('bookinfo__gateway-api__bookinfo-gateway.yaml')], request: { host: 'bookinfo.example.com', path: '/static/img.png', gateway: 'default/bookinfo-gateway' }, clusters: [`${GW_C('productpage')} 100`] },
+  { name: 'Gateway API ingress: /productpage/x matches no Exact path: no route matched', cite: 'https://gateway-api.sigs.k8s.io/reference/spec/#pathmatchtype', files: [...GW_BASE, GWAPI('bookinfo__gateway-api__bookinfo-gateway.yaml')], request: { host: 'bookinfo.example.com', path: '/productpage/x', gateway: 'default/bookinfo-gateway' }, clusters: [], error: 'no route matched' },
+  { name: 'Gateway API ingress: port 8080 has no listener', cite: 'https://gateway-api.sigs.k8s.io/reference/spec/#listener', files: [...GW_BASE, GWAPI('bookinfo__gateway-api__bookinfo-gateway.yaml')], request: { host: 'bookinfo.example.com', port: 8080, path: '/productpage', gateway: 'default/bookinfo-gateway' }, clusters: [], error: 'no listener matched' },
+  {
+    name: 'Gateway API: helloworld /hello through helloworld-gateway, 90/10 (helloworld-route)',
+    cite: 'https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/ and samples/helloworld/gateway-api/README.md',
+    files: [GWAPI('helloworld__gateway-api__helloworld-gateway.yaml'), GWAPI('helloworld__gateway-api__helloworld-route.yaml'), GWAPI('helloworld__gateway-api__helloworld-versions.yaml')],
+    request: { host: 'helloworld.example.com', path: '/hello', gateway: 'default/helloworld-gateway' },
+    clusters: ['outbound|5000||helloworld-v1.default.svc.cluster.local 90', 'outbound|5000||helloworld-v2.default.svc.cluster.local 10'],
+  },
+  {
+    name: 'Gateway API: tcp-echo TCPRoute 80/20 on listener tcp-31400',
+    cite: 'https://istio.io/latest/docs/tasks/traffic-management/tcp-traffic-shifting/ (Gateway API tab)',
+    files: [GWAPI('tcp-echo__gateway-api__tcp-echo-all-v1.yaml'), GWAPI('tcp-echo__gateway-api__tcp-echo-20-v2.yaml')],
+    request: { host: 'tcp-echo.example.com', port: 31400, protocol: RequestProtocol.TCP, gateway: 'default/tcp-echo-gateway' },
+    clusters: ['outbound|9000||tcp-echo-v1.default.svc.cluster.local 80', 'outbound|9000||tcp-echo-v2.default.svc.cluster.local 20'],
+  },
 ];
 
 function load(dir: string, t: Task): any[] {
-  const texts = t.files.map(f => fs.readFileSync(path.join(dir, f), 'utf-8'));
+  const gwDir = path.join(dir, '..', '..', '..', 'gateway-api', 'istio-samples');
+  const texts = t.files.map(f => fs.readFileSync(f.startsWith('GW:') ? path.join(gwDir, f.slice(3)) : path.join(dir, f), 'utf-8'));
   if (t.inline) texts.push(t.inline);
   return texts.flatMap(text => parseAllDocuments(text).map(d => d.toJS()).filter(o => o));
 }
@@ -92,7 +127,7 @@ function checkTask(dir: string, t: Task): string[] {
     mirrors: a.mirrors.map(m => `${m.cluster} ${m.percent}`),
     error: a.error,
   };
-  const want = { clusters: t.clusters, fault: t.fault, mirrors: t.mirrors ?? [], error: undefined };
+  const want = { clusters: t.clusters, fault: t.fault, mirrors: t.mirrors ?? [], error: t.error };
   return JSON.stringify(got) === JSON.stringify(want) ? [] : [`${t.name} (${t.cite}): expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`];
 }
 

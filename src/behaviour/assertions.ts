@@ -8,6 +8,7 @@ import { destinationRuleFor } from './policy';
 import { fmtShare } from './routing';
 import { AuthorizationDecision, MeshRequest, RouteAnswer, RouteCluster } from './types';
 import { toFqdn } from '../analysis/hosts';
+import { IHost } from '../core/host';
 import { ISubset } from '../networking/destination-rule';
 import { Principal } from '../security/principal';
 
@@ -15,6 +16,17 @@ import { Principal } from '../security/principal';
 export interface TrafficShare {
   /** The subset. */
   readonly subset: ISubset;
+  /** The percentage of requests it should get (0-100). */
+  readonly weight: number;
+}
+
+/**
+ * An expected share of traffic for `RequestAssertion.splitsTrafficAcross`: a backend host without a subset, as
+ * Gateway API routes (and VirtualServices routing to several Services) split traffic.
+ */
+export interface HostShare {
+  /** The backend host (a Service), e.g. `Host.fromService(reviewsV2)`. */
+  readonly host: IHost;
   /** The percentage of requests it should get (0-100). */
   readonly weight: number;
 }
@@ -69,6 +81,32 @@ export class RequestAssertion {
     if (this.answer.error || live.length !== 1 || live[0].cluster !== cluster) {
       this.fail(`to reach subset ${subset.subsetName} (${cluster})`);
     }
+    return this;
+  }
+
+  /**
+   * Assert that every request goes to `host` (100%, no subset): the backend of a Gateway API route, for example.
+   * @see https://gateway-api.sigs.k8s.io/reference/spec/#httpbackendref
+   */
+  public reachesHost(host: IHost): RequestAssertion {
+    const fqdn = this.fqdnOf(host);
+    const live = this.answer.clusters.filter(c => c.share > 0);
+    if (this.answer.error || live.length !== 1 || live[0].host !== fqdn || live[0].subset !== undefined) this.fail(`to reach ${fqdn}`);
+    return this;
+  }
+
+  /** Assert that the request reaches exactly these hosts (no subsets) with these shares (percent). */
+  public splitsTrafficAcross(shares: HostShare[]): RequestAssertion {
+    const want = new Map<string, number>();
+    for (const s of shares) if (s.weight > 0) want.set(this.fqdnOf(s.host), (want.get(this.fqdnOf(s.host)) ?? 0) + s.weight);
+    const got = new Map<string, number>();
+    for (const c of this.answer.clusters.filter(x => x.share > 0)) {
+      // A subset cluster never equals a host, so it shows as a difference.
+      const key = c.subset === undefined ? c.host : c.cluster;
+      got.set(key, (got.get(key) ?? 0) + c.share);
+    }
+    const same = want.size === got.size && [...want].every(([k, v]) => Math.abs((got.get(k) ?? -1) - v) < 0.005);
+    if (this.answer.error || !same) this.fail(`to split ${[...want].map(([k, v]) => `${k} ${fmtShare(v)}%`).join(', ')}`);
     return this;
   }
 
@@ -155,6 +193,10 @@ export class RequestAssertion {
       for (const w of workloads) out.push({ cluster: c, workload: `${w.namespace}/${w.obj.metadata?.name}` });
     }
     return out;
+  }
+
+  private fqdnOf(host: IHost): string {
+    return toFqdn(host.hostname, host.namespace ?? this.model.defaultNamespace);
   }
 
   private clusterOf(subset: ISubset): string {

@@ -40,17 +40,93 @@ export function policiesFor(data: MeshData, w: Workload): any[] {
   });
 }
 
-const HTTP_SOURCE_FIELDS = ['requestPrincipals', 'notRequestPrincipals'];
+/** Which fields of a rule need HTTP: a sidecar on a TCP port and ztunnel see them differently. */
+interface L7Fields {
+  readonly source: string[];
+  readonly operation: string[];
+  readonly when: (key: string) => boolean;
+}
 const HTTP_OPERATION_FIELDS = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
-const HTTP_CONDITION_PREFIXES = ['request.'];
+/** A sidecar on a TCP port: the AuthorizationPolicy reference's HTTP-only fields. */
+const SIDECAR_TCP: L7Fields = { source: ['requestPrincipals', 'notRequestPrincipals'], operation: HTTP_OPERATION_FIELDS, when: k => k.startsWith('request.') };
+/** ztunnel (istiod's ambient conversion, handleRule): also remoteIpBlocks, and every condition but five L4 keys. */
+const L4_CONDITIONS = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
+const ZTUNNEL: L7Fields = {
+  source: ['remoteIpBlocks', 'notRemoteIpBlocks', 'requestPrincipals', 'notRequestPrincipals'],
+  operation: HTTP_OPERATION_FIELDS,
+  when: k => !L4_CONDITIONS.has(k),
+};
+
+/**
+ * The waypoint a workload's Service traffic goes through in ambient mode: the Service's `istio.io/use-waypoint`
+ * label, else its namespace's (`none` opts out).
+ * @see https://istio.io/latest/docs/ambient/usage/waypoint/#configure-a-pod-to-use-a-specific-waypoint
+ * @internal
+ */
+export function waypointOf(data: MeshData, w: Workload): any | undefined {
+  const svc = data.servicesOf(w)[0];
+  const svcLabels = svc?.obj?.metadata?.labels ?? {};
+  const nsLabels = data.namespaces.get(w.namespace)?.metadata?.labels ?? {};
+  const [name, ns] = svcLabels['istio.io/use-waypoint'] !== undefined
+    ? [svcLabels['istio.io/use-waypoint'], svcLabels['istio.io/use-waypoint-namespace'] ?? w.namespace]
+    : [nsLabels['istio.io/use-waypoint'], nsLabels['istio.io/use-waypoint-namespace'] ?? w.namespace];
+  if (name === undefined || name === 'none') return undefined;
+  return data.waypoints.find(g => data.nsOf(g) === ns && g.metadata?.name === name) ?? { kind: 'Gateway', metadata: { name, namespace: ns }, __missing: true };
+}
+
+/**
+ * Policies a waypoint enforces for a workload: `targetRefs` to the waypoint Gateway, or to a Service of the
+ * workload that uses it.
+ * @see https://istio.io/latest/docs/ambient/usage/l7-features/
+ */
+function waypointPolicies(data: MeshData, w: Workload, waypoint: any): any[] {
+  const services = data.servicesOf(w).map(s => s.obj?.metadata?.name);
+  return data.authorizationPolicies.filter(p => {
+    const refs: any[] = [...(Array.isArray(p.spec?.targetRefs) ? p.spec.targetRefs : []), ...(p.spec?.targetRef ? [p.spec.targetRef] : [])];
+    return refs.some(r => (r?.kind === 'Gateway' && data.nsOf(p) === data.nsOf(waypoint) && r.name === waypoint.metadata?.name)
+      || (r?.kind === 'Service' && (r.group ?? '') === '' && data.nsOf(p) === w.namespace && services.includes(r.name)));
+  });
+}
 
 /** Authorize a request. @internal */
 export function authorize(data: MeshData, req: AuthorizationRequest): AuthorizationAnswer {
   const w = data.workload(req.workload);
   if (!w) throw new Error(`MeshModel.authorize: workload '${req.workload}' is not a workload of the input (write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)`);
+  if (!w.ambient) return { ...decide(data, w, req, policiesFor(data, w), 'sidecar'), layer: 'sidecar' };
+  // Ambient: the waypoint (if the Service uses one) enforces L7 with the caller's identity; the destination's
+  // ztunnel then enforces L4, and sees the waypoint as the caller.
+  // https://istio.io/latest/docs/ambient/usage/l4-policy/#considerations
+  const waypoint = waypointOf(data, w);
   const notes: string[] = [];
-  const attrs = attributesOf(data, w, req, notes);
-  const policies = policiesFor(data, w);
+  let viaWaypoint: AuthorizationAnswer | undefined;
+  let ztunnelReq = req;
+  if (waypoint) {
+    const layer = `waypoint ${data.nsOf(waypoint)}/${waypoint.metadata?.name}`;
+    if (waypoint.__missing) notes.push(`${layer} (istio.io/use-waypoint) is not a Gateway of class istio-waypoint in the input`);
+    viaWaypoint = { ...decide(data, w, req, waypointPolicies(data, w, waypoint), layer), layer };
+    if (viaWaypoint.decision !== AuthorizationDecision.ALLOW) return { ...viaWaypoint, notes: [...notes, ...viaWaypoint.notes] };
+    const principal = `cluster.local/ns/${data.nsOf(waypoint)}/sa/${waypoint.metadata?.name}`;
+    notes.push(`through ${layer}: the destination ztunnel sees the waypoint's identity ${principal} as the caller`);
+    ztunnelReq = { ...req, caller: { principal, namespace: data.nsOf(waypoint) } };
+  }
+  const z = { ...decide(data, w, ztunnelReq, policiesFor(data, w), 'ztunnel'), layer: 'ztunnel' };
+  // Allowed at both: the waypoint's policy is the one about the caller (ztunnel judged the waypoint).
+  const decidedAtWaypoint = viaWaypoint && z.decision === AuthorizationDecision.ALLOW && viaWaypoint.policy !== undefined;
+  const chosen = decidedAtWaypoint ? viaWaypoint! : z;
+  if (decidedAtWaypoint && z.policy) notes.push(`then ztunnel: ${z.explanation}`);
+  return {
+    ...chosen,
+    applicable: [...(viaWaypoint?.applicable ?? []), ...z.applicable],
+    dryRun: [...(viaWaypoint?.dryRun ?? []), ...z.dryRun],
+    notes: [...notes, ...(viaWaypoint?.notes ?? []), ...z.notes],
+  };
+}
+
+/** CUSTOM, DENY, ALLOW over `policies` at one enforcement point. */
+function decide(data: MeshData, w: Workload, req: AuthorizationRequest, policies: any[], layer: string): Omit<AuthorizationAnswer, 'layer'> {
+  const notes: string[] = [];
+  const ztunnel = layer === 'ztunnel';
+  const attrs = attributesOf(data, w, ztunnel ? { ...req, protocol: RequestProtocol.TCP } : req, notes, !ztunnel);
   const applicable = policies.map(p => data.ref(p));
   const dryRun: DryRunMatch[] = [];
   const enforced: Record<string, Array<{ policy: any; rule?: number }>> = { CUSTOM: [], DENY: [], ALLOW: [] };
@@ -59,16 +135,22 @@ export function authorize(data: MeshData, req: AuthorizationRequest): Authorizat
     const action = String(p.spec?.action ?? 'ALLOW');
     if (action === 'AUDIT') continue;
     const isDryRun = p.metadata?.annotations?.['istio.io/dry-run'] === 'true';
+    if (ztunnel && action === 'CUSTOM') {
+      notes.push(`${describeRef(data.ref(p))}: ztunnel does not support the CUSTOM action (attach the policy to a waypoint with targetRefs)`);
+      continue;
+    }
+    if (ztunnel) ztunnelNote(data, p, action, notes);
     if (action === 'ALLOW' && !isDryRun) allowPolicies++;
-    const rule = matchingRule(p, action, attrs, notes, data);
+    const rule = matchingRule(p, action, attrs, notes, data, ztunnel ? ZTUNNEL : SIDECAR_TCP);
     if (rule === undefined) continue;
     if (isDryRun) dryRun.push({ action, policy: data.ref(p, `spec.rules[${rule}]`, rule) });
     else enforced[action]?.push({ policy: p, rule });
   }
   const who = describeCaller(req.caller);
   const what = attrs.http ? `${attrs.method} ${attrs.path}` : `TCP port ${attrs.port}`;
+  const at = layer === 'sidecar' ? '' : ` at ${layer}`;
   const base = { dryRun, applicable, notes };
-  const jwtDenial = jwtRejection(data, w, req.caller);
+  const jwtDenial = ztunnel ? undefined : jwtRejection(data, w, req.caller);
   if (jwtDenial) return { ...base, decision: AuthorizationDecision.DENY, policy: jwtDenial, explanation: `${describeRef(jwtDenial)} accepts no JWT from issuer ${issuerOf(req.caller.requestPrincipal)}: the request is rejected with 401` };
   if (enforced.CUSTOM.length > 0) {
     const m = enforced.CUSTOM[0];
@@ -78,20 +160,20 @@ export function authorize(data: MeshData, req: AuthorizationRequest): Authorizat
   if (enforced.DENY.length > 0) {
     const m = enforced.DENY[0];
     const policy = data.ref(m.policy, `spec.rules[${m.rule}]`, m.rule);
-    return { ...base, decision: AuthorizationDecision.DENY, policy, explanation: `${describeRef(policy)} denies ${who} ${what}` };
+    return { ...base, decision: AuthorizationDecision.DENY, policy, explanation: `${describeRef(policy)} denies ${who} ${what}${at}` };
   }
   if (allowPolicies === 0) {
-    return { ...base, decision: AuthorizationDecision.ALLOW, explanation: `no ALLOW policy applies to ${req.workload} and none denies: ${who} ${what} is allowed` };
+    return { ...base, decision: AuthorizationDecision.ALLOW, explanation: `no ALLOW policy applies to ${req.workload}${at} and none denies: ${who} ${what} is allowed` };
   }
   if (enforced.ALLOW.length > 0) {
     const m = enforced.ALLOW[0];
     const policy = data.ref(m.policy, `spec.rules[${m.rule}]`, m.rule);
-    return { ...base, decision: AuthorizationDecision.ALLOW, policy, explanation: `${describeRef(policy)} allows ${who} ${what}` };
+    return { ...base, decision: AuthorizationDecision.ALLOW, policy, explanation: `${describeRef(policy)} allows ${who} ${what}${at}` };
   }
   return {
     ...base,
     decision: AuthorizationDecision.DENY,
-    explanation: `${allowPolicies} ALLOW polic${allowPolicies === 1 ? 'y applies' : 'ies apply'} to ${req.workload} (${policies.filter(p => (p.spec?.action ?? 'ALLOW') === 'ALLOW').map(p => `${data.nsOf(p)}/${p.metadata?.name}`).join(', ')}) and none matches ${who} ${what}: denied`,
+    explanation: `${allowPolicies} ALLOW polic${allowPolicies === 1 ? 'y applies' : 'ies apply'} to ${req.workload}${at} (${policies.filter(p => (p.spec?.action ?? 'ALLOW') === 'ALLOW').map(p => `${data.nsOf(p)}/${p.metadata?.name}`).join(', ')}) and none matches ${who} ${what}: denied`,
   };
 }
 
@@ -125,13 +207,13 @@ export function requestAuthenticationsFor(data: MeshData, w: Workload): any[] {
   });
 }
 
-function attributesOf(data: MeshData, w: Workload, req: AuthorizationRequest, notes: string[]): Attributes {
+function attributesOf(data: MeshData, w: Workload, req: AuthorizationRequest, notes: string[], jwt = true): Attributes {
   const caller = req.caller ?? {};
   const http = (req.protocol ?? RequestProtocol.HTTP) !== RequestProtocol.TCP && (req.protocol ?? RequestProtocol.HTTP) !== RequestProtocol.TLS;
   const svc = data.servicesOf(w)[0];
   const port = req.port ?? (svc && svc.ports.length === 1 ? svc.ports[0].targetPort ?? svc.ports[0].number : 80);
   let requestPrincipal = caller.requestPrincipal;
-  if (requestPrincipal && requestAuthenticationsFor(data, w).length === 0) {
+  if (!jwt) {requestPrincipal = undefined;} else if (requestPrincipal && requestAuthenticationsFor(data, w).length === 0) {
     notes.push(`no RequestAuthentication applies to ${req.workload}: the JWT is not validated and the request has no request principal`);
     requestPrincipal = undefined;
   }
@@ -159,8 +241,27 @@ function describeCaller(c: Caller): string {
   return 'an unauthenticated caller';
 }
 
+/**
+ * istiod's status message for a policy with HTTP attributes that ztunnel enforces: an ALLOW rule with them is
+ * omitted, a DENY rule is enforced without them; either way more restrictive than written.
+ */
+function ztunnelNote(data: MeshData, p: any, action: string, notes: string[]) {
+  const found = new Set<string>();
+  for (const r of Array.isArray(p.spec?.rules) ? p.spec.rules : []) {
+    for (const f of r?.from ?? []) for (const k of ZTUNNEL.source) if (f?.source?.[k] !== undefined) found.add(k);
+    for (const t of r?.to ?? []) for (const k of ZTUNNEL.operation) if (t?.operation?.[k] !== undefined) found.add(k);
+    for (const c of r?.when ?? []) if (ZTUNNEL.when(String(c?.key ?? ''))) found.add(String(c?.key));
+  }
+  if (found.size === 0) return;
+  const boilerplate = action === 'DENY'
+    ? 'DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested.'
+    : 'Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested.';
+  notes.push(`${describeRef(data.ref(p))}: ztunnel does not support HTTP attributes (found: ${[...found].sort().join(', ')}). `
+    + `In ambient mode you must use a waypoint proxy to enforce HTTP rules. ${boilerplate}`);
+}
+
 /** The index of the first rule of `policy` that matches, or undefined. */
-function matchingRule(policy: any, action: string, a: Attributes, notes: string[], data: MeshData): number | undefined {
+function matchingRule(policy: any, action: string, a: Attributes, notes: string[], data: MeshData, l7: L7Fields): number | undefined {
   const rules: any[] = Array.isArray(policy.spec?.rules) ? policy.spec.rules : [];
   for (let i = 0; i < rules.length; i++) {
     let rule = rules[i] ?? {};
@@ -168,31 +269,31 @@ function matchingRule(policy: any, action: string, a: Attributes, notes: string[
       // On TCP, HTTP-only fields make an ALLOW rule match nothing and are dropped from a DENY rule.
       // https://istio.io/latest/docs/ops/configuration/security/security-policy-examples/ (TCP) and the
       // AuthorizationPolicy reference: "If the rule contains HTTP-only fields ... ignored for TCP".
-      const httpOnly = usesHttpOnlyFields(rule);
+      const httpOnly = usesHttpOnlyFields(rule, l7);
       if (httpOnly && action === 'ALLOW') {
-        notes.push(`${describeRef(data.ref(policy, `spec.rules[${i}]`))} uses HTTP-only fields: on TCP it matches nothing`);
+        if (l7 === SIDECAR_TCP) notes.push(`${describeRef(data.ref(policy, `spec.rules[${i}]`))} uses HTTP-only fields: on TCP it matches nothing`);
         continue;
       }
-      if (httpOnly) rule = stripHttpOnly(rule);
+      if (httpOnly) rule = stripHttpOnly(rule, l7);
     }
     if (ruleMatches(rule, a)) return i;
   }
   return undefined;
 }
 
-function usesHttpOnlyFields(rule: any): boolean {
-  const src = (rule.from ?? []).some((f: any) => HTTP_SOURCE_FIELDS.some(k => f?.source?.[k] !== undefined));
-  const op = (rule.to ?? []).some((t: any) => HTTP_OPERATION_FIELDS.some(k => t?.operation?.[k] !== undefined));
-  const when = (rule.when ?? []).some((c: any) => HTTP_CONDITION_PREFIXES.some(p => String(c?.key ?? '').startsWith(p)));
+function usesHttpOnlyFields(rule: any, l7: L7Fields): boolean {
+  const src = (rule.from ?? []).some((f: any) => l7.source.some(k => f?.source?.[k] !== undefined));
+  const op = (rule.to ?? []).some((t: any) => l7.operation.some(k => t?.operation?.[k] !== undefined));
+  const when = (rule.when ?? []).some((c: any) => l7.when(String(c?.key ?? '')));
   return src || op || when;
 }
 
-function stripHttpOnly(rule: any): any {
+function stripHttpOnly(rule: any, l7: L7Fields): any {
   const strip = (o: any, keys: string[]) => Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !keys.includes(k)));
   return {
-    from: rule.from?.map((f: any) => ({ source: strip(f?.source, HTTP_SOURCE_FIELDS) })),
-    to: rule.to?.map((t: any) => ({ operation: strip(t?.operation, HTTP_OPERATION_FIELDS) })),
-    when: rule.when?.filter((c: any) => !HTTP_CONDITION_PREFIXES.some(p => String(c?.key ?? '').startsWith(p))),
+    from: rule.from?.map((f: any) => ({ source: strip(f?.source, l7.source) })),
+    to: rule.to?.map((t: any) => ({ operation: strip(t?.operation, l7.operation) })),
+    when: rule.when?.filter((c: any) => !l7.when(String(c?.key ?? ''))),
   };
 }
 

@@ -12,6 +12,7 @@ import { describeRef, MeshData } from './data';
 import { MeshModel } from './model';
 import { serverMtls } from './policy';
 import { fmtShare, routeTable, RouteTableEntry } from './routing';
+import { dotToSvg } from './svg';
 import { AuthorizationDecision, DecidedBy, MeshRequest, RequestProtocol, RouteAnswer } from './types';
 import { DiagnosticLevel } from '../analysis/diagnostic';
 import { runAnalysis } from '../analysis/engine';
@@ -113,7 +114,8 @@ function outputFormat(value: string | undefined, allowed: string[]): string {
 
 const EXPLAIN_USAGE = `usage: cdk8s-istio explain FILE|DIR|-... --request 'METHOD URL' [-H 'name: value']...
                            [--from NS/WORKLOAD | --gateway NS/NAME] [--protocol http|http2|grpc|tcp|tls] [-o text|json]
-  How the calling sidecar (--from; default: a sidecar in the URL host's namespace) or the gateway routes the request.
+  How the calling sidecar (--from; default: a sidecar in the URL host's namespace) or the gateway (an Istio Gateway
+  or a Gateway API Gateway) routes the request.
   Exit status: 0 routed, 1 Istio's simulation reports an error, 2 bad usage or input.`;
 
 /** `cdk8s-istio explain`. @internal */
@@ -267,8 +269,8 @@ export function authz(argv: string[]): CommandResult {
     const policy = a.policy ? { kind: a.policy.kind, namespace: a.policy.namespace, name: a.policy.name } : null;
     const rule = a.policy?.ruleIndex ?? null;
     const stdout = format === 'json'
-      ? JSON.stringify({ decision: a.decision, policy, rule, explanation: a.explanation, dryRun: a.dryRun, notes: a.notes }, undefined, 2) + '\n'
-      : `${a.decision} ${a.explanation}\n${a.dryRun.map(d => `dry-run: ${d.action} ${describeRef(d.policy)} would match\n`).join('')}${a.notes.map(n => `note: ${n}\n`).join('')}`;
+      ? JSON.stringify({ decision: a.decision, policy, rule, layer: a.layer, explanation: a.explanation, dryRun: a.dryRun, notes: a.notes }, undefined, 2) + '\n'
+      : `${a.decision} ${a.explanation}\n${a.layer !== 'sidecar' ? `layer: ${a.layer}\n` : ''}${a.dryRun.map(d => `dry-run: ${d.action} ${describeRef(d.policy)} would match\n`).join('')}${a.notes.map(n => `note: ${n}\n`).join('')}`;
     return { stdout, exitCode: a.decision === AuthorizationDecision.ALLOW ? 0 : 1 };
   });
 }
@@ -413,16 +415,18 @@ function formatDiff(changes: BehaviourChange[], format: string): string {
 
 // ------------------------------------------------------------------------------------------------- graph
 
-const GRAPH_USAGE = `usage: cdk8s-istio graph FILE|DIR|-... [-o mermaid|dot]
-  Gateways, hosts, routes with their shares, the workloads behind each cluster, and authorization edges.`;
+const GRAPH_USAGE = `usage: cdk8s-istio graph FILE|DIR|-... [-o mermaid|dot|svg]
+  Gateways, hosts, routes with their shares, the workloads behind each cluster, and authorization edges.
+  svg is the dot graph laid out by Graphviz (compiled to WebAssembly; no system binary).`;
 
 /** `cdk8s-istio graph`. @internal */
 export function graph(argv: string[]): CommandResult {
   return run('graph', GRAPH_USAGE, () => {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { o: { type: 'string', short: 'o' } } });
-    const format = outputFormat(values.o, ['mermaid', 'dot']);
+    const format = outputFormat(values.o, ['mermaid', 'dot', 'svg']);
     if (positionals.length === 0) throw new UsageError('no input files');
     const data = MeshModel.fromManifests(loadObjects(positionals, 'graph'))._data;
+    if (format === 'svg') return { stdout: dotToSvg(renderGraph(meshGraph(data), 'dot')), exitCode: 0 };
     return { stdout: renderGraph(meshGraph(data), format), exitCode: 0 };
   });
 }
@@ -438,17 +442,22 @@ function meshGraph(data: MeshData): Graph {
     if (!g.nodes.has(id)) g.nodes.set(id, { label, shape });
     return id;
   };
+  // One edge per route and cluster: the matches of one Gateway API rule are separate routes with one name.
+  const edge = (from: string, to: string, label: string) => {
+    if (!g.edges.some(e => e.from === from && e.to === to && e.label === label)) g.edges.push({ from, to, label });
+  };
   const table = routeTable(data);
   for (const [key, rows] of [...table].sort(([a], [b]) => a.localeCompare(b))) {
     const gw = /^gateway (\S+) (\S+)$/.exec(key);
-    const hostId = node(`host:${gw ? gw[2] : key}`, gw ? gw[2] : key, 'host');
-    if (gw) g.edges.push({ from: node(`gw:${gw[1]}`, `Gateway ${gw[1]}`, 'gateway'), to: hostId, label: '' });
     const isDefaultOnly = rows.length === 1 && rows[0].route === 'default' && !rows[0].decidedBy;
     if (isDefaultOnly && !gw) continue;
+    // A gateway's virtual host (`*:80`) is its own node: two gateways may both have one of that name.
+    const hostId = node(`host:${key}`, gw ? gw[2] : key, 'host');
+    if (gw) g.edges.push({ from: node(`gw:${gw[1]}`, gatewayLabel(data, gw[1]), 'gateway'), to: hostId, label: '' });
     for (const r of rows) {
       for (const c of r.clusters) {
         const cid = node(`cluster:${c.cluster}`, c.cluster, 'cluster');
-        g.edges.push({ from: hostId, to: cid, label: `${r.route || 'route'} ${fmtShare(c.share)}%` });
+        edge(hostId, cid, `${r.route || 'route'} ${fmtShare(c.share)}%`);
       }
     }
   }
@@ -478,6 +487,13 @@ function meshGraph(data: MeshData): Graph {
     }
   }
   return g;
+}
+
+/** `Gateway ns/name`, or for a Gateway API listener `Gateway ns/name listener http` (not istiod's generated name). */
+function gatewayLabel(data: MeshData, key: string): string {
+  const gw = data.gateways.find(x => `${data.nsOf(x)}/${x.metadata?.name}` === key);
+  const origin = gw?.__origin?.[''];
+  return gw?.__gatewayApi && origin ? `Gateway ${gw.__gatewayApi} listener ${origin.ruleName}` : `Gateway ${key}`;
 }
 
 function renderGraph(g: Graph, format: string): string {

@@ -1,6 +1,7 @@
 // What the mesh model knows, built on the analysis engine's index (workloads, Services, the host registry,
 // gateways) plus the Istio kinds the index does not hold. Istio orders configs of one kind by creation time;
 // manifests carry none, so input order (the order `kubectl apply` creates them) stands in for it.
+import { translateGatewayApi, GATEWAY_API_GROUP, isIstioGateway } from './gateway-api';
 import { DecidedBy } from './types';
 import { exportScopes, HostEntry, matchesSelector, MeshIndex, Workload } from '../analysis/analyzers/mesh-index';
 import { groupKindOf, Reporter, RunContext } from '../analysis/engine';
@@ -55,6 +56,14 @@ export class MeshData {
   public readonly requestAuthentications: any[];
   public readonly registry: RegistryHost[] = [];
   public readonly nsOf: NsOf;
+  /** Gateway API Gateways of Istio's classes (ingress, not waypoints). */
+  public readonly gatewayApiGateways: any[];
+  /** Gateway API waypoints (`gatewayClassName: istio-waypoint`). */
+  public readonly waypoints: any[];
+  /** Routes and parent references that attach to nothing, by the parent they name (`Gateway ns/name`). */
+  public readonly detachedRoutes: Array<{ parent: string; note: string }>;
+  /** Namespace objects by name. */
+  public readonly namespaces: Map<string, any>;
 
   constructor(input: readonly any[], options: MeshDataOptions) {
     this.defaultNamespace = options.defaultNamespace ?? 'default';
@@ -88,6 +97,26 @@ export class MeshData {
     this.peerAuthentications = kind('security.istio.io/PeerAuthentication');
     this.authorizationPolicies = kind('security.istio.io/AuthorizationPolicy');
     this.requestAuthentications = kind('security.istio.io/RequestAuthentication');
+    this.namespaces = new Map(kind('/Namespace').map(n => [String(n.metadata?.name), n]));
+    const classes = kind(`${GATEWAY_API_GROUP}/GatewayClass`);
+    const gwApi = kind(`${GATEWAY_API_GROUP}/Gateway`);
+    this.gatewayApiGateways = gwApi.filter(g => isIstioGateway(g, classes));
+    this.waypoints = gwApi.filter(g => g.spec?.gatewayClassName === 'istio-waypoint');
+    // Gateway API routes become the Istio objects istiod generates for them, after the input's own.
+    const translated = translateGatewayApi({
+      ofKind: kind,
+      nsOf: this.nsOf,
+      namespaceLabels: ns => this.namespaces.get(ns)?.metadata?.labels,
+      serviceExists: (name, ns) => {
+        if (this.index.services.some(s => s.name === name && s.namespace === ns)) return true;
+        return this.index.described(ns) ? false : undefined;
+      },
+      servicePort: (name, ns, portName) => this.index.services.find(s => s.name === name && s.namespace === ns)?.obj?.spec?.ports
+        ?.find((p: any) => p?.name === portName)?.port,
+    });
+    this.gateways.push(...translated.gateways);
+    this.virtualServices.push(...translated.virtualServices);
+    this.detachedRoutes = translated.detached;
     for (const s of this.index.services) {
       const anno: string | undefined = s.obj?.metadata?.annotations?.['networking.istio.io/exportTo'];
       const scopes = anno ? anno.split(',').map(x => x.trim()).map(x => (x === '.' ? s.namespace : x)) : ['*'];
@@ -216,6 +245,9 @@ export class MeshData {
 
   /** A reference to an object for answers. */
   public ref(obj: any, field?: string, ruleIndex?: number, ruleName?: string): DecidedBy {
+    // Objects generated from Gateway API routes answer with the route rule they come from.
+    const origin: DecidedBy | undefined = obj?.__origin?.[field ?? ''] ?? obj?.__origin?.[''];
+    if (origin) return origin;
     return {
       kind: String(obj?.kind ?? ''),
       namespace: this.nsOf(obj),

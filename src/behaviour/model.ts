@@ -67,16 +67,20 @@ export class MeshModel {
 
   /**
    * Route a request as the calling sidecar or the gateway would: the virtual host, the route, the clusters with
-   * their shares, or Istio's error, with what the route applies and the deciding resource.
+   * their shares, or Istio's error, with what the route applies and the deciding resource (a VirtualService rule,
+   * or the Gateway API route rule: HTTPRoute, GRPCRoute, TCPRoute, TLSRoute).
    * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
+   * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproute
    */
   public route(request: MeshRequest): RouteAnswer {
     return route(this._data, request);
   }
 
   /**
-   * Authorize a request to a workload: CUSTOM, then DENY, then ALLOW policies, naming the deciding one.
+   * Authorize a request to a workload: CUSTOM, then DENY, then ALLOW policies, naming the deciding one and, in
+   * ambient mode, the layer that enforces it (the Service's waypoint at L7, then the destination's ztunnel at L4).
    * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
+   * @see https://istio.io/latest/docs/ambient/usage/l4-policy/
    */
   public authorize(request: AuthorizationRequest): AuthorizationAnswer {
     return authorize(this._data, request);

@@ -3,6 +3,7 @@
 // (listeners, route configurations, virtual hosts, routes, clusters) and the errors are those of Istio's own
 // simulation (pilot/pkg/simulation/traffic.go in istio/istio), so an answer can be checked against istioctl.
 import { describeRef, MeshData, mostSpecific, RegistryHost, splitRef } from './data';
+import { GATEWAY_NAME_LABEL } from './gateway-api';
 import { lowerKeys, stringMatches } from './match';
 import { ClientView, destinationPolicy, destinationRuleFor } from './policy';
 import {
@@ -31,6 +32,8 @@ interface Proxy {
   /** For a gateway: the Gateway resources in force (`ns/name` → object). */
   readonly gateways: Map<string, any>;
   readonly sidecar?: any;
+  /** The caller is in ambient mode (no sidecar). */
+  readonly ambient?: boolean;
 }
 
 /** A request with its defaults applied. */
@@ -101,19 +104,23 @@ function sidecarProxy(data: MeshData, req: MeshRequest): Proxy {
   let namespace = req.fromNamespace ?? data.defaultNamespace;
   let labels: Record<string, string> = {};
   let describe = `sidecar in ${namespace}`;
+  const nsLabels = data.namespaces.get(namespace)?.metadata?.labels ?? {};
+  let ambient = nsLabels['istio.io/dataplane-mode'] === 'ambient' && !('istio-injection' in nsLabels);
   if (req.fromWorkload !== undefined) {
     const w = data.workload(req.fromWorkload);
     if (!w) throw new Error(`MeshModel.route: fromWorkload '${req.fromWorkload}' is not a workload of the input (write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)`);
     namespace = w.namespace;
     labels = w.labels;
     describe = `sidecar of ${w.obj.kind} ${namespace}/${w.obj.metadata?.name}`;
+    ambient = w.ambient;
   }
+  if (ambient) describe = describe.replace(/^sidecar of /, 'ambient ').replace(/^sidecar in /, 'ambient client in ');
   const inNs = data.sidecars.filter(s => data.nsOf(s) === namespace);
   const sidecar = inNs.find(s => s.spec?.workloadSelector?.labels && Object.keys(labels).length > 0
       && matchesSelector(labels, s.spec.workloadSelector.labels))
     ?? inNs.find(s => !s.spec?.workloadSelector)
     ?? data.sidecars.find(s => data.nsOf(s) === data.rootNamespace && !s.spec?.workloadSelector);
-  return { kind: 'sidecar', namespace, labels, describe, gateways: new Map(), sidecar };
+  return { kind: 'sidecar', namespace, labels, describe, gateways: new Map(), sidecar: ambient ? undefined : sidecar, ambient };
 }
 
 /** Hosts a short name can mean, in Kubernetes DNS search order. */
@@ -169,7 +176,24 @@ function routeAtSidecar(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
   if (http && !wantsHttp) {
     return { ...base, listener: `0.0.0.0_${port}`, error: ERRORS.protocol, explanation: `${fqdn}:${port} is an HTTP port (${portProtocol}); the sidecar's HTTP connection manager cannot decode ${call.tls ? 'TLS' : call.protocol} traffic` };
   }
-  const vs = virtualServiceFor(data, proxy, fqdn);
+  const vs = onPort(virtualServiceFor(data, proxy, fqdn), port);
+  for (const d of data.detachedRoutes) if (host.kind === 'Service' && d.parent === `Service ${host.namespace}/${host.obj?.metadata?.name}`) note(notes, d.note);
+  const ownVs = (x: any) => !x.__origin && (x.spec?.hosts ?? []).some((h: string) => toFqdn(h, data.nsOf(x)) === fqdn);
+  if (vs?.__gamma && data.virtualServices.some(ownVs)) {
+    note(notes, `both a VirtualService and an HTTPRoute (GAMMA) apply to ${fqdn}; Istio does not define which wins (this model takes the VirtualService)`);
+  }
+  if (proxy.ambient && host.kind === 'Service') {
+    // Ambient: the caller has no sidecar. Its ztunnel hands HTTP to the Service's waypoint, which routes as a
+    // sidecar would (HTTPRoutes bound to the Service); without a waypoint ztunnel forwards at L4 only.
+    // https://istio.io/latest/docs/ambient/usage/l7-features/
+    const wp = serviceWaypoint(data, host);
+    if (!wp) {
+      note(notes, `the caller is in ambient mode and ${fqdn} uses no waypoint: ztunnel forwards the connection at L4; HTTP routes do not apply`);
+      const cluster = buildCluster(data, client, fqdn, undefined, port, 100, 100, notes);
+      return { ...base, proxy: `ztunnel (${proxy.describe})`, listener: `0.0.0.0_${port}`, clusters: [cluster], explanation: `ztunnel sends the connection to ${fqdn}:${port} (L4; no waypoint)` };
+    }
+    base.proxy = `waypoint ${wp}`;
+  }
   if (!http) return routeTcpOrTls(data, proxy, call, host, fqdn, port, vs, client, base, TLS_PROTOCOLS.has(portProtocol) || call.tls);
   const virtualHost = `${fqdn}:${port}`;
   const http0 = { ...base, listener: `0.0.0.0_${port}`, routeConfig: String(port), virtualHost };
@@ -178,6 +202,23 @@ function routeAtSidecar(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
     return { ...http0, route: 'default', clusters: [cluster], explanation: `no VirtualService applies to ${fqdn}: the default route sends everything to ${cluster.cluster}` };
   }
   return routeHttp(data, proxy, call, port, vs ? httpEntries(data, [vs], proxy) : [], http0, client, vs);
+}
+
+/** A GAMMA route attached only to other ports of the Service (parentRef port or sectionName) leaves `port` to the default route. */
+function onPort(vs: any, port: number): any {
+  if (!vs?.__gamma) return vs;
+  const elsewhere = (r: any) => (r.match ?? []).length > 0 && r.match.every((m: any) => m.port !== undefined && m.port !== port);
+  return (vs.spec.http as any[]).every(elsewhere) ? undefined : vs;
+}
+
+/** The waypoint (`ns/name`) a Service's traffic goes through: its `istio.io/use-waypoint` label, else its namespace's. */
+function serviceWaypoint(data: MeshData, host: RegistryHost): string | undefined {
+  const labels = host.obj?.metadata?.labels ?? {};
+  const nsLabels = data.namespaces.get(host.namespace)?.metadata?.labels ?? {};
+  const src = labels['istio.io/use-waypoint'] !== undefined ? labels : nsLabels;
+  const name = src['istio.io/use-waypoint'];
+  if (name === undefined || name === 'none') return undefined;
+  return `${src['istio.io/use-waypoint-namespace'] ?? host.namespace}/${name}`;
 }
 
 function outsideRegistry(data: MeshData, proxy: Proxy, call: Call, port: number, base: any): RouteAnswer {
@@ -255,7 +296,8 @@ interface MatchContext {
 function httpMatch(m: any, vsNs: string, ctx: MatchContext): boolean {
   if (!m || typeof m !== 'object') return true;
   const { call } = ctx;
-  if (m.uri && !stringMatches(m.uri, call.path, m.ignoreUriCase === true)) return false;
+  const uriOk = (u: any) => (u.__pathSeparated ? pathSeparatedPrefix(u.prefix, call.path) : stringMatches(u, call.path, m.ignoreUriCase === true));
+  if (m.uri && !uriOk(m.uri)) return false;
   if (m.scheme && !stringMatches(m.scheme, call.tls ? 'https' : 'http')) return false;
   if (m.method && !stringMatches(m.method, call.method)) return false;
   if (m.authority && !stringMatches(m.authority, call.authority)) return false;
@@ -269,6 +311,12 @@ function httpMatch(m: any, vsNs: string, ctx: MatchContext): boolean {
     if (!stringMatches(sm, call.query[name])) return false;
   }
   return commonMatch(m, vsNs, ctx);
+}
+
+/** Envoy's path_separated_prefix (Gateway API PathPrefix): whole path segments, a trailing `/` ignored. */
+function pathSeparatedPrefix(prefix: string, path: string): boolean {
+  const p = prefix.replace(/\/+$/, '');
+  return p === '' || path === p || path.startsWith(`${p}/`);
 }
 
 function headerValue(call: Call, name: string): string | undefined {
@@ -320,6 +368,7 @@ function applyHttpRule(data: MeshData, e: HttpEntry, match: any, call: Call, por
   const name = rule.name && match?.name ? `${rule.name}.${match.name}` : (rule.name ?? '');
   const decidedBy = data.ref(e.vs, `spec.http[${e.index}]`, e.index, rule.name);
   const notes: string[] = base.notes;
+  for (const n of Array.isArray(rule.__notes) ? rule.__notes : []) note(notes, `${describeRef(decidedBy)}: ${n}`);
   const answer: any = { ...base, route: name, decidedBy, ...(e.delegatedBy ? { delegatedBy: e.delegatedBy } : {}) };
   const by = describeRef(decidedBy);
   if (rule.redirect) {
@@ -328,7 +377,8 @@ function applyHttpRule(data: MeshData, e: HttpEntry, match: any, call: Call, por
     const scheme = r.scheme ?? (call.tls ? 'https' : 'http');
     const authority = r.authority ?? call.host;
     const rport = r.port !== undefined ? `:${r.port}` : '';
-    const redirect: RedirectApplied = { code, location: `${scheme}://${authority}${rport}${r.uri ?? call.path}` };
+    const uri = r.__replacePrefix !== undefined ? rewritePath(r.__replacePrefix, match, call.path) : r.uri ?? call.path;
+    const redirect: RedirectApplied = { code, location: `${scheme}://${authority}${rport}${uri}` };
     return { ...answer, redirect, explanation: `${by} redirects with ${code} to ${redirect.location}` };
   }
   if (rule.directResponse) {
@@ -387,6 +437,12 @@ export function fmtShare(n: number): string {
 
 function rewritePath(uri: string, match: any, path: string): string {
   const m = match?.uri;
+  if (m?.__pathSeparated) {
+    // Gateway API ReplacePrefixMatch: the matched segments replaced, joined by exactly one `/`.
+    const rest = path.slice(String(m.prefix).replace(/\/+$/, '').length).replace(/^\/+/, '');
+    const head = uri.replace(/\/+$/, '');
+    return rest ? `${head}/${rest}` : (head || '/');
+  }
   if (m && typeof m.prefix === 'string') return uri + path.slice(m.prefix.length);
   if (m && typeof m.exact === 'string') return uri;
   // Without a prefix match Envoy's prefix_rewrite replaces the route's `/` prefix.
@@ -497,20 +553,42 @@ function routeAtGateway(data: MeshData, req: MeshRequest, call: Call): RouteAnsw
     labels = req.gatewayLabels;
   } else {
     const [ns, name] = splitRef(req.gateway!, data.defaultNamespace);
-    const gw = data.gateways.find(g => data.nsOf(g) === ns && g.metadata?.name === name);
-    if (!gw) throw new Error(`MeshModel.route: gateway '${req.gateway}' is not an Istio Gateway of the input (write namespace/name)`);
+    const gw = data.gateways.find(g => data.nsOf(g) === ns && g.metadata?.name === name && !g.__gatewayApi);
+    const apiGw = gw ? undefined : data.gatewayApiGateways.find(g => data.nsOf(g) === ns && g.metadata?.name === name);
+    if (!gw && !apiGw) {
+      const waypoint = data.waypoints.some(g => data.nsOf(g) === ns && g.metadata?.name === name);
+      throw new Error(`MeshModel.route: gateway '${req.gateway}' is ${waypoint ? 'a waypoint (gatewayClassName istio-waypoint), which routes east-west traffic: ask for the request to the Service instead' : 'not an Istio Gateway or a Gateway API Gateway of an Istio class in the input (write namespace/name)'}`);
+    }
+    if (apiGw) return routeAtGatewayApi(data, `${ns}/${name}`, call);
     labels = gw.spec?.selector ?? {};
   }
   const pods = data.index.select(labels);
   const namespace = pods[0]?.namespace ?? data.rootNamespace;
   const inForce = new Map<string, any>();
-  for (const g of data.gateways) if (matchesSelector(labels, g.spec?.selector ?? {})) inForce.set(`${data.nsOf(g)}/${g.metadata?.name}`, g);
+  for (const g of data.gateways) if (!g.__gatewayApi && matchesSelector(labels, g.spec?.selector ?? {})) inForce.set(`${data.nsOf(g)}/${g.metadata?.name}`, g);
   const describe = `gateway ${Object.keys(labels).sort().map(k => `${k}=${labels[k]}`).join(',')}`;
-  const proxy: Proxy = { kind: 'gateway', namespace, labels, describe, gateways: inForce };
-  const notes: string[] = [];
+  return routeAtProxy(data, { kind: 'gateway', namespace, labels, describe, gateways: inForce }, pods, call, []);
+}
+
+/**
+ * A Gateway API Gateway: its proxy is the Deployment istiod creates for it, listening on the listeners' ports
+ * themselves, with the Istio Gateways generated for its listeners in force.
+ */
+function routeAtGatewayApi(data: MeshData, key: string, call: Call): RouteAnswer {
+  const [namespace, name] = splitRef(key, data.defaultNamespace);
+  const inForce = new Map<string, any>();
+  for (const g of data.gateways) if (g.__gatewayApi === key) inForce.set(`${data.nsOf(g)}/${g.metadata?.name}`, g);
+  const labels = { [GATEWAY_NAME_LABEL]: name };
+  const notes = data.detachedRoutes.filter(d => d.parent === `Gateway ${key}`).map(d => d.note);
+  return routeAtProxy(data, { kind: 'gateway', namespace, labels, describe: `gateway ${key}`, gateways: inForce }, [], call, notes, true);
+}
+
+function routeAtProxy(data: MeshData, proxy: Proxy, pods: Workload[], call: Call, notes: string[], gatewayApi = false): RouteAnswer {
+  const { namespace, labels, describe } = proxy;
+  const inForce = proxy.gateways;
   const base = { proxy: describe, clusters: [] as RouteCluster[], mirrors: [] as MirrorApplied[], notes };
   const requested = call.port ?? (call.tls ? 443 : 80);
-  const port = listenerPort(data, labels, pods, requested, notes);
+  const port = gatewayApi ? requested : listenerPort(data, labels, pods, requested, notes);
   const servers: Array<{ server: any; gw: any; key: string; index: number }> = [];
   for (const [key, g] of inForce) {
     (Array.isArray(g.spec?.servers) ? g.spec.servers : []).forEach((s: any, index: number) => {
@@ -679,8 +757,9 @@ export function routeTable(data: MeshData): Map<string, RouteTableEntry[]> {
     if (host.fqdn.startsWith('*')) continue;
     const proxy: Proxy = { kind: 'sidecar', namespace: host.namespace, labels: {}, describe: '', gateways: new Map() };
     const client = { namespace: host.namespace, labels: {} };
-    const vs = virtualServiceFor(data, proxy, host.fqdn);
+    const hostVs = virtualServiceFor(data, proxy, host.fqdn);
     for (const p of host.ports.length > 0 ? host.ports : [{ number: 80 }]) {
+      const vs = onPort(hostVs, p.number);
       const entries = vs ? httpEntries(data, [vs], proxy) : [];
       const tcp = vs ? [...(vs.spec?.tcp ?? []), ...(vs.spec?.tls ?? [])] : [];
       const rows = entries.map(e => tableRow(data, client, e.vs, e.rule, `spec.http[${e.index}]`, e.index, p.number, e.rootMatches));

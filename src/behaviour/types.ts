@@ -81,9 +81,11 @@ export interface MeshRequest {
    */
   readonly fromNamespace?: string;
   /**
-   * The Istio Gateway resource (`namespace/name`) whose proxy receives the request, instead of a sidecar. The
-   * proxy is the one the Gateway's selector picks; every Gateway selecting that proxy is in force.
+   * The gateway (`namespace/name`) whose proxy receives the request, instead of a sidecar: an Istio Gateway (the
+   * proxy is the one its selector picks; every Gateway selecting that proxy is in force), or a Gateway API Gateway
+   * of an Istio class (its listeners and the routes attached to them, as istiod translates them).
    * @default - the request is seen by a sidecar
+   * @see https://gateway-api.sigs.k8s.io/reference/spec/#gateway
    */
   readonly gateway?: string;
   /**
@@ -442,6 +444,11 @@ export interface DryRunMatch {
 export interface AuthorizationAnswer {
   /** The decision. */
   readonly decision: AuthorizationDecision;
+  /**
+   * Where the decision is enforced: `sidecar`, `ztunnel` (ambient, L4 only) or `waypoint <ns>/<name>` (ambient, L7).
+   * @see https://istio.io/latest/docs/ambient/usage/l4-policy/
+   */
+  readonly layer: string;
   /**
    * The deciding policy and rule.
    * @default - no policy decided (no ALLOW policy applies, so everything is allowed)

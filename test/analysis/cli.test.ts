@@ -92,6 +92,16 @@ describe('reading', () => {
     expect(r.err).toBe(`\u2714 No validation issues found when analyzing ${path.join(dir, 'a.yaml')}\n${path.join(dir, 'sub/b.yml')}.\n`);
   });
 
+  test("in a directory, cdk8s-cli's construct-metadata.json is skipped; named on the command line, it is read", () => {
+    const dir = tmpdir({ 'shop.k8s.yaml': GATEWAY, 'construct-metadata.json': '{"version":"1.0.0","resources":{}}' });
+    const r = run(['analyze', dir]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(`\u2714 No validation issues found when analyzing ${path.join(dir, 'shop.k8s.yaml')}.\n`);
+    const named = run(['analyze', '-o', 'json', path.join(dir, 'construct-metadata.json')]);
+    expect(named.code).toBe(79);
+    expect(JSON.parse(named.out)).toEqual([expect.objectContaining({ code: 'IST0106', reference: `${path.join(dir, 'construct-metadata.json')}:1` })]);
+  });
+
   test('- reads standard input', () => {
     const r = run(['analyze', '-o', 'json', '-'], BAD_GATEWAY);
     expect(r.code).toBe(79);

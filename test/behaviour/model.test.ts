@@ -89,7 +89,7 @@ describe('errors name the input that is wrong', () => {
     expect(() => m.route({ host: 'reviews', fromWorkload: 'shop/nope' })).toThrow("MeshModel.route: fromWorkload 'shop/nope' is not a workload of the input (write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)");
   });
   test('unknown gateway', () => {
-    expect(() => m.route({ host: 'x', gateway: 'shop/gw' })).toThrow("MeshModel.route: gateway 'shop/gw' is not an Istio Gateway of the input (write namespace/name)");
+    expect(() => m.route({ host: 'x', gateway: 'shop/gw' })).toThrow("MeshModel.route: gateway 'shop/gw' is not an Istio Gateway or a Gateway API Gateway of an Istio class in the input (write namespace/name)");
   });
   test('empty host', () => {
     expect(() => m.route({ host: '' })).toThrow('MeshModel.route: request.host must be a non-empty host name (got "")');

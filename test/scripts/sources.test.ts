@@ -15,9 +15,10 @@ function withShared<T>(dir: string, fn: () => T): T {
   }
 }
 
-test('imports/sources.json pins the Istio CRD file by path and sha256, and the repository holds no copy of it', () => {
+test('imports/sources.json pins the Istio and Gateway API CRD files by path and sha256, and the repository holds no copy of them', () => {
   expect(listSources().map(s => [s.name, s.path, s.sha256, s.schemas])).toEqual([
     ['istio', 'istio/crds/istio-crds.yaml', 'dcb43ff6b9af2f629b80b6a82597f5a91db259c757e66cc5353ac007da28351a', 'src/imports/istio-schemas.ts'],
+    ['gateway-api', 'gateway-api/crds/experimental-crds.yaml', '73bc9e41af50e40eb30c17f52f291e13a506eaef4c4d62fe7bfc1c5e18112e43', 'src/imports/gateway-api-schemas.ts'],
   ]);
   expect(fs.readdirSync(path.join(__dirname, '..', '..', 'imports'))).toEqual(['sources.json']);
 });
@@ -43,5 +44,5 @@ test('a file with another sha256 is refused, naming both hashes', () => {
 });
 
 test('an unknown source name is refused with the known ones', () => {
-  expect(() => resolveSources(['gateway'])).toThrow('imports/sources.json has no source named gateway (known: istio)');
+  expect(() => resolveSources(['gateway'])).toThrow('imports/sources.json has no source named gateway (known: istio, gateway-api)');
 });

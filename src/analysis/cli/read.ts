@@ -51,6 +51,8 @@ export function inputProblem(msg: MessageType, source: string | undefined, line:
   };
 }
 
+const CDK8S_CONSTRUCT_METADATA = 'construct-metadata.json';
+
 /** YAML files below the given paths, in a stable order (`-` is stdin). @internal */
 export function collectFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
@@ -58,7 +60,9 @@ export function collectFiles(paths: readonly string[]): string[] {
     const st = fs.statSync(p);
     if (st.isDirectory()) {
       for (const e of fs.readdirSync(p).sort()) {
-        if (e === 'node_modules' || e.startsWith('.')) continue;
+        // cdk8s-cli writes construct-metadata.json beside the manifests when validation plugins run: it is
+        // cdk8s' own bookkeeping, not a Kubernetes object (a file named on the command line is still read).
+        if (e === 'node_modules' || e.startsWith('.') || e === CDK8S_CONSTRUCT_METADATA) continue;
         const child = path.join(p, e);
         if (fs.statSync(child).isDirectory() || /\.(ya?ml|json)$/.test(e)) visit(child, false);
       }

@@ -108,7 +108,7 @@ describe('IstioNamespace.useWaypoint', () => {
   test('labels an ambient namespace with the waypoint, and its namespace when it is another one', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'mesh');
-    const waypoint = new Waypoint(chart, 'waypoint', { metadata: { namespace: 'shop' } });
+    const waypoint = new Waypoint(chart, 'waypoint', { metadata: { namespace: 'shop' }, allowedNamespaces: WaypointNamespaces.withLabels({ 'kubernetes.io/metadata.name': 'web' }) });
     new IstioNamespace(chart, 'shop', { metadata: { name: 'shop' }, mode: DataPlaneMode.ambient() }).useWaypoint(waypoint);
     new IstioNamespace(chart, 'web', { metadata: { name: 'web' }, mode: DataPlaneMode.ambient() }).useWaypoint(waypoint);
     expect(ofKind(synth(chart), 'Namespace').map(n => n.metadata)).toEqual([
@@ -163,6 +163,16 @@ describe('ambient analysis through the constructs', () => {
     expect(IstioAnalysis.of(app).diagnostics.map(d => `${d.code} ${d.level} [${d.constructPath}] ${d.field}`)).toEqual([
       'IST0167 warning [test/sidecar] spec',
       'CDK8SISTIO0404 warning [test/lua] spec',
+    ]);
+  });
+
+  test('a Service using a waypoint of another namespace that does not allow it fails synth; allowing the namespace fixes it', () => {
+    const { chart, service } = shop();
+    const infra = new Chart(chart.node.scope as any, 'infra', { namespace: 'infra' });
+    const closed = new Waypoint(infra, 'closed');
+    Waypoint.use(service, closed);
+    expect(synthErrors(chart)).toEqual([
+      '[test/reviews-svc] CDK8SISTIO0406 Service.metadata.labels.istio.io/use-waypoint: waypoint infra/closed is in another namespace and its HBONE listener\'s allowedRoutes does not admit namespace shop, so Istio does not bind this Service to it (got "closed"; allow the namespace on the waypoint (allowedNamespaces: WaypointNamespaces.all() or withLabels({...}); allowedRoutes.namespaces in YAML))',
     ]);
   });
 });

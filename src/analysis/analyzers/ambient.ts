@@ -5,10 +5,11 @@
 //   CUSTOM/AUDIT action: ztunnel fails safe (an ALLOW rule matches nothing, a DENY rule matches more);
 // - a RequestAuthentication that ztunnel would have to enforce: ztunnel validates no tokens;
 // - `istio.io/use-waypoint` naming a waypoint the input lacks (complete input only), or one whose
-//   `istio.io/waypoint-for` excludes the labelled resource's traffic;
+//   `istio.io/waypoint-for` excludes the labelled resource's traffic, or one in another namespace whose HBONE
+//   listener does not admit the labelled resource's namespace (`allowedRoutes`);
 // - an EnvoyFilter that applies to ambient workloads, which have no Envoy to patch.
 // Policies in the root namespace apply mesh-wide, to sidecar and ambient workloads alike: not judged here.
-import { MeshIndex, isAmbientNamespace, mapOf, matchLabelsOf, selectorString } from './mesh-index';
+import { MeshIndex, isAmbientNamespace, labelSelectorMatches, mapOf, matchLabelsOf, selectorString } from './mesh-index';
 import { l7AttributesOfRule } from '../../core/ztunnel';
 import { CrossRule, RunContext } from '../engine';
 import { Messages } from '../messages';
@@ -159,6 +160,21 @@ export const useWaypointAnalyzer: CrossRule = {
         });
         continue;
       }
+      if (waypointNs !== e.namespace) {
+        const admitted = admitsNamespace(gateway, e.namespace, idx.namespaces.get(e.namespace), ctx.options.complete === true);
+        if (admitted !== true) {
+          if (admitted === false) {
+            ctx.reporterFor(e.obj)(Messages.WaypointNamespaceNotAllowed, {
+              args: [ref, e.namespace],
+              field: e.field,
+              problem: `waypoint ${ref} is in another namespace and its HBONE listener's allowedRoutes does not admit namespace ${e.namespace}, so Istio does not bind this ${String(e.obj?.kind)} to it`,
+              got: name,
+              fix: 'allow the namespace on the waypoint (allowedNamespaces: WaypointNamespaces.all() or withLabels({...}); allowedRoutes.namespaces in YAML)',
+            });
+          }
+          continue;
+        }
+      }
       const waypointFor = mapOf(gateway?.metadata?.labels)[WAYPOINT_FOR]
         ?? mapOf(classes.get(String(gateway?.spec?.gatewayClassName ?? ''))?.metadata?.labels)[WAYPOINT_FOR]
         ?? 'service';
@@ -177,6 +193,30 @@ export const useWaypointAnalyzer: CrossRule = {
     }
   },
 };
+
+/**
+ * Whether a waypoint's HBONE listener admits a resource of `namespace` (Gateway API's allowedRoutes, default
+ * Same); undefined when a label selector decides and the input does not hold the Namespace (not guessed,
+ * unless the input is complete: then the Namespace has only its `kubernetes.io/metadata.name` label).
+ */
+function admitsNamespace(gateway: any, namespace: string, nsObj: any, complete: boolean): boolean | undefined {
+  const listeners: any[] = Array.isArray(gateway?.spec?.listeners) ? gateway.spec.listeners : [];
+  const hbone = listeners.filter(l => l?.protocol === 'HBONE');
+  let unknown = false;
+  for (const l of hbone) {
+    const ns = l?.allowedRoutes?.namespaces;
+    const from = ns?.from ?? 'Same';
+    if (from === 'All') return true;
+    if (from !== 'Selector') continue;
+    if (!nsObj && !complete) {
+      unknown = true;
+      continue;
+    }
+    const labels = { ...mapOf(nsObj?.metadata?.labels), 'kubernetes.io/metadata.name': namespace };
+    if (labelSelectorMatches(ns?.selector, labels)) return true;
+  }
+  return unknown ? undefined : false;
+}
 
 /** ambient.EnvoyFilterAnalyzer: EnvoyFilters that apply only to ambient workloads. @internal */
 export const ambientEnvoyFilterAnalyzer: CrossRule = {

@@ -105,6 +105,14 @@ const OWN = {
     template: 'The RequestAuthentication applies to ambient workloads through ztunnel, which validates no tokens: %s.',
     args: ['reason'],
   },
+  /** `istio.io/use-waypoint-namespace` names a waypoint whose HBONE listener does not admit the resource's namespace. */
+  WaypointNamespaceNotAllowed: {
+    code: 'CDK8SISTIO0406',
+    name: 'WaypointNamespaceNotAllowed',
+    level: DiagnosticLevel.ERROR,
+    template: 'The waypoint %q does not allow use from namespace %q.',
+    args: ['waypoint', 'namespace'],
+  },
   /** A file or document the command line cannot parse as a Kubernetes manifest. */
   UnparsableManifest: {
     code: 'CDK8SISTIO0001',

@@ -1,10 +1,14 @@
 // The bookstore in ambient mode: no sidecars. ztunnel carries every connection over mTLS and enforces L4
 // policy; one waypoint per namespace enforces L7 policy. Nothing is allowed by default: frontend may open
 // connections to the reviews pods on 9080 (L4, ztunnel) and may only GET /reviews/* from the reviews Service
-// (L7, the waypoint), and every request through the waypoint needs a JWT from auth.example.com.
+// (L7, the waypoint), and every request through the waypoint needs a JWT from auth.example.com. East-west
+// traffic to reviews is a 90/10 canary of v1 and v2: an HTTPRoute whose parent is the reviews Service (GAMMA),
+// which the waypoint applies; Gateway API splits across Services, so each version has its own.
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { DataPlaneMode, IstioNamespace, JwksSource, Operation, Source, ZeroTrustNamespace } from 'cdk8s-istio';
+import {
+  BackendRef, DataPlaneMode, Host, HttpRoute, IstioNamespace, JwksSource, Operation, ParentRef, Source, ZeroTrustNamespace,
+} from 'cdk8s-istio';
 
 const NAMESPACE = 'bookstore';
 const PORT = 9080;
@@ -39,6 +43,16 @@ export function build(app: App): Chart[] {
     ports: [{ name: 'http', port: PORT, targetPort: PORT }],
   });
   reviewsService.selectLabel('app', 'reviews');
+  const [v1, v2] = ['v1', 'v2'].map(version => {
+    const svc = new kplus.Service(chart, `reviews-${version}-svc`, { metadata: { name: `reviews-${version}` }, ports: [{ name: 'http', port: PORT, targetPort: PORT }] });
+    svc.selectLabel('app', 'reviews');
+    svc.selectLabel('version', version);
+    return Host.fromService(svc);
+  });
+
+  // The canary, for requests to the reviews Service from inside the mesh.
+  new HttpRoute(chart, 'reviews-canary', { parentRefs: [ParentRef.service(Host.fromService(reviewsService))] })
+    .addRule('canary', { backendRefs: [BackendRef.to(v1, { weight: 90 }), BackendRef.to(v2, { weight: 10 })] });
 
   // L4, enforced by ztunnel on the pods: connections straight to a pod (not through the Service).
   for (const d of reviews) zt.allowFrom(Source.serviceAccount(frontendSa), d, Operation.ports(PORT));

@@ -129,6 +129,14 @@ export function hostIsDefinedByObject(host: IHost): boolean {
   return host instanceof ServiceHost || host instanceof ServiceEntryHost;
 }
 
+/**
+ * The Service object a host was read from (`Host.fromService`), or undefined for other hosts.
+ * @internal
+ */
+export function serviceObjectOf(host: IHost): ApiObject | undefined {
+  return host instanceof ServiceHost ? host._service : undefined;
+}
+
 class NamedHost implements IHost {
   constructor(public readonly hostname: string, public readonly namespace: string | undefined, private readonly _ports: number[]) {
     const err = checkWildcardDomain(hostname);
@@ -139,6 +147,7 @@ class NamedHost implements IHost {
 
 class ServiceHost implements IHost {
   constructor(private readonly svc: ApiObject) {}
+  public get _service(): ApiObject { return this.svc; }
   public get hostname(): string { return this.svc.name; }
   public get namespace(): string | undefined { return this.svc.metadata.namespace; }
   public get ports(): number[] {

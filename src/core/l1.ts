@@ -19,6 +19,7 @@ const MODULES = {
   net: () => require('../imports/istio-networking.istio.io'),
   sec: () => require('../imports/istio-security.istio.io'),
   tel: () => require('../imports/istio-telemetry.istio.io'),
+  gw: () => require('../imports/gateway-api-gateway.networking.k8s.io'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -37,11 +38,22 @@ const L1: Record<string, { module: keyof typeof MODULES } & Record<IstioApiVersi
   Telemetry: { module: 'tel', v1: 'Telemetry', v1beta1: 'TelemetryV1Alpha1' },
 };
 
+// The Gateway API versions its kinds on its own: Istio's v1/v1beta1 switch does not apply to them. Keyed by
+// group and kind, since its Gateway shares its kind with Istio's.
+const GATEWAY_API_L1: Record<string, { module: keyof typeof MODULES } & Record<IstioApiVersion, string>> = {
+  'gateway.networking.k8s.io/Gateway': { module: 'gw', v1: 'Gateway', v1beta1: 'Gateway' },
+  'gateway.networking.k8s.io/HTTPRoute': { module: 'gw', v1: 'HttpRoute', v1beta1: 'HttpRoute' },
+  'gateway.networking.k8s.io/GRPCRoute': { module: 'gw', v1: 'GrpcRoute', v1beta1: 'GrpcRoute' },
+  'gateway.networking.k8s.io/TCPRoute': { module: 'gw', v1: 'TcpRoute', v1beta1: 'TcpRoute' },
+  'gateway.networking.k8s.io/TLSRoute': { module: 'gw', v1: 'TlsRoute', v1beta1: 'TlsRoute' },
+  'gateway.networking.k8s.io/ReferenceGrant': { module: 'gw', v1: 'ReferenceGrant', v1beta1: 'ReferenceGrant' },
+};
+
 const classes = new Map<string, L1Class>();
 
 /** The generated class for `kind` at `version`. @internal */
 export function l1ClassFor(kind: string, version: IstioApiVersion): L1Class {
-  const entry = L1[kind];
+  const entry = L1[kind] ?? GATEWAY_API_L1[kind];
   if (!entry) throw new Error(`internal: no L1 binding registered for ${kind}`);
   const key = `${kind}/${version}`;
   let cls = classes.get(key);

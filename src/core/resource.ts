@@ -44,10 +44,14 @@ export abstract class IstioResource extends Construct {
   /** An earlier object of this kind, namespace and name, if any (a clash reported at synth). */
   private readonly sameName?: IstioResource;
 
-  protected constructor(scope: Construct, id: string, kind: string, props: IstioResourceProps = {}) {
+  /**
+   * @param l1Kind the binding's key in `l1ClassFor` when the kind alone is ambiguous (the Gateway API's
+   * `gateway.networking.k8s.io/Gateway` beside Istio's `Gateway`)
+   */
+  protected constructor(scope: Construct, id: string, kind: string, props: IstioResourceProps = {}, l1Kind: string = kind) {
     super(scope, id);
     this.kind = kind;
-    const L1 = l1ClassFor(kind, IstioApi.versionOf(this));
+    const L1 = l1ClassFor(l1Kind, IstioApi.versionOf(this));
     this.apiObject = new L1(this, 'Resource', {
       metadata: { ...props.metadata, name: props.metadata?.name ?? readableName(this) },
       spec: Lazy.any({ produce: () => this._render() }),
@@ -134,7 +138,8 @@ function claimName(resource: IstioResource): IstioResource | undefined {
   const root = resource.node.root;
   let names = NAMES.get(root);
   if (!names) NAMES.set(root, names = new Map());
-  const key = `${resource.kind}/${resource.namespace ?? ''}/${resource.name}`;
+  // The API group is part of the key: an Istio Gateway and a Gateway API Gateway may share a name.
+  const key = `${resource.apiObject.apiGroup}/${resource.kind}/${resource.namespace ?? ''}/${resource.name}`;
   const first = names.get(key);
   if (first) return first;
   names.set(key, resource);

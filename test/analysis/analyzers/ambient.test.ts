@@ -122,13 +122,13 @@ describe('ambient.UseWaypointAnalyzer', () => {
       const w = waypoint(name, 'infra');
       return { ...w, spec: { ...w.spec, listeners: [{ ...w.spec.listeners[0], allowedRoutes }] } };
     };
-    const use = (kind: string, name: string, wp: string) => svc(name, 'shop', [{ port: 80 }], { metadata: { labels: { 'istio.io/use-waypoint': wp, 'istio.io/use-waypoint-namespace': 'infra' } } });
+    const use = (name: string, wp: string) => svc(name, 'shop', [{ port: 80 }], { metadata: { labels: { 'istio.io/use-waypoint': wp, 'istio.io/use-waypoint-namespace': 'infra' } } });
     const objs = [
       namespace('shop', { 'istio.io/dataplane-mode': 'ambient', 'team': 'shop' }),
       shared('same'), shared('all', { namespaces: { from: 'All' } }),
       shared('team', { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'shop' } } } }),
       shared('by-name', { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } } } }),
-      use('Service', 'a', 'same'), use('Service', 'b', 'all'), use('Service', 'c', 'team'), use('Service', 'd', 'by-name'),
+      use('a', 'same'), use('b', 'all'), use('c', 'team'), use('d', 'by-name'),
     ];
     expect(findings(U, objs)).toEqual([
       'CDK8SISTIO0406 error Service shop/a metadata.labels.istio.io/use-waypoint',
@@ -138,7 +138,7 @@ describe('ambient.UseWaypointAnalyzer', () => {
       'CDK8SISTIO0406 error Service shop/a: Service.metadata.labels.istio.io/use-waypoint: waypoint infra/same is in another namespace and its HBONE listener\'s allowedRoutes does not admit namespace shop, so Istio does not bind this Service to it (got "same"; allow the namespace on the waypoint (allowedNamespaces: WaypointNamespaces.all() or withLabels({...}); allowedRoutes.namespaces in YAML))',
     );
     // A selector over a Namespace the input lacks is not guessed, unless the input is complete.
-    const partial = [shared('team', { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'shop' } } } }), use('Service', 'c', 'team')];
+    const partial = [shared('team', { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'shop' } } } }), use('c', 'team')];
     expect(findings(U, partial)).toEqual([]);
     expect(findings(U, partial, { complete: true })).toEqual(['CDK8SISTIO0406 error Service shop/c metadata.labels.istio.io/use-waypoint']);
   });

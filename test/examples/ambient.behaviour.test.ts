@@ -29,3 +29,11 @@ test('without a token, with another method, or from another caller: denied at th
   const other = model.authorize({ caller: { principal: 'cluster.local/ns/bookstore/sa/reviews', requestPrincipal: USER }, workload: 'bookstore/reviews-v1', method: 'GET', path: '/reviews/1' });
   expect([other.decision, other.layer]).toEqual([AuthorizationDecision.DENY, WAYPOINT]);
 });
+
+test('east-west requests to reviews go through the waypoint, 90/10 by the HTTPRoute bound to the Service', () => {
+  const r = model.route({ host: 'reviews', fromNamespace: 'bookstore' });
+  expect([r.proxy, r.decidedBy?.name, r.clusters.map(c => [c.cluster, c.weight])]).toEqual(['waypoint bookstore/waypoint', 'reviews-canary', [
+    ['outbound|9080||reviews-v1.bookstore.svc.cluster.local', 90],
+    ['outbound|9080||reviews-v2.bookstore.svc.cluster.local', 10],
+  ]]);
+});

@@ -56,3 +56,4 @@ export * from './gateway-api/http-route';
 export * from './gateway-api/grpc-route';
 export * from './gateway-api/tcp-route';
 export * from './gateway-api/tls-route';
+export * from './gateway-api/waypoint';

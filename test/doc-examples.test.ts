@@ -58,7 +58,8 @@ test('every @example in src/ compiles against the public API', () => {
   examples.forEach((e, i) => {
     // The example is written as a user would, with the library's names in scope unqualified.
     const names = exported.filter(n => new RegExp(`\\b${n}\\b`).test(e.code));
-    const header = names.length ? `const { ${names.join(', ')} } = istio;\n` : '';
+    // An import, not a destructuring: an example may use a class as a type (`declare const gateway: K8sGateway`).
+    const header = names.length ? `import { ${names.join(', ')} } from '../src';\n` : '';
     files.set(path.join(__dirname, `__example_${i}.ts`), `${PREAMBLE}${header}void Duration; void App; void kplus;\n${e.code}\nexport {};\n`);
   });
   const host = ts.createCompilerHost(options);

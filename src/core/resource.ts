@@ -110,8 +110,9 @@ export abstract class IstioResource extends Construct {
 /**
  * The default name: the construct ids from below the chart down to the resource, in DNS form
  * (`public`, `AllowNothing` -> `allow-nothing`, `canary`/`VirtualService` -> `canary-virtual-service`).
+ * @internal
  */
-function readableName(resource: IConstruct): string | undefined {
+export function readableName(resource: IConstruct): string | undefined {
   const scopes = resource.node.scopes;
   const chart = Chart.of(resource);
   const ids = scopes.slice(scopes.indexOf(chart) + 1).map(c => dnsName(c.node.id)).filter(id => id.length > 0);

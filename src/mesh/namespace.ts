@@ -3,8 +3,10 @@
 // reported by analysis (IST0123), which fails synth by default.
 import { ApiObject, ApiObjectMetadata, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { constructError } from '../core/errors';
 import { apiObjectOf } from '../core/kube';
 import { resourceHooks } from '../core/resource';
+import { IWaypoint, useWaypointLabels } from '../gateway-api/waypoint';
 
 /** The labels Istio reads on a Namespace. */
 const INJECTION = 'istio-injection';
@@ -82,9 +84,11 @@ export class IstioNamespace extends Construct {
 
   /** The Namespace object. */
   public readonly apiObject: ApiObject;
+  private readonly mode: DataPlaneMode;
 
   public constructor(scope: Construct, id: string, props: IstioNamespaceProps) {
     super(scope, id);
+    this.mode = props.mode;
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -100,5 +104,27 @@ export class IstioNamespace extends Construct {
   /** The namespace's name. */
   public get name(): string {
     return this.apiObject.name;
+  }
+
+  /**
+   * Send the traffic of every Service in the namespace through `waypoint` (`istio.io/use-waypoint`, and
+   * `istio.io/use-waypoint-namespace` when the waypoint is in another namespace, whose `allowedNamespaces`
+   * must then admit this one). Services and workloads can opt out or pick another with `Waypoint.use()`.
+   * Only an ambient namespace uses waypoints.
+   *
+   * @see https://istio.io/latest/docs/ambient/usage/waypoint/#configure-a-pod-to-use-a-specific-waypoint
+   */
+  public useWaypoint(waypoint: IWaypoint): IstioNamespace {
+    if (this.mode.description !== 'ambient') {
+      throw constructError(this, {
+        kind: 'IstioNamespace',
+        field: 'useWaypoint',
+        problem: 'only ambient workloads use waypoints; with sidecars, L7 policy is enforced by each sidecar',
+        got: this.mode.description,
+        allowed: 'mode: DataPlaneMode.ambient()',
+      });
+    }
+    for (const [k, v] of Object.entries(useWaypointLabels(waypoint, this.name))) this.apiObject.metadata.addLabel(k, v);
+    return this;
   }
 }

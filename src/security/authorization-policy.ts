@@ -58,6 +58,11 @@ class Fields {
     return out;
   }
 
+  /** The fields set, without producing their values (which may only be known at synth). */
+  public names(): string[] {
+    return [...this.fields].filter(([, v]) => v.length > 0).map(([k]) => k);
+  }
+
   public render(): { [key: string]: string[] } {
     const out: { [key: string]: string[] } = {};
     for (const [k, v] of this.fields) if (v.length > 0) out[k] = v.map(f => f());
@@ -258,6 +263,11 @@ export class Source {
     return new Source(this.fields.merge(other.fields));
   }
 
+  /** The fields this entry sets (`principals`, `paths`, ...), known before their values are. @internal */
+  public _fieldNames(): string[] {
+    return this.fields.names();
+  }
+
   /** @internal */
   public _render(): { [key: string]: string[] } {
     return this.fields.render();
@@ -384,6 +394,11 @@ export class Operation {
   /** One entry that matches only when this and `other` both match. */
   public and(other: Operation): Operation {
     return new Operation(this.fields.merge(other.fields));
+  }
+
+  /** The fields this entry sets (`principals`, `paths`, ...), known before their values are. @internal */
+  public _fieldNames(): string[] {
+    return this.fields.names();
   }
 
   /** @internal */

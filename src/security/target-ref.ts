@@ -10,7 +10,8 @@ import { apiObjectOf } from '../core/kube';
 const GATEWAY_API = 'gateway.networking.k8s.io';
 
 /**
- * A `targetRefs` entry of an AuthorizationPolicy or RequestAuthentication.
+ * A `targetRefs` entry of an AuthorizationPolicy, RequestAuthentication or Telemetry. A `Waypoint` is a Gateway
+ * API Gateway: `PolicyTargetRef.fromResource(waypoint)`.
  *
  * @see https://istio.io/latest/docs/reference/config/type/workload-selector/#PolicyTargetReference
  */

@@ -1,5 +1,6 @@
 // Telemetry: tracing, access logging and metrics for the whole mesh (root namespace, no selector), a
-// namespace (no selector), or selected workloads, through providers that MeshConfig defines.
+// namespace (no selector), selected workloads, or targeted Services and gateways (waypoints), through
+// providers that MeshConfig defines.
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderDuration } from '../core/duration';
@@ -10,6 +11,7 @@ import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { WorkloadSelector } from '../core/selector';
 import { ExtensionProvider } from '../mesh/extension-provider';
+import { PolicyTargetRef } from '../security/target-ref';
 
 /**
  * Which side of a connection a setting applies to.
@@ -257,6 +259,12 @@ export interface TelemetryProps extends IstioResourceProps {
    */
   readonly selector?: WorkloadSelector;
   /**
+   * Services, ServiceEntries or Gateway API gateways (a `Waypoint`, an ingress Gateway) it applies to, instead
+   * of a selector: in ambient mode, the telemetry of a waypoint is configured this way.
+   * @default - none
+   */
+  readonly targetRefs?: PolicyTargetRef[];
+  /**
    * Tracing settings. Istio supports one entry.
    * @default - the mesh's tracing settings
    */
@@ -359,6 +367,7 @@ export class Telemetry extends IstioResource {
   protected _render(): unknown {
     return compact({
       selector: this.props.selector && { matchLabels: this.props.selector.matchLabels },
+      targetRefs: this.props.targetRefs?.map(t => t._render()),
       tracing: this.tracing,
       accessLogging: this.accessLogging,
       metrics: this.metrics,
@@ -377,6 +386,12 @@ export class Telemetry extends IstioResource {
         }
       });
     }
+    (this.props.targetRefs ?? []).forEach((t, i) => {
+      const other = t._crossNamespace(this.namespace);
+      if (other) {
+        errors.push(formatProblem({ kind: 'Telemetry', field: `spec.targetRefs[${i}]`, problem: 'a Telemetry can only target resources in its own namespace', got: other, allowed: `namespace ${this.namespace ?? '(none)'}` }));
+      }
+    });
     return errors;
   }
 }

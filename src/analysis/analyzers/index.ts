@@ -1,7 +1,8 @@
 // Every cross-resource analyzer (`istioctl analyze` without a cluster), in the order of Istio's
 // analyzers.All() at the pinned release. Each is named after the Istio analyzer it reproduces, so a conformance
 // run can pick one. Istio's multicluster.ServiceAnalyzer compares several clusters and has no equivalent over
-// one input.
+// one input. Our own analyzers (ambient.*, which Istio has no equivalent of) follow Istio's.
+import { ambientEnvoyFilterAnalyzer, useWaypointAnalyzer, ztunnelPolicyAnalyzer } from './ambient';
 import { annotationsAnalyzer } from './annotations';
 import { blockedCIDRsAnalyzer } from './authn';
 import { authorizationPoliciesAnalyzer } from './authz';
@@ -65,4 +66,8 @@ export const ANALYZERS: readonly CrossRule[] = [
   telemetryLightstepAnalyzer,
   // Not Istio analyzers: the conditions istiod sets on Gateway API objects.
   routeParentAnalyzer, backendRefAnalyzer, listenerAnalyzer,
+  // Not Istio analyzers either: what ztunnel and waypoints cannot do (ambient mode).
+  ztunnelPolicyAnalyzer,
+  useWaypointAnalyzer,
+  ambientEnvoyFilterAnalyzer,
 ];

@@ -63,6 +63,56 @@ const OWN = {
     template: 'The ServiceEntries %s declare host %s port %d with different protocols (%s); which one Istio uses is undefined.',
     args: ['serviceEntries', 'host', 'port', 'protocols'],
   },
+  // Ambient mode (CDK8SISTIO04xx): facts Istio's analysis has no analyzer for. A Sidecar in ambient mode is
+  // Istio's own IST0167 (sidecar.SelectorAnalyzer).
+  /** An AuthorizationPolicy that ztunnel enforces (bound by selector or namespace-wide) uses L7 attributes. */
+  ZtunnelCannotEnforceL7: {
+    code: 'CDK8SISTIO0401',
+    name: 'ZtunnelCannotEnforceL7',
+    level: DiagnosticLevel.ERROR,
+    template: 'The policy applies to ambient workloads through ztunnel, which cannot enforce %s.',
+    args: ['attributes'],
+  },
+  /** `istio.io/use-waypoint` names a waypoint the input does not define. */
+  WaypointNotFound: {
+    code: 'CDK8SISTIO0402',
+    name: 'WaypointNotFound',
+    level: DiagnosticLevel.ERROR,
+    template: 'Referenced waypoint not found: %q',
+    args: ['waypoint'],
+  },
+  /** `istio.io/use-waypoint` on a Service or pod names a waypoint whose `istio.io/waypoint-for` excludes that traffic. */
+  WaypointTrafficTypeMismatch: {
+    code: 'CDK8SISTIO0403',
+    name: 'WaypointTrafficTypeMismatch',
+    level: DiagnosticLevel.WARNING,
+    template: 'The waypoint %q handles %s traffic only, so the %s traffic of this resource does not go through it.',
+    args: ['waypoint', 'waypointFor', 'trafficType'],
+  },
+  /** An EnvoyFilter that applies to ambient workloads, which have no Envoy to patch. */
+  EnvoyFilterInAmbient: {
+    code: 'CDK8SISTIO0404',
+    name: 'EnvoyFilterInAmbient',
+    level: DiagnosticLevel.WARNING,
+    template: 'The EnvoyFilter has no effect on workloads in ambient mode: %s.',
+    args: ['reason'],
+  },
+  /** A RequestAuthentication bound by selector or namespace-wide in ambient mode, where ztunnel validates no JWT. */
+  RequestAuthenticationOnZtunnel: {
+    code: 'CDK8SISTIO0405',
+    name: 'RequestAuthenticationOnZtunnel',
+    level: DiagnosticLevel.WARNING,
+    template: 'The RequestAuthentication applies to ambient workloads through ztunnel, which validates no tokens: %s.',
+    args: ['reason'],
+  },
+  /** `istio.io/use-waypoint-namespace` names a waypoint whose HBONE listener does not admit the resource's namespace. */
+  WaypointNamespaceNotAllowed: {
+    code: 'CDK8SISTIO0406',
+    name: 'WaypointNamespaceNotAllowed',
+    level: DiagnosticLevel.ERROR,
+    template: 'The waypoint %q does not allow use from namespace %q.',
+    args: ['waypoint', 'namespace'],
+  },
   /** A file or document the command line cannot parse as a Kubernetes manifest. */
   UnparsableManifest: {
     code: 'CDK8SISTIO0001',

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-33';
 import {
   AllowedRoutes, BackendRef, CertificateRef, Gateway, GatewayAddress, GatewayServer, Host, HttpMethod, HttpRoute, HttpRouteMatch, HttpScheme,
   K8sGateway, Listener,
-  ParentRef, PathModifier, Percent, RouteFilter, RouteKind, StringMatch,
+  ParentRef, PathModifier, Percent, ReferenceGrant, RouteFilter, RouteKind, StringMatch,
 } from '../../src';
 import { chartIn, synth, synthErrors } from '../util';
 
@@ -114,7 +114,7 @@ describe('HttpRoute', () => {
         ],
         filters: [
           RouteFilter.requestHeaders({ set: { 'x-track': 'dev' }, remove: ['x-debug'] }),
-          RouteFilter.urlRewrite({ path: PathModifier.replacePrefixMatch('/') }),
+          RouteFilter.urlRewrite({ path: PathModifier.replaceFullPath('/') }),
           RouteFilter.requestMirror(mirror, { port: 9090, percent: Percent.of(12.5) }),
         ],
         backendRefs: [BackendRef.to(v2, { filters: [RouteFilter.responseHeaders({ add: { 'x-served-by': 'v2' } })] })],
@@ -145,7 +145,7 @@ describe('HttpRoute', () => {
               ],
               filters: [
                 { type: 'RequestHeaderModifier', requestHeaderModifier: { remove: ['x-debug'], set: [{ name: 'x-track', value: 'dev' }] } },
-                { type: 'URLRewrite', urlRewrite: { path: { replacePrefixMatch: '/', type: 'ReplacePrefixMatch' } } },
+                { type: 'URLRewrite', urlRewrite: { path: { replaceFullPath: '/', type: 'ReplaceFullPath' } } },
                 { type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', port: 9090 }, fraction: { denominator: 1000, numerator: 125 } } },
               ],
               backendRefs: [{
@@ -270,5 +270,58 @@ describe('HttpRoute', () => {
       [{ group: 'networking.istio.io', kind: 'Hostname', name: 'api.example.com', port: 443 }],
       [{ name: 'reviews', namespace: 'bookinfo', port: 9080 }],
     ]);
+  });
+});
+
+describe('ReferenceGrant, CORS, redirects and listener names', () => {
+  test('a ReferenceGrant written by hand renders the default groups', () => {
+    const { chart } = chartIn('backend');
+    new ReferenceGrant(chart, 'allow-frontend', {
+      from: [{ kind: 'HTTPRoute', namespace: 'frontend' }],
+      to: [{ kind: 'Service', name: 'api' }],
+    }).addTo({ kind: 'Secret' });
+    expect(synth(chart)).toEqual([{
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'ReferenceGrant',
+      metadata: { name: 'allow-frontend', namespace: 'backend' },
+      spec: {
+        from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'frontend' }],
+        to: [{ group: '', kind: 'Service', name: 'api' }, { group: '', kind: 'Secret' }],
+      },
+    }]);
+  });
+
+  test('CORS, full-path redirects and extension refs render their one field; listener names follow protocol and port', () => {
+    const { chart } = chartIn('shop');
+    new K8sGateway(chart, 'gw', { listeners: [Listener.http({ port: 8080 }), Listener.https({ port: 8443, certificates: [CertificateRef.fromName('c')] }), Listener.tlsPassthrough({ name: 'pass' })] });
+    new HttpRoute(chart, 'r', { parentRefs: [K8sGateway.fromName('gw')] })
+      .addRule('cors', {
+        filters: [
+          RouteFilter.cors({ allowOrigins: ['https://shop.example.com'], allowMethods: ['GET', 'POST'], allowCredentials: true, maxAge: Duration.hours(1) }),
+          RouteFilter.extensionRef({ group: 'networking.istio.io', kind: 'EnvoyFilter', name: 'lua' }),
+        ],
+        backendRefs: [BackendRef.to(Host.fromName('shop', { ports: [80] }))],
+      })
+      .addRule('moved', { filters: [RouteFilter.requestRedirect({ hostname: 'new.example.com', path: PathModifier.replaceFullPath('/'), port: 443 })] })
+      .addRule('v2', {
+        matches: [HttpRouteMatch.path(StringMatch.prefix('/v1'))],
+        filters: [RouteFilter.urlRewrite({ hostname: 'internal.example.com', path: PathModifier.replacePrefixMatch('/v2') })],
+        backendRefs: [BackendRef.to(Host.fromName('shop', { ports: [80] }))],
+      });
+    const [gw, route] = synth(chart);
+    expect(gw.spec.listeners.map((l: any) => l.name)).toEqual(['http-8080', 'https-8443', 'pass']);
+    expect(route.spec.rules.map((r: any) => r.filters)).toEqual([
+      [
+        { type: 'CORS', cors: { allowCredentials: true, allowMethods: ['GET', 'POST'], allowOrigins: ['https://shop.example.com'], maxAge: 3600 } },
+        { type: 'ExtensionRef', extensionRef: { group: 'networking.istio.io', kind: 'EnvoyFilter', name: 'lua' } },
+      ],
+      [{ type: 'RequestRedirect', requestRedirect: { hostname: 'new.example.com', path: { replaceFullPath: '/', type: 'ReplaceFullPath' }, port: 443 } }],
+      [{ type: 'URLRewrite', urlRewrite: { hostname: 'internal.example.com', path: { replacePrefixMatch: '/v2', type: 'ReplacePrefixMatch' } } }],
+    ]);
+  });
+
+  test('a CORS maxAge that is not whole seconds throws at once', () => {
+    expect(() => RouteFilter.cors({ maxAge: Duration.millis(1500) })).toThrow(
+      'RouteFilter.cors.maxAge: maxAge must be whole seconds, at least 1 (got "1.5s"; e.g. Duration.hours(1))');
   });
 });

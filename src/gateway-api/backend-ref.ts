@@ -2,7 +2,7 @@
 // ServiceEntry host), a port and a weight. A backend is an `IHost`, as for VirtualService destinations.
 import type { RouteFilter } from './route-filter';
 import { invalidValue } from '../core/errors';
-import { IHost, RenderContext, isLiteralHost } from '../core/host';
+import { IHost, RenderContext, hostIsDefinedByObject, isLiteralHost } from '../core/host';
 import { JsonMap } from '../core/json';
 
 /** Options of `BackendRef.to`. */
@@ -84,12 +84,13 @@ export function backendPort(host: IHost, port: number | undefined): number | und
  * @internal
  */
 export function backendPortProblem(host: IHost, port: number | undefined): { problem: string; got: unknown; allowed: string } | undefined {
+  // A Service of the app is in the analysed output, where the engine checks the port (CDK8SISTIO0306/0307):
+  // only ports given by hand (`Host.fromName(..., { ports })`) are checked here, so one mistake is one message.
+  if (hostIsDefinedByObject(host)) return undefined;
   const ports = host.ports;
   if (ports.length === 0) return undefined;
-  if (port === undefined) {
-    if (ports.length > 1) return { problem: `Service ${host.hostname} has several ports, so the backend must name one`, got: undefined, allowed: `give port: one of ${ports.join(', ')}` };
-    return undefined;
-  }
+  // A backendRef without a port is in the manifest, where the engine reports it (CDK8SISTIO0306).
+  if (port === undefined) return undefined;
   if (!ports.includes(port)) return { problem: `Service ${host.hostname} has no port ${port}`, got: port, allowed: `give port: one of ${ports.join(', ')}` };
   return undefined;
 }

@@ -5,7 +5,7 @@ import { IGatewayRef, isServiceName, renderParentRef, serviceParentHost } from '
 import { grantReference } from './reference-grant';
 import type { RouteFilter } from './route-filter';
 import { formatProblem } from '../core/errors';
-import { IHost, RenderContext, serviceObjectOf } from '../core/host';
+import { IHost, RenderContext, hostIsDefinedByObject, serviceObjectOf } from '../core/host';
 import { JsonMap } from '../core/json';
 import type { IstioResource } from '../core/resource';
 
@@ -33,7 +33,8 @@ export function checkParents(refs: IGatewayRef[], problems: Problems): void {
       problems.add(`${field}.name`, 'a Service parent is named by the Service name, not a hostname', host.hostname, 'ParentRef.service(Host.fromService(svc)) or Host.fromName(\'<service>\', { namespace })');
       return;
     }
-    const ports = host.ports;
+    // A Service of the app is in the analysed output, where the engine checks the port (CDK8SISTIO0301).
+    const ports = hostIsDefinedByObject(host) ? [] : host.ports;
     if (ref.parentPort !== undefined && ports.length > 0 && !ports.includes(ref.parentPort)) {
       problems.add(`${field}.port`, `Service ${host.hostname} has no port ${ref.parentPort}`, ref.parentPort, `give port: one of ${ports.join(', ')}, or none for every port`);
     }

@@ -7,6 +7,21 @@ import {
 } from '../../src';
 import { chartIn, synth, synthErrors } from '../util';
 
+// A self-signed certificate valid from 2026-12-01 to 2126-11-07 (as in the gateway analyzer tests).
+const CERT = [
+  '-----BEGIN CERTIFICATE-----',
+  'MIIBjTCCATOgAwIBAgIUDI0a8Sv5Cacb7RlGylO6myNya44wCgYIKoZIzj0EAwIw',
+  'GzEZMBcGA1UEAwwQc2hvcC5leGFtcGxlLmNvbTAgFw0yNjEyMDEyMzQyNDBaGA8y',
+  'MTI2MTEwNzIzNDI0MFowGzEZMBcGA1UEAwwQc2hvcC5leGFtcGxlLmNvbTBZMBMG',
+  'ByqGSM49AgEGCCqGSM49AwEHA0IABKHthbHCDl0RLwdd53b4WaFUg8PigmIhXFSb',
+  'Hi+pK8mAZQxfw5UJ/nOQDvCxWAROMoMJ/hLI4Ib6zLHLNGjh/j2jUzBRMB0GA1Ud',
+  'DgQWBBSRoZ7nPmiPaYQQh7ANhCK1OudDlTAfBgNVHSMEGDAWgBSRoZ7nPmiPaYQQ',
+  'h7ANhCK1OudDlTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIFJ1',
+  '7LdDZqbkphMgqr/NtVciYqmbx77W30besdR346QLAiEA8maPLn+n6LTvEa8QC21c',
+  'vTkZrzaJ8mqtTqHE8v0Buls=',
+  '-----END CERTIFICATE-----',
+].join('\n');
+
 function service(chart: Chart, name: string, ports: number[], namespace?: string): kplus.Service {
   return new kplus.Service(chart, `${name}-svc`, {
     metadata: { name, namespace },
@@ -84,7 +99,7 @@ describe('K8sGateway', () => {
     const app = Testing.app();
     const certs = new Chart(app, 'certs', { namespace: 'certs' });
     const edge = new Chart(app, 'edge', { namespace: 'edge' });
-    const secret = new kplus.Secret(certs, 'shop-cert', { metadata: { name: 'shop-cert' }, type: 'kubernetes.io/tls' });
+    const secret = new kplus.Secret(certs, 'shop-cert', { metadata: { name: 'shop-cert' }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': CERT, 'tls.key': 'key' } });
     new K8sGateway(edge, 'public', { listeners: [Listener.https({ certificates: [CertificateRef.fromSecret(secret)] })] });
     expect(synth(edge)[0].spec.listeners[0].tls).toEqual({ certificateRefs: [{ name: 'shop-cert', namespace: 'certs' }] });
     expect(synth(certs).filter(m => m.kind === 'ReferenceGrant')).toEqual([{
@@ -179,6 +194,7 @@ describe('HttpRoute', () => {
   test('mesh routing: a Service parent is written with the core group and kind Service', () => {
     const { chart } = chartIn('bookinfo');
     const reviews = Host.fromService(service(chart, 'reviews', [9080]));
+    service(chart, 'reviews-v1', [9080]);
     new HttpRoute(chart, 'reviews-route', { metadata: { name: 'reviews' }, parentRefs: [ParentRef.service(reviews, { port: 9080 })] })
       .addRule('v1', { backendRefs: [BackendRef.to(Host.fromName('reviews-v1', { ports: [9080] }))] });
     expect(services(synth(chart))[0].spec).toEqual({
@@ -196,7 +212,6 @@ describe('HttpRoute', () => {
     const gw = new K8sGateway(frontend, 'public', { listeners: [Listener.http()] });
     new HttpRoute(frontend, 'a', { parentRefs: [gw] }).addRule('api', { backendRefs: [BackendRef.to(api)] });
     new HttpRoute(frontend, 'b', { parentRefs: [gw] }).addRule('all', { backendRefs: [BackendRef.to(api), BackendRef.to(auth)] });
-    new HttpRoute(frontend, 'c', { parentRefs: [gw], createReferenceGrants: false }).addRule('all', { backendRefs: [BackendRef.to(Host.fromService(service(backend, 'other', [80])))] });
     expect(synth(frontend).find(m => m.metadata.name === 'a').spec.rules[0].backendRefs).toEqual([{ name: 'api', namespace: 'backend', port: 8080 }]);
     expect(synth(backend).filter(m => m.kind === 'ReferenceGrant')).toEqual([{
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -209,7 +224,18 @@ describe('HttpRoute', () => {
     }]);
   });
 
-  test('a port the Service lacks, or none for a Service with several, fails synth with the fix', () => {
+  test('with createReferenceGrants: false, no grant is written and the analysis says which one is missing', () => {
+    const app = Testing.app();
+    const backend = new Chart(app, 'backend', { namespace: 'backend' });
+    const frontend = new Chart(app, 'frontend', { namespace: 'frontend' });
+    const gw = new K8sGateway(frontend, 'public', { listeners: [Listener.http()] });
+    new HttpRoute(frontend, 'c', { parentRefs: [gw], createReferenceGrants: false }).addRule('all', { backendRefs: [BackendRef.to(Host.fromService(service(backend, 'other', [80])))] });
+    expect(synthErrors(frontend)).toEqual([
+      '[frontend/c] CDK8SISTIO0305 HTTPRoute.spec.rules[0].backendRefs[0].namespace: the backend Service backend/other is in another namespace, and no ReferenceGrant there allows HTTPRoutes from namespace frontend (got "backend"; add a ReferenceGrant in backend from { group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: frontend } to { group: "", kind: Service, name: other })',
+    ]);
+  });
+
+  test('a port a Service of the app lacks, or none for a Service with several: one finding each, from the analysis', () => {
     const { chart } = chartIn('shop');
     const multi = Host.fromService(service(chart, 'multi', [80, 9090]));
     const one = Host.fromService(service(chart, 'one', [8080]));
@@ -217,10 +243,22 @@ describe('HttpRoute', () => {
       .addRule('a', { backendRefs: [BackendRef.to(multi)], filters: [RouteFilter.requestMirror(one, { port: 9999 })] })
       .addRule('b', { backendRefs: [BackendRef.to(one, { port: 80 })] });
     expect(synthErrors(chart)).toEqual([
+      '[test/r] CDK8SISTIO0301 HTTPRoute.spec.parentRefs[0].port: Service shop/one has no port 80 (got 80; one of 8080)',
+      '[test/r] CDK8SISTIO0306 HTTPRoute.spec.rules[0].backendRefs[0]: the backendRef has no port, so istiod refuses the whole rule (got "multi"; set port to a port of the backend)',
+      '[test/r] CDK8SISTIO0307 HTTPRoute.spec.rules[0].filters[0].requestMirror.backendRef.port: port 9999 is not a port of Service shop/one (got 9999; one of 8080)',
+      '[test/r] CDK8SISTIO0307 HTTPRoute.spec.rules[1].backendRefs[0].port: port 80 is not a port of Service shop/one (got 80; one of 8080)',
+    ]);
+  });
+
+  test('a port a host given by hand lacks fails at construct level, since no Service object shows it', () => {
+    const { chart } = chartIn('shop');
+    new HttpRoute(chart, 'r', { parentRefs: [ParentRef.service(Host.fromName('one', { ports: [8080] }), { port: 80 })] })
+      .addRule('a', { backendRefs: [BackendRef.to(Host.fromName('multi', { ports: [80, 9090] }))] })
+      .addRule('b', { backendRefs: [BackendRef.to(Host.fromName('one', { ports: [8080] }), { port: 80 })] });
+    expect(synthErrors(chart)).toEqual([
       '[test/r] HTTPRoute.spec.parentRefs[0].port: Service one has no port 80 (got 80; give port: one of 8080, or none for every port)',
-      '[test/r] HTTPRoute.spec.rules[0].backendRefs[0].port: Service multi has several ports, so the backend must name one (give port: one of 80, 9090)',
-      '[test/r] HTTPRoute.spec.rules[0].filters[0].requestMirror.backendRef.port: Service one has no port 9999 (got 9999; give port: one of 8080)',
       '[test/r] HTTPRoute.spec.rules[1].backendRefs[0].port: Service one has no port 80 (got 80; give port: one of 8080)',
+      '[test/r] CDK8SISTIO0306 HTTPRoute.spec.rules[0].backendRefs[0]: the backendRef has no port, so istiod refuses the whole rule (got "multi"; set port to a port of the backend)',
     ]);
   });
 

@@ -49,8 +49,8 @@ test('L4 backends refuse filters and ports the Service lacks', () => {
   new TcpRoute(chart, 't', { parentRefs: [K8sGateway.fromName('gw')] })
     .addRule('a', { backendRefs: [BackendRef.to(v1, { port: 9001, filters: [RouteFilter.requestHeaders({ set: { a: 'b' } })] })] });
   expect(synthErrors(chart)).toEqual([
-    '[test/t] TCPRoute.spec.rules[0].backendRefs[0].port: Service echo-v1 has no port 9001 (got 9001; give port: one of 9000)',
     '[test/t] TCPRoute.spec.rules[0].backendRefs[0].filters: TCPRoute backends take no filters (got ["RequestHeaderModifier"]; filters apply to HTTPRoute and GRPCRoute backends only)',
+    '[test/t] CDK8SISTIO0307 TCPRoute.spec.rules[0].backendRefs[0].port: port 9001 is not a port of Service echo/echo-v1 (got 9001; one of 9000)',
   ]);
 });
 

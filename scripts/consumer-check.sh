@@ -133,8 +133,8 @@ set +e
 npx cdk8s-istio analyze telemetry.yaml > cel.log 2>&1
 rc=$?
 set -e
-if [ "$rc" != 1 ] || ! grep -q 'IST0106' cel.log || ! grep -q 'filter' cel.log; then
-  cat cel.log; echo "consumer-check: expected IST0106 on the access-log filter that is not CEL (exit $rc)"; exit 1
+if [ "$rc" != 79 ] || ! grep -q 'IST0106' cel.log || ! grep -q 'filter' cel.log; then
+  cat cel.log; echo "consumer-check: expected exit 79 (istioctl's "analyzers found issues") and IST0106 on the access-log filter that is not CEL (exit $rc)"; exit 1
 fi
 echo "consumer-check: the CLI rejected an access-log filter that is not CEL:"
 grep IST0106 cel.log

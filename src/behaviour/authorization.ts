@@ -90,8 +90,7 @@ function waypointPolicies(data: MeshData, w: Workload, waypoint: any): any[] {
 
 /** Authorize a request. @internal */
 export function authorize(data: MeshData, req: AuthorizationRequest): AuthorizationAnswer {
-  const w = data.workload(req.workload);
-  if (!w) throw new Error(`MeshModel.authorize: workload '${req.workload}' is not a workload of the input (write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)`);
+  const w = data.requireWorkload(req.workload, 'MeshModel.authorize: workload');
   if (!w.ambient) return { ...decide(data, w, req, policiesFor(data, w), 'sidecar'), layer: 'sidecar' };
   // Ambient: the waypoint (if the Service uses one) enforces L7 with the caller's identity; the destination's
   // ztunnel then enforces L4, and sees the waypoint as the caller.

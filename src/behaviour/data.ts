@@ -205,6 +205,13 @@ export class MeshData {
     return this.index.workloads.find(w => !w.synthetic && w.namespace === ns && w.obj?.metadata?.name === name);
   }
 
+  /** The workload `ref` names, or an error for `caller` (e.g. `MeshModel.authorize: workload`) that says how to name one. */
+  public requireWorkload(ref: string, caller: string): Workload {
+    const w = this.workload(ref);
+    if (!w) throw new Error(`${caller} '${ref}' is not a workload of the input (write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)`);
+    return w;
+  }
+
   /** The service account of a workload's pods. */
   public serviceAccountOf(w: Workload): string {
     const spec = w.obj?.kind === 'Pod' ? w.obj.spec

@@ -432,11 +432,19 @@ function ruleEntries(route: any, parentPort: number | undefined, input: Input, g
         if (refs.length === 0) notes.push('the rule has no backendRefs: requests are answered 500');
       }
     }
-    const timeout = rule?.timeouts?.request ?? rule?.timeouts?.backendRequest;
-    if (timeout !== undefined && timeout !== '0s') http.timeout = String(timeout);
+    // As istiod's convertHTTPRoute: retries first (connection errors always retried, attempts default 2, no
+    // retryOn without attempts); then `request` is the route timeout and `backendRequest` the per-try timeout
+    // when there are retries, else it replaces the route timeout.
     if (rule?.retry) {
       const codes = (rule.retry.codes ?? []).map(String);
-      http.retries = { attempts: rule.retry.attempts ?? 2, retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', ...codes].join(',') };
+      const attempts = rule.retry.attempts ?? 2;
+      http.retries = { attempts, retryOn: attempts === 0 ? '' : ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', ...codes].join(',') };
+    }
+    const nonZero = (d: unknown) => d !== undefined && !/^(0+(h|m|s|ms))+$/.test(String(d));
+    if (nonZero(rule?.timeouts?.request)) http.timeout = String(rule.timeouts.request);
+    if (nonZero(rule?.timeouts?.backendRequest)) {
+      if (http.retries) http.retries.perTryTimeout = String(rule.timeouts.backendRequest);
+      else http.timeout = String(rule.timeouts.backendRequest);
     }
     if (notes.length > 0) http.__notes = notes;
     const matches: any[] = Array.isArray(rule?.matches) && rule.matches.length > 0 ? rule.matches : [{}];

@@ -88,7 +88,9 @@ export class MeshModel {
 
   /**
    * Whether `clientWorkload` can connect to `serverWorkload` on a Service port, and with which TLS: the server's
-   * PeerAuthentication mode against the client's DestinationRule TLS or auto mTLS.
+   * PeerAuthentication mode against the client's DestinationRule TLS or auto mTLS. Between two ambient workloads
+   * the client side is ztunnel's HBONE (always mutual TLS); a server no Service selects is reached through the
+   * client sidecar's PassthroughCluster, in plaintext.
    * @param clientWorkload `namespace/name` of the calling workload
    * @param serverWorkload `namespace/name` of the called workload
    * @param port the Service port the client calls (mapped to the server's container port through its Service)
@@ -96,10 +98,8 @@ export class MeshModel {
    */
   public mtls(clientWorkload: string, serverWorkload: string, port: number): MtlsAnswer {
     const data = this._data;
-    const client = data.workload(clientWorkload);
-    if (!client) throw new Error(`MeshModel.mtls: client workload '${clientWorkload}' is not a workload of the input (write namespace/name)`);
-    const server = data.workload(serverWorkload);
-    if (!server) throw new Error(`MeshModel.mtls: server workload '${serverWorkload}' is not a workload of the input (write namespace/name)`);
+    const client = data.requireWorkload(clientWorkload, 'MeshModel.mtls: client workload');
+    const server = data.requireWorkload(serverWorkload, 'MeshModel.mtls: server workload');
     const svc = data.servicesOf(server).find(s => s.ports.some(p => p.number === port)) ?? data.servicesOf(server)[0];
     const targetPort = svc?.ports.find(p => p.number === port)?.targetPort ?? port;
     const mode = serverMtls(data, server, targetPort);
@@ -107,10 +107,14 @@ export class MeshModel {
     const policy = svc
       ? destinationPolicy(data, { namespace: client.namespace, labels: client.labels }, svc, svc.fqdn, undefined, port)
       : undefined;
-    let clientMode = policy?.tlsMode ?? 'DISABLE';
+    // Between two ambient workloads ztunnel carries every connection over HBONE (mutual TLS), Service or not,
+    // and DestinationRule TLS settings do not apply to it.
+    // https://istio.io/latest/docs/ambient/architecture/hbone/
+    const hbone = client.ambient && server.ambient;
+    let clientMode = hbone ? 'ISTIO_MUTUAL' : policy?.tlsMode ?? 'DISABLE';
     if (!client.inMesh && clientMode === 'ISTIO_MUTUAL') clientMode = 'DISABLE';
     if (clientMode === 'AUTO') clientMode = server.inMesh ? 'ISTIO_MUTUAL' : 'DISABLE';
-    const autoMtls = policy?.autoMtls ?? false;
+    const autoMtls = !hbone && (policy?.autoMtls ?? false);
     let canConnect: boolean;
     let why: string;
     if (!client.inMesh && serverMode === 'STRICT') {
@@ -127,14 +131,18 @@ export class MeshModel {
       why = canConnect ? `the client originates its own TLS (${clientMode}), passed through to the application` : `the client originates its own TLS (${clientMode}), not Istio's: STRICT refuses it`;
     }
     const serverBy = mode.policy ? describeRef(mode.policy) : 'no PeerAuthentication (PERMISSIVE)';
-    const clientBy = policy?.decidedBy && !autoMtls ? describeRef(policy.decidedBy) : 'auto mTLS';
+    // Without a Service the client's sidecar has no cluster for the server: the connection leaves through
+    // PassthroughCluster, in plaintext.
+    const clientBy = hbone ? 'ztunnel, HBONE'
+      : !svc ? `no Service selects ${serverWorkload}: PassthroughCluster`
+        : policy?.decidedBy && !autoMtls ? describeRef(policy.decidedBy) : 'auto mTLS';
     return {
       serverMode,
       ...(mode.policy && server.inMesh ? { serverPolicy: mode.policy } : {}),
       serverInMesh: server.inMesh,
       clientMode,
       autoMtls,
-      ...(policy?.decidedBy && !autoMtls ? { clientPolicy: policy.decidedBy } : {}),
+      ...(policy?.decidedBy && !autoMtls && !hbone ? { clientPolicy: policy.decidedBy } : {}),
       canConnect,
       mutualTls: canConnect && clientMode === 'ISTIO_MUTUAL',
       explanation: `server ${serverWorkload} port ${targetPort}: ${serverMode} (${serverBy}); client ${clientWorkload}: ${clientMode} (${clientBy}); ${why}`,

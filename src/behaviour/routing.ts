@@ -107,8 +107,7 @@ function sidecarProxy(data: MeshData, req: MeshRequest): Proxy {
   const nsLabels = data.namespaces.get(namespace)?.metadata?.labels ?? {};
   let ambient = nsLabels['istio.io/dataplane-mode'] === 'ambient' && !('istio-injection' in nsLabels);
   if (req.fromWorkload !== undefined) {
-    const w = data.workload(req.fromWorkload);
-    if (!w) throw new Error(`MeshModel.route: fromWorkload '${req.fromWorkload}' is not a workload of the input (write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)`);
+    const w = data.requireWorkload(req.fromWorkload, 'MeshModel.route: fromWorkload');
     namespace = w.namespace;
     labels = w.labels;
     describe = `sidecar of ${w.obj.kind} ${namespace}/${w.obj.metadata?.name}`;

@@ -5,8 +5,11 @@ import { Testing } from 'cdk8s';
 import { stringify } from 'yaml';
 import { service, subsets } from './util';
 import { build as canary } from '../../examples/canary/main';
+import { build as zeroTrust } from '../../examples/zero-trust/main';
+import { AuthorizationPolicy, Operation, Principal, Source, WorkloadSelector } from '../../src';
 import { authz, diff, explain, graph } from '../../src/behaviour/cli';
 import { dotToSvg } from '../../src/behaviour/svg';
+import { synth } from '../util';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'behaviour-cli-'));
 const write = (name: string, text: string) => {
@@ -15,7 +18,7 @@ const write = (name: string, text: string) => {
   fs.writeFileSync(file, text);
   return file;
 };
-const synthCanary = (weight: number) => write(`canary-${weight}/all.yaml`, Testing.synth(canary(Testing.app(), weight)).map(o => stringify(o)).join('---\n'));
+const synthCanary = (weight: number) => write(`canary-${weight}/all.yaml`, synth(canary(Testing.app(), weight)).map(o => stringify(o)).join('---\n'));
 
 const BOOK = write('book.yaml', service('reviews', 'shop', 9080, ['v1', 'v2']) + '---' + subsets('reviews', 'shop', ['v1', 'v2']) + `---
 apiVersion: networking.istio.io/v1
@@ -173,6 +176,26 @@ describe('diff', () => {
   });
   test('no change exits 0', () => {
     expect(diff([synthCanary(10), synthCanary(10)])).toEqual({ exitCode: 0, stdout: 'no behaviour change\n' });
+  });
+  test('examples/zero-trust and a variant that lets the shop frontend GET too: that caller, and nothing else', () => {
+    const variant = (frontendToo: boolean) => {
+      const app = Testing.app();
+      const [, workshop] = zeroTrust(app);
+      if (frontendToo) {
+        new AuthorizationPolicy(workshop, 'get-from-frontend', {
+          metadata: { name: 'workshop-app-frontend' },
+          selector: WorkloadSelector.labels({ app: 'workshop-app' }),
+          rules: [{ from: [Source.principals(Principal.forServiceAccount('frontend', { namespace: 'shop' }))], to: [Operation.methods('GET')] }],
+        });
+      }
+      return write(`zero-trust-${frontendToo}/all.yaml`, synth(app.charts[0]).concat(synth(workshop)).map(o => stringify(o)).join('---\n'));
+    };
+    // The probe requests are GET / and a path of each policy's paths (/api/* of the ingress JWT rule).
+    expect(diff([variant(false), variant(true)])).toEqual({
+      exitCode: 1,
+      stdout: 'authorization: workshop/workshop-app GET / from cluster.local/ns/shop/sa/frontend: DENY -> ALLOW (AuthorizationPolicy workshop/workshop-app-frontend spec.rules[0])\n'
+        + 'authorization: workshop/workshop-app GET /api/x from cluster.local/ns/shop/sa/frontend: DENY -> ALLOW (AuthorizationPolicy workshop/workshop-app-frontend spec.rules[0])\n',
+    });
   });
   test('two zero-trust variants: exactly the callers whose access changed, as Markdown', () => {
     const base = service('reviews', 'shop', 9080);

@@ -57,6 +57,25 @@ describe('filters', () => {
   });
 });
 
+describe('timeouts and retries, as istiod converts them', () => {
+  const route = (rule: string) => model(BASE + HTTP + ROUTE('r', 'shop', `  parentRefs: [{ name: web }]
+  rules:
+  - backendRefs: [{ name: reviews, port: 9080 }]
+${rule}`)).route({ host: 'shop.example.com', gateway: 'shop/web' });
+  test('backendRequest is the per-try timeout when the rule retries', () => {
+    const a = route('    timeouts: { request: 10s, backendRequest: 2s }\n    retry: { attempts: 3 }');
+    expect([a.timeout, a.retries]).toEqual(['10s', { attempts: 3, perTryTimeout: '2s', retryOn: 'connect-failure,refused-stream,unavailable,cancelled' }]);
+  });
+  test('without retries, backendRequest replaces the request timeout; a zero duration sets none', () => {
+    expect(route('    timeouts: { request: 10s, backendRequest: 2s }').timeout).toBe('2s');
+    expect(route('    timeouts: { request: 0s }').timeout).toBeUndefined();
+  });
+  test('retry without attempts retries twice; zero attempts retries on nothing', () => {
+    expect(route('    retry: { codes: [503] }').retries).toEqual({ attempts: 2, retryOn: 'connect-failure,refused-stream,unavailable,cancelled,503' });
+    expect(route('    retry: { attempts: 0 }').retries).toEqual({ attempts: 0 });
+  });
+});
+
 describe('backends', () => {
   test('a backend in another namespace needs a ReferenceGrant there; without one the rule answers 500', () => {
     const yaml = BASE + service('books', 'lib', 8080) + HTTP

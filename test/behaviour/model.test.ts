@@ -95,10 +95,10 @@ describe('errors name the input that is wrong', () => {
     expect(() => m.route({ host: '' })).toThrow('MeshModel.route: request.host must be a non-empty host name (got "")');
   });
   test('unknown workload to authorize', () => {
-    expect(() => m.authorize({ caller: {}, workload: 'shop/nope' })).toThrow("MeshModel.authorize: workload 'shop/nope' is not a workload of the input");
+    expect(() => m.authorize({ caller: {}, workload: 'shop/nope' })).toThrow("MeshModel.authorize: workload 'shop/nope' is not a workload of the input (write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)");
   });
   test('unknown mtls server', () => {
-    expect(() => m.mtls('shop/reviews-v1', 'shop/nope', 9080)).toThrow("MeshModel.mtls: server workload 'shop/nope' is not a workload of the input (write namespace/name)");
+    expect(() => m.mtls('shop/reviews-v1', 'shop/nope', 9080)).toThrow("MeshModel.mtls: server workload 'shop/nope' is not a workload of the input (write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)");
   });
 });
 

@@ -37,3 +37,10 @@ test('east-west requests to reviews go through the waypoint, 90/10 by the HTTPRo
     ['outbound|9080||reviews-v2.bookstore.svc.cluster.local', 10],
   ]]);
 });
+
+test('STRICT in bookstore: ztunnel carries frontend to reviews over HBONE, whatever the Service', () => {
+  const m = model.mtls('bookstore/frontend', 'bookstore/reviews-v1', 9080);
+  expect([m.serverMode, m.serverPolicy?.name, m.clientMode, m.autoMtls, m.canConnect, m.explanation]).toEqual(['STRICT', 'default', 'ISTIO_MUTUAL', false, true,
+    'server bookstore/reviews-v1 port 9080: STRICT (PeerAuthentication bookstore/default spec.mtls); client bookstore/frontend: ISTIO_MUTUAL (ztunnel, HBONE); both sides speak Istio mutual TLS']);
+  expect(model.mtls('bookstore/reviews-v1', 'bookstore/frontend', 8080).canConnect).toBe(true);
+});

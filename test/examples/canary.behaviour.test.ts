@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { build } from '../../examples/canary/main';
-import { CanaryRelease, MeshAssertions } from '../../src';
+import { AuthorizationDecision, CanaryRelease, MeshAssertions, MeshModel } from '../../src';
 import { synth } from '../util';
 
 const setup = (weight?: number) => {
@@ -32,4 +32,16 @@ test('a wrong expected split says what the split is', () => {
     'Expected GET app/ to split outbound|80|stable|app.shop.svc.cluster.local 50%, outbound|80|canary|app.shop.svc.cluster.local 50%, but it goes to '
     + 'outbound|80|stable|app.shop.svc.cluster.local 90%, outbound|80|canary|app.shop.svc.cluster.local 10% (decided by VirtualService shop/app spec.http[1] (split), route split)',
   );
+});
+
+test('both versions accept any caller (no AuthorizationPolicy) and reach each other with auto mTLS', () => {
+  const chart = build(Testing.app());
+  synth(chart);
+  const model = MeshModel.fromChart(chart);
+  for (const workload of ['shop/app-stable', 'shop/app-canary']) {
+    const a = model.authorize({ caller: { principal: 'cluster.local/ns/web/sa/front' }, workload });
+    expect([a.decision, a.policy]).toEqual([AuthorizationDecision.ALLOW, undefined]);
+  }
+  expect(model.mtls('shop/app-stable', 'shop/app-canary', 80).explanation).toBe(
+    'server shop/app-canary port 8080: PERMISSIVE (no PeerAuthentication (PERMISSIVE)); client shop/app-stable: ISTIO_MUTUAL (auto mTLS); both sides speak Istio mutual TLS');
 });

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { build } from '../../examples/egress-and-observability/main';
-import { MeshModel, RequestProtocol } from '../../src';
+import { AuthorizationDecision, MeshModel, RequestProtocol } from '../../src';
 import { synth } from '../util';
 
 const charts = build(Testing.app());
@@ -20,4 +20,12 @@ test('the Sidecar drops hosts outside the registry (REGISTRY_ONLY)', () => {
   expect([a.virtualHost, a.clusters.map(c => c.cluster), a.decidedBy]).toEqual([
     'block_all', ['BlackHoleCluster'], { kind: 'Sidecar', namespace: 'workshop', name: 'default', field: 'spec.outboundTrafficPolicy' },
   ]);
+});
+
+test('no AuthorizationPolicy in workshop: callers are allowed; without a Service, a call to the pod is plaintext', () => {
+  const a = model.authorize({ caller: { namespace: 'shop' }, workload: app });
+  expect([a.decision, a.layer]).toEqual([AuthorizationDecision.ALLOW, 'sidecar']);
+  expect(model.mtls(app, app, 8080).explanation).toBe(
+    'server workshop/workshop-app port 8080: PERMISSIVE (no PeerAuthentication (PERMISSIVE)); client workshop/workshop-app: DISABLE '
+    + '(no Service selects workshop/workshop-app: PassthroughCluster); the client sends plaintext, which the server accepts');
 });

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { build } from '../../examples/workshop-app/main';
-import { CanaryRelease, MeshAssertions } from '../../src';
+import { AuthorizationDecision, CanaryRelease, MeshAssertions } from '../../src';
 import { synth } from '../util';
 
 const chart = build(Testing.app());
@@ -22,4 +22,11 @@ test('x-env: dev reaches the dev Service', () => {
 
 test('other hosts have no virtual host on the gateway', () => {
   mesh.request({ host: 'other.local', ...via }).failsWith('no virtual host matched');
+});
+
+test('no policies in workshop: callers are allowed and the versions talk Istio mTLS by auto mTLS', () => {
+  const a = mesh.model.authorize({ caller: { principal: 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account' }, workload: 'workshop/workshop-app-v2' });
+  expect([a.decision, a.policy]).toEqual([AuthorizationDecision.ALLOW, undefined]);
+  const m = mesh.model.mtls('workshop/workshop-app-dev', 'workshop/workshop-app-v1', 8080);
+  expect([m.serverMode, m.clientMode, m.autoMtls, m.mutualTls]).toEqual(['PERMISSIVE', 'ISTIO_MUTUAL', true, true]);
 });

@@ -18,3 +18,11 @@ test('TLS for another SNI matches no filter chain; other ports no listener', () 
   mesh.request({ host: 'other.local', tls: true, ...via }).failsWith('no filter chains matched');
   mesh.request({ host: 'workshop-app.local', port: 9000, ...via }).failsWith('no listener matched');
 });
+
+test('the chart has a Gateway and no workload: authorization and mTLS questions name what is missing', () => {
+  const kinds = '(write namespace/name of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)';
+  expect(() => mesh.model.authorize({ caller: { namespace: 'istio-system' }, workload: 'workshop/workshop-app' })).toThrow(
+    `MeshModel.authorize: workload 'workshop/workshop-app' is not a workload of the input ${kinds}`);
+  expect(() => mesh.model.mtls('istio-system/istio-ingressgateway', 'workshop/workshop-app', 80)).toThrow(
+    `MeshModel.mtls: client workload 'istio-system/istio-ingressgateway' is not a workload of the input ${kinds}`);
+});

@@ -31,6 +31,40 @@ spec:
   - { name: rest, timeout: 5s, route: [{ destination: { host: reviews, subset: v1 }, weight: 80 }, { destination: { host: reviews, subset: v2 }, weight: 20 }] }
 `);
 
+describe('on Istio\'s bookinfo sample files, as published', () => {
+  const sample = (...p: string[]) => path.join(__dirname, '..', '..', '..', 'shared', 'istio', 'samples', 'bookinfo', ...p);
+  const files = [sample('platform', 'kube', 'bookinfo.yaml'), sample('networking', 'destination-rule-all.yaml'), sample('networking', 'virtual-service-reviews-jason-v2-v3.yaml')];
+  test('explain: jason reaches v2 from productpage, in the namespace the files leave to -n', () => {
+    const r = explain([...files, '--request', 'GET http://reviews:9080/reviews/0', '-H', 'end-user: jason', '--from', 'default/productpage-v1', '-o', 'json']);
+    const j = JSON.parse(r.stdout);
+    expect([r.exitCode, j.proxy, j.virtualHost, j.clusters]).toEqual([0, 'sidecar of Deployment default/productpage-v1', 'reviews.default.svc.cluster.local:9080', [
+      { cluster: 'outbound|9080|v2|reviews.default.svc.cluster.local', weight: 100 },
+    ]]);
+  });
+  test('authz: no AuthorizationPolicy in the sample, so ALLOW', () => {
+    expect(authz([...files, '--from', 'cluster.local/ns/default/sa/bookinfo-productpage', '--to', 'default/reviews-v3', '--request', 'GET http://reviews:9080/'])).toEqual({
+      exitCode: 0, stdout: 'ALLOW no ALLOW policy applies to default/reviews-v3 and none denies: cluster.local/ns/default/sa/bookinfo-productpage GET / is allowed\n',
+    });
+  });
+  test('graph: the two unnamed routes of reviews, to v2 and v3, and the Deployments behind them', () => {
+    expect(graph([...files, '-o', 'dot']).stdout).toBe([
+      'digraph mesh {',
+      '  rankdir=LR;',
+      '  n0 [label="reviews.default.svc.cluster.local:9080", shape=box];',
+      '  n1 [label="outbound|9080|v2|reviews.default.svc.cluster.local", shape=ellipse];',
+      '  n2 [label="outbound|9080|v3|reviews.default.svc.cluster.local", shape=ellipse];',
+      '  n3 [label="Deployment default/reviews-v2", shape=component];',
+      '  n4 [label="Deployment default/reviews-v3", shape=component];',
+      '  n0 -> n1 [label="route 100%"];',
+      '  n0 -> n2 [label="route 100%"];',
+      '  n1 -> n3;',
+      '  n2 -> n4;',
+      '}',
+      '',
+    ].join('\n'));
+  });
+});
+
 describe('explain', () => {
   test('text names the virtual host, route, clusters and the deciding rule', () => {
     expect(explain([BOOK, '--request', 'GET http://reviews.shop:9080/r', '-H', 'end-user: jason'])).toEqual({

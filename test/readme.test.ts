@@ -138,3 +138,13 @@ test('the Kubernetes Gateway API snippet synthesizes the routes it shows', () =>
     ['prod', [{ name: 'v1', port: 8080, weight: 90 }, { name: 'v2', port: 8080, weight: 10 }], undefined],
   ]);
 });
+
+test('the Examples table lists every example folder, each VirtualService example beside its Gateway API or ambient twin', () => {
+  const root = path.join(__dirname, '..', 'examples');
+  const folders = fs.readdirSync(root).filter(f => fs.existsSync(path.join(root, f, 'main.ts'))).sort();
+  const section = README.slice(README.indexOf('## Examples'), README.indexOf('## Istio versions'));
+  const rows = [...section.matchAll(/^\| \[examples\/([a-z-]+)\]/gm)].map(m => m[1]);
+  expect([...rows].sort()).toEqual(folders);
+  expect(rows.indexOf('gateway-api')).toBe(rows.indexOf('workshop-app') + 1);
+  expect(rows.indexOf('ambient')).toBe(rows.indexOf('zero-trust') + 1);
+});

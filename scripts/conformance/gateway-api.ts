@@ -14,8 +14,8 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { DiagnosticLevel } from '../../src/analysis/diagnostic';
 import { groupOf, runAnalysis } from '../../src/analysis/engine';
-import { kubernetesObjectRule } from '../../src/analysis/rules/metadata';
 import { detailWithFix } from '../../src/analysis/messages';
+import { kubernetesObjectRule } from '../../src/analysis/rules/metadata';
 import { schemaRule } from '../../src/analysis/schema';
 import type { Suite, SuiteResult } from '../conformance';
 

@@ -1,14 +1,10 @@
 // The schema + CEL check (IST0106) of Kubernetes Gateway API objects, against the pinned experimental CRDs: the
 // version the object is written in, the API server's defaults applied before CEL, the CRDs' CEL rules and list
 // types; then issue 13's HTTPRoute on the command line and through the constructs.
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { BackendRef, Host, HttpRoute, IstioAnalysis, K8sGateway, Listener } from '../../src';
-import { main } from '../../src/analysis/cli';
 import { detailWithFix } from '../../src/analysis/messages';
-import { synthErrors } from '../util';
+import { analyzeYamlFile, synthErrors } from '../util';
 
 const G = 'gateway.networking.k8s.io';
 
@@ -132,13 +128,9 @@ spec:
 
 describe('issue 13: the HTTPRoute of the first paragraph', () => {
   test('the command line gives exactly four findings: parentRef, weight, backend, timeout', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-gwschema-'));
-    const file = path.join(dir, 'route.yaml');
-    fs.writeFileSync(file, ISSUE_13);
-    let out = '';
-    const code = main(['analyze', '-o', 'json', file], s => { out += s; }, () => undefined, () => '');
+    const { code, file, findings } = analyzeYamlFile(ISSUE_13, 'route.yaml');
     expect(code).toBe(79);
-    const found = JSON.parse(out).map((d: any) => `${d.code} ${d.origin} ${d.reference} ${d.message}`).sort();
+    const found = findings.map((d: any) => `${d.code} ${d.origin} ${d.reference} ${d.message}`).sort();
     expect(found).toEqual([
       `IST0101 HTTPRoute r.shop ${file}:5 Referenced parentRef Gateway not found: "shop/shop-gatway"`,
       `IST0101 HTTPRoute r.shop ${file}:7 Referenced backendRef Service not found: "shop/missing"`,

@@ -88,7 +88,7 @@ function expandIpv6(s: string): number[] {
   const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
   if (v4) {
     const [a, b, c, d] = v4.slice(1).map(Number);
-    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    text = `${text.slice(0, v4.index)}${(a * 256 + b).toString(16)}:${(c * 256 + d).toString(16)}`;
   }
   const [head, tail] = text.split('::');
   const parse = (part: string | undefined) => (part ? part.split(':').map(g => parseInt(g, 16)) : []);

@@ -406,7 +406,9 @@ function defaulter(items: CompiledNode | undefined, object: ObjectChildren | und
     };
   }
   if (!object) return undefined;
-  const own: Array<[string, unknown]> = Object.entries<Schema>(s.properties ?? {}).filter(([, sub]) => sub.default !== undefined).map(([k, sub]) => [k, sub.default]);
+  const own: Array<[string, unknown]> = Object.entries<Schema>(s.properties ?? {})
+    .filter(([, sub]) => sub.default !== undefined)
+    .map(([k, sub]) => [k, sub.default]);
   const below = [...object.props].filter(([, n]) => n.withDefaults);
   const extra = object.extra?.withDefaults;
   if (!own.length && !below.length && !extra) return undefined;

@@ -191,8 +191,8 @@ function runObjectRules(
   // Rules of kind `*` are the API server's own checks of every object: they run before the schema, whose
   // failure does not hide them.
   const everyKind = rulesByKind.get('*') ?? [];
-  // The schema rule judges every object of a group it has CRDs for (Istio's, the Gateway API's).
-  const schemaGroups = new Set(schemaRule.kinds.map(gk => groupOf(gk)));
+  // The schema rule judges every object of Istio's groups and of any other group it has CRDs for (the Gateway API's).
+  const schemaGroups = new Set([...ISTIO_GROUPS, ...schemaRule.kinds.map(gk => groupOf(gk))]);
   for (const obj of objects) {
     const report = ctx.reporterFor(obj);
     for (const rule of everyKind) rule.check(obj, report, ctx);

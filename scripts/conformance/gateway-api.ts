@@ -10,6 +10,7 @@
 // Istio's kinds), and the summary line says how many there were.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { DiagnosticLevel } from '../../src/analysis/diagnostic';
@@ -20,6 +21,7 @@ import { schemaRule } from '../../src/analysis/schema';
 import type { Suite, SuiteResult } from '../conformance';
 
 const DIRS = ['examples', 'conformance-manifests', 'istio-samples'];
+
 const GATEWAY_API_GROUPS = new Set(['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io']);
 
 /** Disagreements that are understood, by `file|Kind/name`, with the reason. */
@@ -47,15 +49,19 @@ interface OracleReport { readonly results: Array<{ file: string; id: string; err
 function runOracle(shared: string, inputs: string[]): Map<string, string[]> {
   const tool = path.join(shared, 'tools', 'istio-validate.mjs');
   const args = [tool, '--crds', path.join(shared, 'gateway-api/crds/experimental-crds.yaml'), '--crds', path.join(shared, 'istio/crds/istio-crds.yaml'), '--json', ...inputs];
-  let out: string;
+  // The checker exits (status 1 when an object is invalid) right after it prints: into a pipe, a long report is
+  // cut off at that exit, so it writes to a file, where Node writes synchronously.
+  const reportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-oracle-')), 'report.json');
+  const fd = fs.openSync(reportFile, 'w');
   try {
-    out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    execFileSync(process.execPath, args, { stdio: ['ignore', fd, 'inherit'] });
   } catch (e) {
-    // Exit status 1 means "some object is invalid"; the report is on stdout all the same.
-    const err = e as { status?: number; stdout?: string };
-    if (err.status !== 1 || !err.stdout) throw e;
-    out = err.stdout;
+    if ((e as { status?: number }).status !== 1) throw e;
+  } finally {
+    fs.closeSync(fd);
   }
+  const out = fs.readFileSync(reportFile, 'utf8');
+  fs.rmSync(path.dirname(reportFile), { recursive: true, force: true });
   const report = JSON.parse(out) as OracleReport;
   const byObject = new Map<string, string[]>();
   for (const r of report.results) {
@@ -72,50 +78,114 @@ function ourErrors(obj: any): string[] {
     .map(d => `${d.code} ${detailWithFix(d)}`);
 }
 
+/** The Gateway API objects of one file, as parsed, with the number of other objects beside them. */
+function gatewayApiObjects(file: string): { objects: any[]; others: number } {
+  const objects: any[] = [];
+  let others = 0;
+  for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+    const obj = doc.toJS();
+    if (!obj || typeof obj !== 'object') continue;
+    if (GATEWAY_API_GROUPS.has(groupOf(obj.apiVersion))) objects.push(obj);
+    else others++;
+  }
+  return { objects, others };
+}
+
+/**
+ * Mistakes both checkers must refuse, made in copies of the valid objects, so the refusing side is measured on
+ * more than the data's one invalid object: an unserved version, an unknown field, and for routes a negative
+ * weight and (the CRD rule that needs the defaulted backend kind) a Service backendRef without a port.
+ */
+const MUTATIONS: Array<[string, (o: any) => boolean]> = [
+  ['unserved version', o => { o.apiVersion = `${groupOf(o.apiVersion)}/v9`; return true; }],
+  ['unknown field', o => { o.spec = { ...(o.spec ?? {}), bogusField: 1 }; return true; }],
+  ['negative weight', o => {
+    const ref = o.spec?.rules?.find((r: any) => r?.backendRefs?.length)?.backendRefs[0];
+    if (!ref) return false;
+    ref.weight = -1;
+    return true;
+  }],
+  ['Service backendRef without port', o => {
+    const ref = o.spec?.rules?.flatMap((r: any) => r?.backendRefs ?? []).find((b: any) => (b.kind ?? 'Service') === 'Service' && !b.group && b.port !== undefined);
+    if (!ref) return false;
+    delete ref.port;
+    return true;
+  }],
+];
+
+interface Tally { total: number; validBoth: number; invalidBoth: number; explained: string[]; failures: string[] }
+
+/** Judge every Gateway API object of `files` by both checkers; `expect` is the verdict both must give, if known. */
+function judge(files: string[], root: string, oracle: Map<string, string[]>, tally: Tally, expectInvalid = false) {
+  for (const file of files) {
+    const rel = path.relative(root, file);
+    const seen = new Set<string>();
+    for (const obj of gatewayApiObjects(file).objects) {
+      const id = idOf(obj);
+      // The checker reports by file and id; two objects of one id in one file could not be told apart.
+      if (seen.has(id)) throw new Error(`gateway-api: ${rel} holds ${id} twice`);
+      seen.add(id);
+      tally.total++;
+      const theirs = oracle.get(`${file}|${id}`) ?? [];
+      const ours = ourErrors(obj);
+      if (!ours.length === !theirs.length && (!expectInvalid || ours.length)) {
+        if (ours.length) tally.invalidBoth++;
+        else tally.validBoth++;
+        continue;
+      }
+      const where = `${rel} ${obj.kind}/${obj.metadata?.name}`;
+      const verdicts = `ours: ${ours.length ? `invalid (${ours.join('; ')})` : 'valid'}; checker: ${theirs.length ? `invalid (${theirs.join('; ')})` : 'valid'}`;
+      const why = EXPLAINED[`${rel}|${obj.kind}/${obj.metadata?.name}`];
+      if (why) tally.explained.push(`${where}: ${verdicts}: ${why}`);
+      else tally.failures.push(`${where}: ${verdicts}`);
+    }
+  }
+}
+
+/** Writes the mutants of the objects both checkers accept to a fresh directory, one file per source file. */
+function writeMutants(files: string[], root: string, accepted: (file: string, obj: any) => boolean): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-gwapi-mutants-'));
+  for (const file of files) {
+    const docs: string[] = [];
+    for (const obj of gatewayApiObjects(file).objects) {
+      if (!accepted(file, obj)) continue;
+      MUTATIONS.forEach(([what, mutate], k) => {
+        const copy = JSON.parse(JSON.stringify(obj));
+        if (!mutate(copy)) return;
+        copy.metadata = { ...copy.metadata, name: `${obj.metadata.name}-m${k}`, annotations: { ...copy.metadata?.annotations, mutation: what } };
+        docs.push(JSON.stringify(copy));
+      });
+    }
+    if (docs.length) fs.writeFileSync(path.join(dir, `${path.relative(root, file).replace(/\//g, '__')}`), docs.join('\n---\n'));
+  }
+  return dir;
+}
+
 export const suite: Suite = {
   name: 'gateway-api',
   run(shared: string): SuiteResult {
     const root = path.join(shared, 'gateway-api');
-    const inputs = DIRS.map(d => path.join(root, d));
-    const oracle = runOracle(shared, inputs);
-    let total = 0;
-    let validBoth = 0;
-    let invalidBoth = 0;
-    let others = 0;
-    const explained: string[] = [];
-    const failures: string[] = [];
-    for (const file of inputs.flatMap(yamlFiles)) {
-      const rel = path.relative(root, file);
-      const seen = new Set<string>();
-      for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-        const obj = doc.toJS();
-        if (!obj || typeof obj !== 'object') continue;
-        if (!GATEWAY_API_GROUPS.has(groupOf(obj.apiVersion))) {
-          others++;
-          continue;
-        }
-        const id = idOf(obj);
-        // The checker reports by file and id; two objects of one id in one file could not be told apart.
-        if (seen.has(id)) throw new Error(`gateway-api: ${rel} holds ${id} twice`);
-        seen.add(id);
-        total++;
-        const theirs = oracle.get(`${file}|${id}`) ?? [];
-        const ours = ourErrors(obj);
-        if (!ours.length === !theirs.length) {
-          if (ours.length) invalidBoth++;
-          else validBoth++;
-          continue;
-        }
-        const where = `${rel} ${obj.kind}/${obj.metadata?.name}`;
-        const verdicts = `ours: ${ours.length ? `invalid (${ours.join('; ')})` : 'valid'}; checker: ${theirs.length ? `invalid (${theirs.join('; ')})` : 'valid'}`;
-        const why = EXPLAINED[`${rel}|${obj.kind}/${obj.metadata?.name}`];
-        if (why) explained.push(`${where}: ${verdicts}: ${why}`);
-        else failures.push(`${where}: ${verdicts}`);
-      }
-    }
-    const agreed = validBoth + invalidBoth;
-    console.log(`gateway-api: ${agreed} of ${total} Gateway API objects judged alike (${validBoth} valid by both, ${invalidBoth} invalid by both, ${total - agreed} disagreements, ${explained.length} explained); ${others} objects of other groups in the same files not counted`);
-    for (const x of explained) console.log(`  explained: ${x}`);
-    return { name: 'gateway-api', agreed, total, failures };
+    const files = DIRS.flatMap(d => yamlFiles(path.join(root, d)));
+    const oracle = runOracle(shared, DIRS.map(d => path.join(root, d)));
+    const tally: Tally = { total: 0, validBoth: 0, invalidBoth: 0, explained: [], failures: [] };
+    judge(files, root, oracle, tally);
+    const others = files.reduce((n, f) => n + gatewayApiObjects(f).others, 0);
+    const agreed = tally.validBoth + tally.invalidBoth;
+    console.log(`gateway-api: ${agreed} of ${tally.total} Gateway API objects judged alike (${tally.validBoth} valid by both, ${tally.invalidBoth} invalid by both, ${tally.total - agreed} disagreements, ${tally.explained.length} explained); ${others} objects of other groups in the same files not counted`);
+    for (const x of tally.explained) console.log(`  explained: ${x}`);
+
+    const mutantsDir = writeMutants(files, root, (file, obj) => !oracle.has(`${file}|${idOf(obj)}`) && ourErrors(obj).length === 0);
+    const mutantFiles = yamlFiles(mutantsDir);
+    const mutants: Tally = { total: 0, validBoth: 0, invalidBoth: 0, explained: [], failures: [] };
+    judge(mutantFiles, mutantsDir, runOracle(shared, [mutantsDir]), mutants, true);
+    fs.rmSync(mutantsDir, { recursive: true, force: true });
+    console.log(`gateway-api: ${mutants.invalidBoth} of ${mutants.total} mutants of the accepted objects refused by both (${MUTATIONS.map(([w]) => w).join(', ')})`);
+
+    return {
+      name: 'gateway-api',
+      agreed: agreed + mutants.invalidBoth,
+      total: tally.total + mutants.total,
+      failures: [...tally.failures, ...mutants.failures.map(f => `mutant ${f}`)],
+    };
   },
 };

@@ -1,7 +1,11 @@
 // Test helpers: synthesize through cdk8s (which runs the app-wide analysis) and double-check every object
 // against the schema + CEL of the pinned CRDs, so no test can pass with output Istio would reject.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { DiagnosticLevel } from '../src';
+import { main } from '../src/analysis/cli';
 import { runAnalysis } from '../src/analysis/engine';
 import { OBJECT_RULES } from '../src/analysis/rules';
 import { schemaRule } from '../src/analysis/schema';
@@ -46,4 +50,13 @@ export function synthError(chart: Chart): string | undefined {
 /** Each error of a failed synth on its own (cdk8s lists them one per line), or [] when synth succeeds. */
 export function synthErrors(chart: Chart): string[] {
   return (synthError(chart) ?? '').split('\n').map(l => l.trim()).filter(l => l.startsWith('['));
+}
+
+/** `cdk8s-istio analyze -o json` on `yaml` written to a fresh file named `name`: the exit code, the file and the findings. */
+export function analyzeYamlFile(yaml: string, name: string, ...flags: string[]): { code: number; file: string; findings: any[] } {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-')), name);
+  fs.writeFileSync(file, yaml);
+  let out = '';
+  const code = main(['analyze', ...flags, '-o', 'json', file], s => { out += s; }, () => undefined, () => '');
+  return { code, file, findings: JSON.parse(out) };
 }

@@ -173,7 +173,7 @@ export function runAnalysis(
 }
 
 /**
- * The schema check of every Istio object, then the webhook rules of its kind. Webhook rules only see objects
+ * The schema check of every object of a CRD group, then the webhook rules of its kind. Webhook rules only see objects
  * that passed the schema check (the API server rejects the others first), so they may trust field types.
  */
 function runObjectRules(
@@ -191,10 +191,12 @@ function runObjectRules(
   // Rules of kind `*` are the API server's own checks of every object: they run before the schema, whose
   // failure does not hide them.
   const everyKind = rulesByKind.get('*') ?? [];
+  // The schema rule judges every object of Istio's groups and of any other group it has CRDs for (the Gateway API's).
+  const schemaGroups = new Set([...ISTIO_GROUPS, ...schemaRule.kinds.map(gk => groupOf(gk))]);
   for (const obj of objects) {
     const report = ctx.reporterFor(obj);
     for (const rule of everyKind) rule.check(obj, report, ctx);
-    if (ISTIO_GROUPS.has(groupOf(obj.apiVersion))) {
+    if (schemaGroups.has(groupOf(obj.apiVersion))) {
       const before = diagnostics.length;
       schemaRule.check(obj, report, ctx);
       const schemaFailed = diagnostics.slice(before).some(d => d.level === DiagnosticLevel.ERROR) || hasSchemaErrorSuppressed(obj, schemaRule, ctx);

@@ -243,8 +243,8 @@ describe('HttpRoute', () => {
       .addRule('a', { backendRefs: [BackendRef.to(multi)], filters: [RouteFilter.requestMirror(one, { port: 9999 })] })
       .addRule('b', { backendRefs: [BackendRef.to(one, { port: 80 })] });
     expect(synthErrors(chart)).toEqual([
+      '[test/r] IST0106 HTTPRoute.spec.rules[0].backendRefs[0]: Must have port for Service reference',
       '[test/r] CDK8SISTIO0301 HTTPRoute.spec.parentRefs[0].port: Service shop/one has no port 80 (got 80; one of 8080)',
-      '[test/r] CDK8SISTIO0306 HTTPRoute.spec.rules[0].backendRefs[0]: the backendRef has no port, so istiod refuses the whole rule (got "multi"; set port to a port of the backend)',
       '[test/r] CDK8SISTIO0307 HTTPRoute.spec.rules[0].filters[0].requestMirror.backendRef.port: port 9999 is not a port of Service shop/one (got 9999; one of 8080)',
       '[test/r] CDK8SISTIO0307 HTTPRoute.spec.rules[1].backendRefs[0].port: port 80 is not a port of Service shop/one (got 80; one of 8080)',
     ]);
@@ -258,7 +258,7 @@ describe('HttpRoute', () => {
     expect(synthErrors(chart)).toEqual([
       '[test/r] HTTPRoute.spec.parentRefs[0].port: Service one has no port 80 (got 80; give port: one of 8080, or none for every port)',
       '[test/r] HTTPRoute.spec.rules[1].backendRefs[0].port: Service one has no port 80 (got 80; give port: one of 8080)',
-      '[test/r] CDK8SISTIO0306 HTTPRoute.spec.rules[0].backendRefs[0]: the backendRef has no port, so istiod refuses the whole rule (got "multi"; set port to a port of the backend)',
+      '[test/r] IST0106 HTTPRoute.spec.rules[0].backendRefs[0]: Must have port for Service reference',
     ]);
   });
 

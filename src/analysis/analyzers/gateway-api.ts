@@ -303,7 +303,9 @@ export const backendRefAnalyzer: CrossRule = {
           r(Messages.GatewayApiBackendInvalidKind, { args: ['InvalidKind', `referencing unsupported backendRef: group "${group}" kind "${kind}"`], field, problem: `Istio routes to a core Service, a ${ISTIO_GROUP} Hostname or a ServiceImport, not to a ${group ? group + '/' : ''}${kind}`, got: `${group ? group + '/' : ''}${kind}`, fix: 'kind: Service (group ""), or kind: Hostname (group networking.istio.io) for a ServiceEntry host' });
           continue;
         }
-        if (ref.port === undefined && kind !== 'InferencePool') {
+        // A Service backendRef without a port is refused by the CRDs' own rule ("Must have port for Service
+        // reference", IST0106 from the schema check) before istiod sees it: one message for one mistake.
+        if (ref.port === undefined && kind !== 'InferencePool' && !(group === '' && kind === 'Service')) {
           r(Messages.GatewayApiInvalidBackend, { args: ['InvalidDestination', 'port is required in backendRef'], field, problem: 'the backendRef has no port, so istiod refuses the whole rule', got: ref.name, fix: 'set port to a port of the backend' });
         }
       }

@@ -1,6 +1,7 @@
 // The CEL side of the schema check: the environment the API server gives `x-kubernetes-validations` rules
-// (standard library, string extensions, Kubernetes' `isURL`/`url().getScheme()`), and a lazy cache of planned
+// (standard library, string extensions, Kubernetes' `isURL`/`url().getScheme()` and `isIP`), and a lazy cache of planned
 // programs keyed by rule text, so each distinct rule is parsed once per process and never at import time.
+import { isIP } from 'net';
 import type { CelValue } from '@bufbuild/cel';
 
 // The CEL library is loaded on the first rule evaluated, not when cdk8s-istio is required: most programs
@@ -70,12 +71,42 @@ const urlFuncs = ({ celFunc, celMethod, CelScalar }: CelLib) => [
   }),
 ];
 
+/**
+ * Kubernetes' IP library, the part the pinned CRDs call (Gateway API route hostnames: `!isIP(h)`): Go's
+ * `netip.ParseAddr`, which takes no leading zeros in IPv4 (as `net.isIP`), and then refuses zones and
+ * IPv4-mapped IPv6 addresses.
+ */
+function isKubernetesIp(s: string): boolean {
+  const version = isIP(s);
+  if (version === 0 || s.includes('%')) return false;
+  return version === 4 || expandIpv6(s).slice(0, 6).join(':') !== '0:0:0:0:0:65535';
+}
+
+/** The eight 16-bit groups of an IPv6 address, as numbers (the address is known to be valid). */
+function expandIpv6(s: string): number[] {
+  let text = s;
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number);
+    text = `${text.slice(0, v4.index)}${(a * 256 + b).toString(16)}:${(c * 256 + d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const parse = (part: string | undefined) => (part ? part.split(':').map(g => parseInt(g, 16)) : []);
+  const h = parse(head);
+  const t = parse(tail);
+  return tail === undefined ? h : [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
+}
+
+const ipFuncs = ({ celFunc, CelScalar }: CelLib) => [
+  celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, isKubernetesIp),
+];
+
 let env: ReturnType<typeof makeEnv> | undefined;
 function makeEnv() {
   const lib = cel();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
-  return lib.celEnv({ funcs: [...strings, ...urlFuncs(lib)], variables: { self: lib.CelScalar.DYN } });
+  return lib.celEnv({ funcs: [...strings, ...urlFuncs(lib), ...ipFuncs(lib)], variables: { self: lib.CelScalar.DYN } });
 }
 
 const programs = new Map<string, Program>();

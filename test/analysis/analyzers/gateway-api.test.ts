@@ -79,11 +79,15 @@ describe('gatewayapi.BackendRefAnalyzer', () => {
     expect(run(A, [to([{ name: 'api', port: 80 }], 'other')], { complete: true })).toHaveLength(1);
     expect(run(A, [web, to([{ name: 'wbe', port: 8080, weight: 0 }])])).toEqual([]);
   });
-  test('CDK8SISTIO0307 for a port the Service lacks, CDK8SISTIO0306 for a Service backend without a port', () => {
-    expect(run(A, [web, to([{ name: 'web', port: 80 }, { name: 'web' }])])).toEqual([
+  test('CDK8SISTIO0307 for a port the Service lacks, CDK8SISTIO0306 for a ServiceImport backend without a port', () => {
+    const imported = { group: 'multicluster.x-k8s.io', kind: 'ServiceImport', name: 'web' };
+    expect(run(A, [web, to([{ name: 'web', port: 80 }, imported])])).toEqual([
       'CDK8SISTIO0307 error HTTPRoute shop/r: HTTPRoute.spec.rules[0].backendRefs[0].port: port 80 is not a port of Service shop/web (got 80; one of 8080)',
       'CDK8SISTIO0306 error HTTPRoute shop/r: HTTPRoute.spec.rules[0].backendRefs[1]: the backendRef has no port, so istiod refuses the whole rule (got "web"; set port to a port of the backend)',
     ]);
+  });
+  test('a Service backend without a port is left to the CRD rule that refuses it (IST0106 of the schema check)', () => {
+    expect(run(A, [web, to([{ name: 'web' }])])).toEqual([]);
   });
   test('CDK8SISTIO0304 for a backend kind Istio cannot route to; a Hostname backend resolves through ServiceEntries', () => {
     const se = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'api', namespace: 'shop' }, spec: { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] } };

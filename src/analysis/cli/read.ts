@@ -1,15 +1,21 @@
-// Reading manifests on the command line: js-yaml for speed (about 10x the yaml package's parser), one document at
-// a time, so a bad document is one finding and every other document is still analysed. Line numbers of findings
-// come from the yaml package's positions, computed only for the documents that have findings (see lines.ts).
+// Reading manifests on the command line, one document at a time, so a bad document is one finding and every other
+// document is still analysed: the fast reader of what `cdk8s synth` and kubectl write (fast-yaml.ts), js-yaml for
+// every document it does not handle (about 10x the yaml package's parser, and the reference for the fast reader's
+// values). Line numbers of findings come from the yaml package's positions, computed only for the documents that
+// have findings (see lines.ts).
 import * as fs from 'fs';
 import * as path from 'path';
+import { BAIL, readFast } from './fast-yaml';
 import { renderValue } from '../../core/errors';
 import { Diagnostic } from '../diagnostic';
 import { ManifestEntry } from '../engine';
 import { documentationUrl, formatMessage, Messages, MessageType } from '../messages';
 
+type JsYaml = { CORE_SCHEMA: object; load(text: string, opts: object): unknown };
+// Required on the first document the fast reader leaves to it: most runs never load js-yaml (startup time).
+let jsyamlLib: JsYaml | undefined;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const jsyaml: { CORE_SCHEMA: object; load(text: string, opts: object): unknown } = require('js-yaml');
+const jsyaml = () => (jsyamlLib ??= require('js-yaml') as JsYaml);
 
 /** The code of a document that is not a manifest (exit 65 rather than 79, as istioctl's parse errors). @internal */
 export const UNPARSABLE = Messages.UnparsableManifest.code;
@@ -127,14 +133,16 @@ export function readManifestText(text: string, source: string): ReadResult {
   const entries: ReadEntry[] = [];
   const problems: Diagnostic[] = [];
   for (const d of splitDocuments(text)) {
-    let value: unknown;
-    try {
-      value = jsyaml.load(text.slice(d.start, d.end), { schema: jsyaml.CORE_SCHEMA, filename: source });
-    } catch (e) {
-      const err = e as { reason?: string; message: string; mark?: { line: number } };
-      problems.push(inputProblem(Messages.UnparsableManifest, source, d.line + (err.mark?.line ?? 0),
-        `not valid YAML: ${err.reason ?? err.message}`, 'fix the YAML syntax at this line'));
-      continue;
+    let value = readFast(text, d.start, d.end);
+    if (value === BAIL) {
+      try {
+        value = jsyaml().load(text.slice(d.start, d.end), { schema: jsyaml().CORE_SCHEMA, filename: source });
+      } catch (e) {
+        const err = e as { reason?: string; message: string; mark?: { line: number } };
+        problems.push(inputProblem(Messages.UnparsableManifest, source, d.line + (err.mark?.line ?? 0),
+          `not valid YAML: ${err.reason ?? err.message}`, 'fix the YAML syntax at this line'));
+        continue;
+      }
     }
     if (value === null || value === undefined) continue;
     const location = { source, line: d.line, start: d.start, end: d.end };

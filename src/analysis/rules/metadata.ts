@@ -9,6 +9,7 @@ import { renderValue } from '../../core/errors';
 import { checkDns1123Label, checkLabelKey, checkLabelValue } from '../../core/validate';
 import { groupOf, ISTIO_GROUPS, ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
+import { isObj } from '../objects';
 
 /** The API server or istiod refuses the object: IST0106. */
 function refuse(r: Reporter, field: string, problem: string, got?: unknown, fix?: string) {
@@ -64,10 +65,6 @@ function nameRule(groupKind: string): [(v: string) => string | undefined, string
   return [dns1123Subdomain, 'e.g. "reviews" or "reviews.v1"'];
 }
 
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function checkName(obj: any, gk: string, istio: boolean, r: Reporter) {
   const m = obj.metadata;
   const name = m.name;
@@ -89,7 +86,7 @@ function checkName(obj: any, gk: string, istio: boolean, r: Reporter) {
 function checkMap(obj: any, key: 'labels' | 'annotations', istio: boolean, r: Reporter) {
   const map = obj.metadata[key];
   if (map === undefined || map === null) return;
-  if (!isMap(map)) {
+  if (!isObj(map)) {
     if (!istio) refuse(r, `metadata.${key}`, 'must be a map of strings', map);
     return;
   }
@@ -132,7 +129,7 @@ export const kubernetesObjectRule: ObjectRule = {
       refuse(r, 'apiVersion', 'every Kubernetes object needs an apiVersion', obj.apiVersion, 'e.g. apiVersion: networking.istio.io/v1');
     }
     const istio = ISTIO_GROUPS.has(groupOf(obj.apiVersion));
-    if (!isMap(obj.metadata)) {
+    if (!isObj(obj.metadata)) {
       // The schema rule reports a metadata of the wrong type on Istio kinds.
       if (obj.metadata === undefined || obj.metadata === null || !istio) refuse(r, 'metadata.name', 'the API server requires metadata with a name', obj.metadata, 'add metadata: {name: ...}');
       return;

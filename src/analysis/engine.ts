@@ -2,7 +2,7 @@
 // the istiod webhook rules) and cross-resource analyzers all report through the same Reporter, so the
 // command line, the cdk8s plugin and synth print the same findings.
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
-import { MESSAGES_BY_CODE, MessageType, documentationUrl, formatMessage } from './messages';
+import { MessageType, documentationUrl, formatMessage } from './messages';
 import { AnalysisOptions } from './options';
 import { formatProblem, joinPath } from '../core/errors';
 
@@ -43,15 +43,7 @@ export interface Finding {
  * Reports findings about one object: `report(Messages.SchemaValidationError, { field, problem, got, fix })`.
  * @internal
  */
-export interface Reporter {
-  (msg: MessageType, finding: Finding): void;
-  /** @deprecated positional shim for call sites not yet converted (analyzers/); the level is the caller's. */
-  error(code: string, field: string, problem: string, got?: unknown, allowed?: string): void;
-  /** @deprecated see `error`. */
-  warning(code: string, field: string, problem: string, got?: unknown, allowed?: string): void;
-  /** @deprecated see `error`. */
-  info(code: string, field: string, problem: string, got?: unknown, allowed?: string): void;
-}
+export type Reporter = (msg: MessageType, finding: Finding) => void;
 
 /** A check of one object of the given kinds (`group/Kind`, e.g. `networking.istio.io/Gateway`; `*`: every object). @internal */
 export interface ObjectRule {
@@ -93,8 +85,8 @@ export function groupKindOf(obj: any): string {
 /** The API groups whose objects istiod validates. @internal */
 export const ISTIO_GROUPS = new Set(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io']);
 
-/** Istio's per-object suppression annotation: a comma-separated list of codes, or `*`. */
-const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
+/** Istio's per-object suppression annotation: a comma-separated list of codes, or `*`. @internal */
+export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
 
 /**
  * Run `objectRules` and `crossRules` over `entries`.
@@ -130,26 +122,11 @@ export function runAnalysis(
     const e = origin.get(obj);
     const annotation: string | undefined = obj?.metadata?.annotations?.[SUPPRESS_ANNOTATION];
     const objSuppressed = new Set((annotation ?? '').split(',').map(s => s.trim()).filter(Boolean));
-    const push = (msg: MessageType, finding: Finding, level = msg.level) => {
+    r = (msg: MessageType, finding: Finding) => {
       const code = msg.code;
       if (suppressed.has(code) || objSuppressed.has(code) || objSuppressed.has('*')) return;
-      diagnostics.push(diagnosticOf(obj, e, msg, finding, level));
+      diagnostics.push(diagnosticOf(obj, e, msg, finding));
     };
-    // The shim keeps the message these call sites always produced, so their output does not change until
-    // they are converted to a catalog message.
-    const legacy = (level: DiagnosticLevel) => (code: string, field: string, problem: string, got?: unknown, allowed?: string) =>
-      push(legacyMessage(code, level), {
-        field,
-        problem,
-        got,
-        fix: allowed,
-        args: [formatProblem({ kind: String(obj?.kind ?? 'object'), field, problem, got, allowed })],
-      }, level);
-    r = Object.assign((msg: MessageType, finding: Finding) => push(msg, finding), {
-      error: legacy(DiagnosticLevel.ERROR),
-      warning: legacy(DiagnosticLevel.WARNING),
-      info: legacy(DiagnosticLevel.INFO),
-    });
     reporters.set(obj, r);
     return r;
   };
@@ -207,12 +184,12 @@ function runObjectRules(
 }
 
 /** The diagnostic for one finding about `obj`. */
-function diagnosticOf(obj: any, entry: ManifestEntry | undefined, msg: MessageType, finding: Finding, level: DiagnosticLevel): Diagnostic {
+function diagnosticOf(obj: any, entry: ManifestEntry | undefined, msg: MessageType, finding: Finding): Diagnostic {
   const field = finding.field ?? '';
   const detail = formatProblem({ kind: String(obj?.kind ?? 'object'), field, problem: finding.problem, got: finding.got });
   return {
     code: msg.code,
-    level,
+    level: msg.level,
     message: formatMessage(msg, finding.args, detail),
     detail,
     fix: finding.fix || undefined,
@@ -226,11 +203,6 @@ function diagnosticOf(obj: any, entry: ManifestEntry | undefined, msg: MessageTy
     line: finding.line ?? entry?.line,
     documentationUrl: documentationUrl(msg.code),
   };
-}
-
-/** A code reported through the positional shim, with the old message as its one argument. */
-function legacyMessage(code: string, level: DiagnosticLevel): MessageType {
-  return { code, name: MESSAGES_BY_CODE.get(code)?.name ?? code, level, template: '%v', args: ['detail'] };
 }
 
 function supersededDefinitions(objects: readonly any[], ctx: RunContext): any[] {
@@ -262,11 +234,7 @@ function storedView(ctx: RunContext, objects: readonly any[], superseded: Set<an
 /** A schema error that the user suppressed must still keep webhook rules from seeing an ill-typed object. */
 function hasSchemaErrorSuppressed(obj: any, schemaRule: ObjectRule, ctx: RunContext): boolean {
   let failed = false;
-  const silent: Reporter = Object.assign((msg: MessageType) => { if (msg.level === DiagnosticLevel.ERROR) failed = true; }, {
-    error: () => { failed = true; },
-    warning: () => undefined,
-    info: () => undefined,
-  });
+  const silent: Reporter = msg => { if (msg.level === DiagnosticLevel.ERROR) failed = true; };
   const annotation = obj?.metadata?.annotations?.[SUPPRESS_ANNOTATION];
   if (!annotation && !(ctx.options.suppress ?? []).length) return false;
   schemaRule.check(obj, silent, ctx);

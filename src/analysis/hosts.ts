@@ -1,10 +1,11 @@
 // Host names as Istio compares them, for every rule and analyzer: the cluster domain, short names expanded in
-// a namespace, and wildcard-aware matching (Istio's host.Name.Matches).
+// a namespace, and wildcard-aware matching (Istio's host.Name.Matches and SubsetOf).
+import { ClusterDomain } from '../core/cluster-domain';
 
-/** The cluster domain of Kubernetes Service hosts. @internal */
-export const CLUSTER_DOMAIN = 'svc.cluster.local';
+/** The domain of Kubernetes Service hosts (`svc.` and Kubernetes' default cluster domain). @internal */
+export const CLUSTER_DOMAIN = `svc.${ClusterDomain.DEFAULT}`;
 
-const FQDN = /^(.+)\.([^.]+)\.svc\.cluster\.local$/;
+const FQDN = new RegExp(`^(.+)\\.([^.]+)\\.${CLUSTER_DOMAIN.replace(/\./g, '\\.')}$`);
 
 /** `name` → `name.ns.svc.cluster.local`; wildcards and dotted names stay as they are. @internal */
 export function toFqdn(host: string, namespace: string): string {
@@ -38,4 +39,15 @@ export function hostsMatch(a: string, b: string): boolean {
   }
   const [w, c] = aw ? [a, b] : [b, a];
   return c.endsWith(w.slice(1));
+}
+
+/**
+ * Istio's host.Name.SubsetOf: true when host `a` (maybe a wildcard) covers every name that `b` covers.
+ * @internal
+ */
+export function hostCovers(a: string, b: string): boolean {
+  if (a === '*' || a === b) return true;
+  if (!a.startsWith('*')) return false;
+  const suffix = a.slice(1);
+  return b.startsWith('*') ? b.slice(1).endsWith(suffix) : b.endsWith(suffix);
 }

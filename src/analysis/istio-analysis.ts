@@ -5,7 +5,7 @@ import { Construct, IConstruct, IValidation } from 'constructs';
 import { CommandLineAnalysisOptions } from './cli/analyze';
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
-import { detailWithFix } from './messages';
+import { Messages, detailWithFix } from './messages';
 import { AnalysisOptions } from './options';
 import { formatReport } from './report';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
@@ -50,7 +50,7 @@ export class IstioAnalysis extends Construct {
   private failOnWarning = false;
   // A rule that can never match, or a namespace with two data-plane modes, is almost always a mistake in code
   // we generate, so synth treats Istio's warning as an error; `analyze` on plain YAML keeps Istio's level.
-  private readonly failingCodes = new Set<string>(['IST0130', 'IST0123']);
+  private readonly failingCodes = new Set<string>([Messages.VirtualServiceUnreachableRule.code, Messages.NamespaceMultipleInjectionLabels.code]);
   private enabled = true;
   private completeInput = false;
   private meshConfigValue?: { [key: string]: any };

@@ -4,6 +4,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AuthorizationAction, AuthorizationPolicy, Operation, Source } from './authorization-policy';
 import { PolicyTargetRef } from './target-ref';
+import { SUPPRESS_ANNOTATION } from '../analysis/engine';
+import { Messages } from '../analysis/messages';
 import { renderDuration } from '../core/duration';
 import { formatProblem, withConstructPath } from '../core/errors';
 import { JsonMap } from '../core/json';
@@ -186,7 +188,7 @@ export class RequestAuthentication extends IstioResource {
    * suppresses that warning with Istio's analyze annotation.
    */
   public requireJwt(options: RequireJwtOptions = {}): AuthorizationPolicy {
-    const annotations = { 'galley.istio.io/analyze-suppress': 'IST0133', ...options.metadata?.annotations };
+    const annotations = { [SUPPRESS_ANNOTATION]: Messages.SchemaWarning.code, ...options.metadata?.annotations };
     return new AuthorizationPolicy(this, 'RequireJwt', {
       metadata: { name: `${this.name}-require-jwt`, namespace: this.namespace, ...options.metadata, annotations },
       action: AuthorizationAction.DENY,

@@ -111,21 +111,6 @@ describe('analysis engine', () => {
     const d = runAnalysis([{ object: svc }, { object: g }, { object: null }], { defaultNamespace: 'prod' }, schemaRejectingBad, [], [cross]);
     expect(d.map(x => x.detail)).toEqual(['Gateway: sees 2 objects in prod']);
   });
-
-  test('the positional shim keeps the old message, with the fix', () => {
-    const legacy: ObjectRule = {
-      kinds: ['networking.istio.io/Gateway'],
-      check: (_obj, r) => {
-        r.warning('IST0002', 'spec', 'old', 1, 'new');
-        r.error('IST0101', 'spec.x', 'missing', 'y');
-      },
-    };
-    const d = runAnalysis([{ object: gw('a') }], {}, schemaRejectingBad, [legacy], []);
-    expect(d.map(x => [x.code, x.level, x.message, x.fix])).toEqual([
-      ['IST0002', 'warning', 'Gateway.spec: old (got 1; new)', 'new'],
-      ['IST0101', 'error', 'Gateway.spec.x: missing (got "y")', undefined],
-    ]);
-  });
 });
 
 describe('message catalog', () => {

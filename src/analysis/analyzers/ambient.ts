@@ -9,10 +9,11 @@
 //   listener does not admit the labelled resource's namespace (`allowedRoutes`);
 // - an EnvoyFilter that applies to ambient workloads, which have no Envoy to patch.
 // Policies in the root namespace apply mesh-wide, to sidecar and ambient workloads alike: not judged here.
-import { MeshIndex, isAmbientNamespace, labelSelectorMatches, mapOf, matchLabelsOf, selectorString } from './mesh-index';
+import { MeshIndex, isAmbientNamespace, labelSelectorMatches, matchLabelsOf, selectorString } from './mesh-index';
 import { l7AttributesOfRule } from '../../core/ztunnel';
 import { CrossRule, RunContext } from '../engine';
 import { Messages } from '../messages';
+import { mapOf } from '../objects';
 
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 const USE_WAYPOINT = 'istio.io/use-waypoint';

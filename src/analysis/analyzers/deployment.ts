@@ -4,14 +4,11 @@
 import { deploymentInMesh, isIstioControlPlane } from './mesh-index';
 import { CrossRule } from '../engine';
 import { Messages } from '../messages';
+import { objOf } from '../objects';
 
 const DEPLOYMENT = 'apps/Deployment';
 const PROXY_CONTAINERS = new Set(['istio-proxy', 'istio-operator']);
 const WAYPOINT_LABEL = 'gateway.istio.io/managed';
-
-function objectOrEmpty(v: unknown): Record<string, any> {
-  return v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, any> : {};
-}
 
 /** deployment.ServiceAssociationAnalyzer (Istio's metadata name: deployment.MultiServiceAnalyzer). @internal */
 export const serviceAssociationAnalyzer: CrossRule = {
@@ -19,11 +16,11 @@ export const serviceAssociationAnalyzer: CrossRule = {
   check(ctx) {
     const services = ctx.ofKind('/Service');
     for (const d of ctx.ofKind(DEPLOYMENT)) {
-      if (objectOrEmpty(d?.metadata?.labels)[WAYPOINT_LABEL] === 'istio.io-mesh-controller' || !deploymentInMesh(ctx, d)) continue;
+      if (objOf(d?.metadata?.labels)[WAYPOINT_LABEL] === 'istio.io-mesh-controller' || !deploymentInMesh(ctx, d)) continue;
       const ns = ctx.namespaceOf(d);
-      const podLabels = objectOrEmpty(d?.spec?.template?.metadata?.labels);
+      const podLabels = objOf(d?.spec?.template?.metadata?.labels);
       const matching = services.filter(s => {
-        const selector = objectOrEmpty(s?.spec?.selector);
+        const selector = objOf(s?.spec?.selector);
         const keys = Object.keys(selector);
         return keys.length > 0 && ctx.namespaceOf(s) === ns && keys.every(k => podLabels[k] === selector[k]);
       });

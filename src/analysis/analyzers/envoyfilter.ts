@@ -37,7 +37,7 @@ export const envoyPatchAnalyzer: CrossRule = {
         const field = `spec.configPatches[${i}]`;
         const op = p.patch.operation;
         const applyTo = typeof p.applyTo === 'string' ? p.applyTo : 'INVALID';
-        const relative = () => relativeWithoutPriority(r, field, op, priority, versionedFilters.has(filter));
+        const relative = () => relativeWithoutPriority(r, { field, op, priority, versioned: versionedFilters.has(filter) });
         if (op === 'ADD') {
           if (ROUTE_LEVEL.has(applyTo)) r(Messages.EnvoyFilterUsesAddOperationIncorrectly, { field: `${field}.patch.operation`, problem: `the ADD operation is ignored when applyTo is ${applyTo}`, got: op, fix: 'use MERGE, or apply the patch to another level' });
         } else if (op === 'REMOVE') {
@@ -62,14 +62,23 @@ export const envoyPatchAnalyzer: CrossRule = {
  */
 function onePerCode(r: Reporter): Reporter {
   const seen = new Set<string>();
-  return Object.assign((msg: MessageType, finding: Finding) => {
+  return (msg: MessageType, finding: Finding) => {
     if (seen.has(msg.code)) return;
     seen.add(msg.code);
     r(msg, finding);
-  }, { error: r.error, warning: r.warning, info: r.info });
+  };
 }
 
-function relativeWithoutPriority(r: Reporter, field: string, op: string, priority: number, versioned: boolean): void {
+/** A relative patch operation (`field`: the patch) of an EnvoyFilter whose `priority` is 0. */
+interface RelativePatch {
+  readonly field: string;
+  readonly op: string;
+  readonly priority: number;
+  /** The patched filter is also patched under a proxyVersion match. */
+  readonly versioned: boolean;
+}
+
+function relativeWithoutPriority(r: Reporter, { field, op, priority, versioned }: RelativePatch): void {
   if (priority !== 0) return;
   if (versioned) {
     r(Messages.EnvoyFilterUsesRelativeOperationWithProxyVersion, { field: `${field}.patch.operation`, problem: `relative operation ${op} without spec.priority on a filter that an EnvoyFilter patches under a proxyVersion match; it may not apply after an upgrade`, got: op, fix: 'set spec.priority, or use INSERT_FIRST or ADD' });

@@ -6,10 +6,11 @@
 // reason istiod would write. What the input does not hold is reported only where the input stands for it
 // (complete mode, or it describes the namespace), as for every other reference.
 import { credentialProblem } from './gateway';
-import { ELSEWHERE_HINT, MeshIndex, labelSelectorMatches, mapOf } from './mesh-index';
+import { ELSEWHERE_HINT, MeshIndex, labelSelectorMatches } from './mesh-index';
 import { CrossRule, RunContext, groupOf } from '../engine';
 import { CLUSTER_DOMAIN, hostsMatch } from '../hosts';
 import { Messages } from '../messages';
+import { mapOf } from '../objects';
 
 const GROUP = 'gateway.networking.k8s.io';
 const ISTIO_GROUP = 'networking.istio.io';

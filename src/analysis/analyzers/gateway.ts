@@ -3,9 +3,10 @@
 // (IST0145), no two overlapping Gateways share a certificate (IST0138), and credential Secrets exist and hold
 // a valid certificate (IST0101, IST0161).
 import { X509Certificate } from 'crypto';
-import { ELSEWHERE_HINT, MeshIndex, mapOf, matchesSelector, selectorString, selectorSubset } from './mesh-index';
+import { ELSEWHERE_HINT, MeshIndex, matchesSelector, selectorString, selectorSubset } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
 import { Messages } from '../messages';
+import { mapOf } from '../objects';
 
 const GW = 'networking.istio.io/Gateway';
 

@@ -7,9 +7,10 @@
 // - injection.ImageAnalyzer: proxies whose image differs from the injector ConfigMap's (IST0158).
 // - injection.ImageAutoAnalyzer: `image: auto` on a bare Pod (IST0147) or on a Deployment no Istio injection
 //   webhook matches (IST0146; without the webhooks in the input, only in complete mode).
-import { labelSelectorMatches, mapOf, MeshIndex } from './mesh-index';
+import { labelSelectorMatches, MeshIndex } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
 import { Messages } from '../messages';
+import { mapOf } from '../objects';
 
 const INJECTOR_CONFIGMAP = 'istio-sidecar-injector';
 const MWC = 'admissionregistration.k8s.io/MutatingWebhookConfiguration';

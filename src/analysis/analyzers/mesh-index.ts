@@ -3,7 +3,8 @@
 // registry (Services + ServiceEntries by export scope) and gateways. It is built once per run and cached on
 // the RunContext, so each analyzer costs one pass over its own kind plus indexed look-ups.
 import { RunContext } from '../engine';
-import { CLUSTER_DOMAIN, toFqdn } from '../hosts';
+import { CLUSTER_DOMAIN, hostCovers, toFqdn } from '../hosts';
+import { mapOf } from '../objects';
 
 const WORKLOAD_KINDS = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job', 'batch/CronJob'];
 
@@ -96,11 +97,6 @@ export function exportScopes(exportTo: unknown, ownNamespace: string): string[] 
     else if (e !== '~' && typeof e === 'string') out.add(e);
   }
   return [...out];
-}
-
-/** A label or annotation map, or `{}` when absent or not a map. @internal */
-export function mapOf(value: unknown): Record<string, string> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, string> : {};
 }
 
 function portsOf(list: unknown): HostPort[] {
@@ -260,10 +256,9 @@ export class MeshIndex {
       const hit = this.hosts.get(`${s}/${fqdn}`);
       if (hit) return hit;
     }
-    const bare = host.startsWith('*') ? host.slice(1) : host;
     for (const w of this.wildcardHosts) {
       if (w.scope !== '*' && w.scope !== namespace) continue;
-      if (bare.endsWith(w.host.slice(1))) return w.entry;
+      if (hostCovers(w.host, host)) return w.entry;
     }
     return undefined;
   }

@@ -2,9 +2,9 @@
 // option, istioctl's --meshNetworksFile) names a known service registry (Kubernetes, External, Mock) or a
 // cluster with a remote secret (a Secret labelled istio/multiCluster=true) in the input (IST0126). Istio's
 // multicluster.ServiceAnalyzer compares clusters and has no single-input equivalent.
-import { mapOf } from './mesh-index';
 import { CrossRule } from '../engine';
 import { Messages } from '../messages';
+import { mapOf } from '../objects';
 
 const REGISTRIES = ['Mock', 'Kubernetes', 'External'];
 

@@ -4,6 +4,7 @@
 import { ELSEWHERE_HINT, MeshIndex, Workload, isAmbientNamespace, selectorString } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
 import { MessageType, Messages } from '../messages';
+import { nonEmptyMap } from '../objects';
 
 /**
  * Report policies whose selectors pick no workload (IST0101) or share one (`conflictCode`), and namespaces
@@ -96,10 +97,7 @@ export const sidecarSelectorAnalyzer: CrossRule = {
     const sidecars = ctx.ofKind(SIDECAR);
     if (sidecars.length === 0) return;
     const idx = MeshIndex.of(ctx);
-    const selectorOf = (s: any) => {
-      const l = s?.spec?.workloadSelector?.labels;
-      return l && typeof l === 'object' && Object.keys(l).length > 0 ? l : undefined;
-    };
+    const selectorOf = (s: any) => nonEmptyMap(s?.spec?.workloadSelector?.labels);
     selectorConflicts(ctx, sidecars, selectorOf, { conflict: Messages.ConflictingSidecarWorkloadSelectors, missing: Messages.ReferencedResourceNotFound, noun: 'Sidecar' }, (s, pods) => {
       const ambient = pods.find(p => p.ambient);
       if (ambient) {

@@ -4,12 +4,12 @@
 import { multipleDefaults, selectorConflicts } from './sidecar';
 import { CrossRule } from '../engine';
 import { Messages } from '../messages';
+import { nonEmptyMap } from '../objects';
 
 const TELEMETRY = 'telemetry.istio.io/Telemetry';
 
 function selectorOf(t: any): Record<string, string> | undefined {
-  const l = t?.spec?.selector?.matchLabels;
-  return l && typeof l === 'object' && Object.keys(l).length > 0 ? l : undefined;
+  return nonEmptyMap(t?.spec?.selector?.matchLabels);
 }
 
 /** telemetry.SelectorAnalyzer. @internal */

@@ -2,9 +2,10 @@
 // cluster): two Istio injection webhooks that match the same namespace and pod labels inject twice (IST0139),
 // and an injection webhook must point at a Service that exists (IST0139; a Service outside the input is only
 // reported in complete mode or when the input describes its namespace).
-import { labelSelectorMatches, mapOf, MeshIndex } from './mesh-index';
+import { labelSelectorMatches, MeshIndex } from './mesh-index';
 import { CrossRule } from '../engine';
 import { Messages } from '../messages';
+import { mapOf } from '../objects';
 
 const MWC = 'admissionregistration.k8s.io/MutatingWebhookConfiguration';
 const REV = 'istio.io/rev';

@@ -10,8 +10,10 @@ import {
   checkDns1123Label, checkFqdn, checkIpOrCidr, checkLabels, checkNamespacedHost, checkPort, checkUnixAddress,
   checkWildcardDomain, isIP,
 } from '../../core/validate';
+import { Protocol } from '../../networking/protocol';
 import { Reporter } from '../engine';
 import { Messages } from '../messages';
+import { isObj } from '../objects';
 
 // RE2 is loaded on the first regex checked, not when cdk8s-istio is required.
 type Re2Lib = typeof import('@bufbuild/re2');
@@ -19,8 +21,6 @@ let re2Lib: Re2Lib | undefined;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const re2 = (): Re2Lib => (re2Lib ??= require('@bufbuild/re2'));
 
-
-const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 // ---------------------------------------------------------------------------------------------- durations
 
@@ -248,7 +248,8 @@ export function checkFaultPercent(value: unknown): string | undefined {
 
 // -------------------------------------------------------------------------------------- ports, protocols
 
-const PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY', 'TCP', 'TLS', 'MONGO', 'REDIS', 'MYSQL', 'UDP'];
+// The constructs' enum is the one list of Istio's protocol names.
+const PROTOCOLS: string[] = Object.values(Protocol);
 
 /** Istio's protocol names, parsed case-insensitively; undefined when unknown. @internal */
 export function parseProtocol(value: unknown): string | undefined {
@@ -260,9 +261,11 @@ export function parseProtocol(value: unknown): string | undefined {
 /** The allowed protocol names, for messages. @internal */
 export const PROTOCOL_NAMES = PROTOCOLS.join(', ');
 
+const HTTP_FAMILY = new Set<string>([Protocol.HTTP, Protocol.HTTP2, Protocol.HTTP_PROXY, Protocol.GRPC, Protocol.GRPC_WEB]);
+
 /** HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-WEB (Istio's `IsHTTP`). @internal */
 export function isHttpFamily(protocol: string | undefined): boolean {
-  return protocol === 'HTTP' || protocol === 'HTTP2' || protocol === 'HTTP_PROXY' || protocol === 'GRPC' || protocol === 'GRPC-WEB';
+  return protocol !== undefined && HTTP_FAMILY.has(protocol);
 }
 
 /** HTTPS, TLS (Istio's `IsTLS`). @internal */

@@ -5,9 +5,9 @@ import { NO_VALUE } from '../../core/errors';
 import { checkDns1123Label, checkFqdn, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
 import { ObjectRule, Reporter, RunContext } from '../engine';
 import { Messages } from '../messages';
+import { isObj } from '../objects';
 
 
-const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 const has = (o: any, k: string) => isObj(o) && o[k] !== undefined && o[k] !== null;
 

@@ -7,9 +7,9 @@ import {
 import { checkPort } from '../../core/validate';
 import { ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
+import { isObj } from '../objects';
 
 
-const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 
 // Istio's list of cipher suites Envoy supports on servers; anything else is dropped by Envoy.

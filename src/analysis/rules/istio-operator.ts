@@ -5,9 +5,8 @@
 import { checkDns1123Label } from '../../core/validate';
 import { CrossRule, ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
+import { isObj } from '../objects';
 
-
-const isObj = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 const SPEC_KEYS = ['profile', 'installPackagePath', 'hub', 'tag', 'namespace', 'revision', 'compatibilityVersion', 'meshConfig', 'components', 'values', 'unvalidatedValues'];
 const PROFILES = ['default', 'demo', 'minimal', 'empty', 'preview', 'remote', 'ambient', 'openshift', 'openshift-ambient', 'stable'];

@@ -7,12 +7,13 @@
 // code for "refused at admission" is the one users search for; a second code for the same fact would not help.
 import { renderValue } from '../../core/errors';
 import { checkDns1123Label, checkLabelKey, checkLabelValue } from '../../core/validate';
-import { groupOf, ISTIO_GROUPS, ObjectRule, Reporter } from '../engine';
+import { Finding, groupOf, ISTIO_GROUPS, ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
+import { isObj } from '../objects';
 
 /** The API server or istiod refuses the object: IST0106. */
-function refuse(r: Reporter, field: string, problem: string, got?: unknown, fix?: string) {
-  r(Messages.SchemaValidationError, { field, problem, got, fix });
+function refuse(r: Reporter, finding: Finding) {
+  r(Messages.SchemaValidationError, finding);
 }
 
 const DRY_RUN = 'istio.io/dry-run';
@@ -64,33 +65,29 @@ function nameRule(groupKind: string): [(v: string) => string | undefined, string
   return [dns1123Subdomain, 'e.g. "reviews" or "reviews.v1"'];
 }
 
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function checkName(obj: any, gk: string, istio: boolean, r: Reporter) {
   const m = obj.metadata;
   const name = m.name;
   if (name === undefined || name === '') {
     const hint = typeof m.generateName === 'string' ? 'generateName works with kubectl create only; kubectl apply and GitOps tools need a name' : 'give the object a name';
-    refuse(r, 'metadata.name', 'the API server requires a name', name === '' ? '' : undefined, hint);
+    refuse(r, { field: 'metadata.name', problem: 'the API server requires a name', got: name === '' ? '' : undefined, fix: hint });
     return;
   }
   // The schema rule reports a non-string name of an Istio kind.
   if (typeof name !== 'string') {
-    if (!istio) refuse(r, 'metadata.name', 'must be a string', name);
+    if (!istio) refuse(r, { field: 'metadata.name', problem: 'must be a string', got: name });
     return;
   }
   const [check, example] = nameRule(gk);
   const err = check(name);
-  if (err) refuse(r, 'metadata.name', `a ${obj.kind} name ${err}`, name, example);
+  if (err) refuse(r, { field: 'metadata.name', problem: `a ${obj.kind} name ${err}`, got: name, fix: example });
 }
 
 function checkMap(obj: any, key: 'labels' | 'annotations', istio: boolean, r: Reporter) {
   const map = obj.metadata[key];
   if (map === undefined || map === null) return;
-  if (!isMap(map)) {
-    if (!istio) refuse(r, `metadata.${key}`, 'must be a map of strings', map);
+  if (!isObj(map)) {
+    if (!istio) refuse(r, { field: `metadata.${key}`, problem: 'must be a map of strings', got: map });
     return;
   }
   let size = 0;
@@ -98,21 +95,21 @@ function checkMap(obj: any, key: 'labels' | 'annotations', istio: boolean, r: Re
     const field = `metadata.${key}.${k}`;
     const keyErr = checkLabelKey(k);
     if (keyErr) {
-      refuse(r, field, `invalid ${key === 'labels' ? 'label' : 'annotation'} key: ${key === 'labels' ? keyErr : keyErr.replace(/label/g, 'annotation')}`, k);
+      refuse(r, { field, problem: `invalid ${key === 'labels' ? 'label' : 'annotation'} key: ${key === 'labels' ? keyErr : keyErr.replace(/label/g, 'annotation')}`, got: k });
       continue;
     }
     if (typeof v !== 'string') {
-      if (!istio) refuse(r, field, 'must be a string', v, 'quote it, e.g. "true"');
+      if (!istio) refuse(r, { field, problem: 'must be a string', got: v, fix: 'quote it, e.g. "true"' });
       continue;
     }
     size += k.length + Buffer.byteLength(v);
     if (key === 'labels') {
       const valueErr = checkLabelValue(v);
-      if (valueErr) refuse(r, field, `invalid label value: ${valueErr}`, v);
+      if (valueErr) refuse(r, { field, problem: `invalid label value: ${valueErr}`, got: v });
     }
   }
   if (key === 'annotations' && size > ANNOTATIONS_LIMIT) {
-    refuse(r, 'metadata.annotations', `annotations may hold at most 256 KiB together (got ${size} bytes)`, undefined, 'move large data into a ConfigMap');
+    refuse(r, { field: 'metadata.annotations', problem: `annotations may hold at most 256 KiB together (got ${size} bytes)`, fix: 'move large data into a ConfigMap' });
   }
 }
 
@@ -121,20 +118,20 @@ export const kubernetesObjectRule: ObjectRule = {
   kinds: ['*'],
   check(obj, r) {
     if (Array.isArray(obj)) {
-      refuse(r, '', `the YAML document is a list (got ${renderValue(obj)}), not a Kubernetes object`, undefined, 'write each object as its own document, or wrap them in kind: List with items');
+      refuse(r, { field: '', problem: `the YAML document is a list (got ${renderValue(obj)}), not a Kubernetes object`, fix: 'write each object as its own document, or wrap them in kind: List with items' });
       return;
     }
     if (typeof obj.kind !== 'string' || obj.kind === '') {
-      refuse(r, 'kind', 'every Kubernetes object needs a kind', obj.kind, 'e.g. kind: VirtualService');
+      refuse(r, { field: 'kind', problem: 'every Kubernetes object needs a kind', got: obj.kind, fix: 'e.g. kind: VirtualService' });
       return;
     }
     if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '') {
-      refuse(r, 'apiVersion', 'every Kubernetes object needs an apiVersion', obj.apiVersion, 'e.g. apiVersion: networking.istio.io/v1');
+      refuse(r, { field: 'apiVersion', problem: 'every Kubernetes object needs an apiVersion', got: obj.apiVersion, fix: 'e.g. apiVersion: networking.istio.io/v1' });
     }
     const istio = ISTIO_GROUPS.has(groupOf(obj.apiVersion));
-    if (!isMap(obj.metadata)) {
+    if (!isObj(obj.metadata)) {
       // The schema rule reports a metadata of the wrong type on Istio kinds.
-      if (obj.metadata === undefined || obj.metadata === null || !istio) refuse(r, 'metadata.name', 'the API server requires metadata with a name', obj.metadata, 'add metadata: {name: ...}');
+      if (obj.metadata === undefined || obj.metadata === null || !istio) refuse(r, { field: 'metadata.name', problem: 'the API server requires metadata with a name', got: obj.metadata, fix: 'add metadata: {name: ...}' });
       return;
     }
     const gk = `${groupOf(obj.apiVersion)}/${obj.kind}`;
@@ -142,7 +139,7 @@ export const kubernetesObjectRule: ObjectRule = {
     const ns = obj.metadata.namespace;
     if (typeof ns === 'string' && ns !== '') {
       const err = dns1123Label(ns);
-      if (err) refuse(r, 'metadata.namespace', `a namespace ${err}`, ns, 'e.g. "shop"');
+      if (err) refuse(r, { field: 'metadata.namespace', problem: `a namespace ${err}`, got: ns, fix: 'e.g. "shop"' });
     }
     checkMap(obj, 'labels', istio, r);
     checkMap(obj, 'annotations', istio, r);
@@ -162,29 +159,29 @@ export const metadataRule: ObjectRule = {
   kinds: ISTIO_KINDS,
   check(obj, r) {
     for (const key of Object.keys(obj)) {
-      if (!TOP_LEVEL.has(key)) refuse(r, key, 'unknown top-level field; istiod rejects anything but apiVersion, kind, metadata, spec and status', key, 'move it under spec, or remove it');
+      if (!TOP_LEVEL.has(key)) refuse(r, { field: key, problem: 'unknown top-level field; istiod rejects anything but apiVersion, kind, metadata, spec and status', got: key, fix: 'move it under spec, or remove it' });
     }
     const annotations: Record<string, unknown> = obj.metadata?.annotations ?? {};
     for (const key of INTERNAL) {
-      if (key in annotations) refuse(r, `metadata.annotations.${key}`, 'this annotation is internal to Istio and always rejected', annotations[key], 'remove it');
+      if (key in annotations) refuse(r, { field: `metadata.annotations.${key}`, problem: 'this annotation is internal to Istio and always rejected', got: annotations[key], fix: 'remove it' });
     }
     if (DRY_RUN in annotations) {
       const value = annotations[DRY_RUN];
       const field = `metadata.annotations.${DRY_RUN}`;
       const action = obj.spec?.action ?? 'ALLOW';
       if (obj.kind !== 'AuthorizationPolicy') {
-        refuse(r, field, `the dry-run annotation is supported only on AuthorizationPolicy, not on ${obj.kind}`, value, 'remove it');
+        refuse(r, { field, problem: `the dry-run annotation is supported only on AuthorizationPolicy, not on ${obj.kind}`, got: value, fix: 'remove it' });
       } else if (action !== 'ALLOW' && action !== 'DENY') {
-        refuse(r, field, `the dry-run annotation is supported only on AuthorizationPolicy with action ALLOW or DENY, not ${action}`, value, 'remove it, or use action ALLOW or DENY');
+        refuse(r, { field, problem: `the dry-run annotation is supported only on AuthorizationPolicy with action ALLOW or DENY, not ${action}`, got: value, fix: 'remove it, or use action ALLOW or DENY' });
       } else if (typeof value !== 'string' || !GO_BOOL.test(value)) {
-        refuse(r, field, 'the dry-run annotation must be a boolean', value, '"true" or "false"');
+        refuse(r, { field, problem: 'the dry-run annotation must be a boolean', got: value, fix: '"true" or "false"' });
       }
     }
     // A name the API server refuses is reported once, by kubernetesObjectRule; this is istiod's stricter rule.
     const name = obj.metadata?.name;
     if (obj.kind === 'Gateway' && typeof name === 'string' && !dns1123Subdomain(name)) {
       const err = checkDns1123Label(name);
-      if (err) refuse(r, 'metadata.name', `a Gateway name ${err} (no dots, unlike other Kubernetes names)`, name, 'e.g. "public-gateway"');
+      if (err) refuse(r, { field: 'metadata.name', problem: `a Gateway name ${err} (no dots, unlike other Kubernetes names)`, got: name, fix: 'e.g. "public-gateway"' });
     }
   },
 };

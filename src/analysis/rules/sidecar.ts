@@ -6,9 +6,9 @@ import { checkNetworkingSelector } from './service-entry';
 import { checkDns1123Label, checkFqdn, checkNamespacedHost, checkUnixAddress, isIP } from '../../core/validate';
 import { ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
+import { isObj } from '../objects';
 
 
-const isObj = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
 const validPort = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
 
 function checkPortFields(r: Reporter, port: Record<string, any>, f: string): string | undefined {

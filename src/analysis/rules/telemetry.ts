@@ -4,10 +4,9 @@ import { checkDuration } from './common';
 import { checkPolicyScope } from './policy-common';
 import { ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
+import { isObj } from '../objects';
 import { parseCelExpression } from '../schema/cel';
 
-
-const isObj = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 function checkProviders(r: Reporter, providers: unknown, f: string): number {
   if (!Array.isArray(providers)) return 0;

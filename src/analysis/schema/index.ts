@@ -8,6 +8,7 @@ import { GATEWAY_API_SCHEMAS } from '../../imports/gateway-api-schemas';
 import { ISTIO_SCHEMAS } from '../../imports/istio-schemas';
 import { ISTIO_GROUPS, ObjectRule, Reporter, groupOf } from '../engine';
 import { Messages } from '../messages';
+import { isObj } from '../objects';
 
 const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 
@@ -35,12 +36,10 @@ function render(path: Path | undefined): string {
   return joinPath(...parts.reverse());
 }
 
-const isMap = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** The API server's own metadata validation is out of scope; this catches values no server would decode. */
 function checkMetadata(metadata: unknown, report: Reporter) {
   if (metadata === undefined) return;
-  if (!isMap(metadata)) {
+  if (!isObj(metadata)) {
     report(Messages.SchemaValidationError, { field: 'metadata', problem: 'must be of type object', got: metadata });
     return;
   }
@@ -51,7 +50,7 @@ function checkMetadata(metadata: unknown, report: Reporter) {
   for (const key of ['labels', 'annotations']) {
     const map = m[key];
     if (map === undefined || map === null) continue;
-    if (!isMap(map)) {
+    if (!isObj(map)) {
       report(Messages.SchemaValidationError, { field: joinPath('metadata', key), problem: 'must be of type object', got: map });
       continue;
     }

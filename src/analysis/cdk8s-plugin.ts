@@ -1,11 +1,11 @@
 // The analysis as a cdk8s-cli validation plugin: `validations:` in any app's cdk8s.yaml runs it over the synth
 // output, whether or not the app uses our constructs. cdk8s-cli loads the package, constructs the class with
 // the `properties` of the cdk8s.yaml entry and calls `validate(context)`.
-import { CommandLineAnalysisOptions } from './cli/analyze';
 import { readMeshFile } from './cli/mesh-config';
 import { DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
 import { renderDiagnosticText } from './messages';
+import { EngineOptions } from './options';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
 import { schemaRule } from './schema';
 
@@ -31,7 +31,7 @@ export interface IstioValidationProps {
   readonly declaredNamespaces?: string[];
   /**
    * Hosts and gateways (`ns/name`) that exist although the app does not define them (as
-   * `IstioAnalysis.declareHosts()`).
+   * `IstioAnalysis.declareHosts()` and the CLI's `--declare-hosts`).
    * @default - none
    */
   readonly declaredHosts?: string[];
@@ -101,10 +101,11 @@ export class IstioValidation {
     const p = this.props;
     const fromFile = p.meshConfigFile ? readMeshFile(p.meshConfigFile, 'meshConfig') : {};
     const networksFile = p.meshNetworksFile ? readMeshFile(p.meshNetworksFile, 'meshNetworks') : {};
-    const options: CommandLineAnalysisOptions = {
+    const options: EngineOptions = {
+      runsIn: 'plugin',
       suppress: p.suppress,
-      knownNamespaces: p.declaredNamespaces,
-      knownHosts: p.declaredHosts,
+      declaredNamespaces: p.declaredNamespaces,
+      declaredHosts: p.declaredHosts,
       meshConfig: p.meshConfig ?? fromFile.meshConfig,
       meshNetworks: p.meshNetworks ?? networksFile.meshNetworks ?? fromFile.meshNetworks,
       complete: p.complete ?? false,

@@ -3,7 +3,7 @@
 // command line, the cdk8s plugin and synth print the same findings.
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { MessageType, documentationUrl, formatMessage } from './messages';
-import { AnalysisOptions } from './options';
+import { AnalysisOptions, EngineOptions } from './options';
 import { formatProblem, joinPath } from '../core/errors';
 
 export type { AnalysisOptions };
@@ -59,7 +59,7 @@ export interface CrossRule {
 
 /** What rules see of a run. @internal */
 export interface RunContext {
-  readonly options: AnalysisOptions;
+  readonly options: EngineOptions;
   /** Every input object, in input order. */
   readonly objects: readonly any[];
   /** The objects of one `group/Kind`. */
@@ -94,7 +94,7 @@ export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
  */
 export function runAnalysis(
   entries: readonly ManifestEntry[],
-  options: AnalysisOptions,
+  options: EngineOptions,
   schemaRule: ObjectRule,
   objectRules: readonly ObjectRule[],
   crossRules: readonly CrossRule[],

@@ -2,11 +2,10 @@
 // Errors become validation errors of the construct that owns the object, so cdk8s prints them with its path.
 import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct, IValidation } from 'constructs';
-import { CommandLineAnalysisOptions } from './cli/analyze';
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
 import { Messages, detailWithFix } from './messages';
-import { AnalysisOptions } from './options';
+import { AnalysisOptions, EngineOptions } from './options';
 import { formatReport } from './report';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
 import { schemaRule } from './schema';
@@ -149,11 +148,11 @@ export class IstioAnalysis extends Construct {
     return [...this.lastRun];
   }
 
-  private options(): CommandLineAnalysisOptions {
+  private options(): EngineOptions {
     return {
       suppress: [...this.suppressed],
-      knownNamespaces: [...this.namespaces],
-      knownHosts: [...this.hosts],
+      declaredNamespaces: [...this.namespaces],
+      declaredHosts: [...this.hosts],
       complete: this.completeInput,
       meshConfig: this.meshConfigValue,
       meshNetworks: this.meshNetworksValue,

@@ -20,15 +20,17 @@ export interface AnalysisOptions {
    */
   readonly rootNamespace?: string;
   /**
-   * Namespaces that exist in the cluster although this input does not define them.
+   * Namespaces that exist in the cluster although this input does not define them (as
+   * `IstioAnalysis.declareNamespaces()` and the CLI's `--declare-namespaces`).
    * @default - none
    */
-  readonly knownNamespaces?: string[];
+  readonly declaredNamespaces?: string[];
   /**
-   * Hosts (Services, ServiceEntries, Gateways as `ns/name`) that exist although this input does not define them.
+   * Hosts (Services, ServiceEntries, Gateways as `ns/name`) that exist although this input does not define them
+   * (as `IstioAnalysis.declareHosts()` and the CLI's `--declare-hosts`).
    * @default - none
    */
-  readonly knownHosts?: string[];
+  readonly declaredHosts?: string[];
   /**
    * The mesh config of the target mesh (the `mesh` key of the `istio` ConfigMap, as an object). Analyzers that
    * depend on install-level settings read it: default access-log providers (IST0157), Lightstep extension
@@ -49,8 +51,17 @@ export interface AnalysisOptions {
    * input lacks (a host, a subset, a gateway, a namespace, a credential Secret, a workload a selector should
    * match) is then reported. When false, such references are not guessed: they are reported only when the
    * input describes the namespace they point into (it holds its Namespace, a Service or a workload).
-   * `knownNamespaces` and `knownHosts` declare objects that exist elsewhere in either mode.
+   * `declaredNamespaces` and `declaredHosts` declare objects that exist elsewhere in either mode.
    * @default false
    */
   readonly complete?: boolean;
+}
+
+/** Where an analysis runs, which decides how its fixes name the escape hatch for objects defined elsewhere. @internal */
+export type AnalysisEntryPoint = 'app' | 'cli' | 'plugin';
+
+/** The options the entry points give the engine: the public ones, plus where it runs. @internal */
+export interface EngineOptions extends AnalysisOptions {
+  /** Default: `app` (synth and `IstioAnalysis.analyze`). */
+  readonly runsIn?: AnalysisEntryPoint;
 }

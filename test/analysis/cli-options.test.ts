@@ -16,7 +16,8 @@ function write(name: string, text: string): string {
 describe('engine options from the command line', () => {
   test('the input is the whole world unless --partial; plain codes go to the engine, resource suppressions do not', () => {
     const whole = parseAnalyzeArgs(['-S', 'IST0102,IST0118', '-S', 'IST0101=VirtualService *.shop', 'a.yaml']);
-    expect(whole.options).toEqual({ suppress: ['IST0102', 'IST0118'], defaultNamespace: undefined, complete: true, meshConfig: undefined, meshNetworks: undefined });
+    expect(whole.options).toEqual({ runsIn: 'cli', suppress: ['IST0102', 'IST0118'], defaultNamespace: undefined, complete: true, declaredNamespaces: [], declaredHosts: [], meshConfig: undefined, meshNetworks: undefined });
+    expect(parseAnalyzeArgs(['--declare-namespaces', 'a,b', '--declare-namespaces', 'c', '--declare-hosts', 'x.ext', 'a.yaml']).options).toMatchObject({ declaredNamespaces: ['a', 'b', 'c'], declaredHosts: ['x.ext'] });
     expect(parseAnalyzeArgs(['--partial', 'a.yaml']).options.complete).toBe(false);
   });
 

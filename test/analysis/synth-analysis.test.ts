@@ -80,7 +80,7 @@ describe('analysis at synth', () => {
   test('the declared namespaces and hosts reach the analysis options', () => {
     const app = Testing.app();
     const analysis = IstioAnalysis.of(app).declareNamespaces('platform').declareHosts('istio-system/ingress');
-    expect((analysis as any).options()).toEqual({ suppress: [], knownNamespaces: ['platform'], knownHosts: ['istio-system/ingress'], complete: false });
+    expect((analysis as any).options()).toEqual({ suppress: [], declaredNamespaces: ['platform'], declaredHosts: ['istio-system/ingress'], complete: false });
   });
 });
 

@@ -65,7 +65,7 @@ describe('ZeroTrustNamespace in ambient mode', () => {
       },
     ]);
     // The ambient analyzers find nothing to report on what the pattern writes.
-    expect(IstioAnalysis.analyze(out, { complete: true, knownNamespaces: ['monitoring'] }).filter(d => d.level !== 'info')).toEqual([]);
+    expect(IstioAnalysis.analyze(out, { complete: true, declaredNamespaces: ['monitoring'] }).filter(d => d.level !== 'info')).toEqual([]);
   });
 
   test('a waypoint given; requireJwt binds the RequestAuthentication and its DENY policy to it', () => {

@@ -37,7 +37,7 @@ describe('ZeroTrustNamespace', () => {
       }],
     });
     expect(policies[2].spec.rules).toEqual([{ from: [{ source: { namespaces: ['istio-system'] } }], to: [{ operation: { ports: ['8080'] } }] }]);
-    expect(IstioAnalysis.analyze(out, { knownNamespaces: ['istio-system'] }).filter(d => d.level !== 'info')).toEqual([]);
+    expect(IstioAnalysis.analyze(out, { declaredNamespaces: ['istio-system'] }).filter(d => d.level !== 'info')).toEqual([]);
   });
 
   test('requireJwt adds the RequestAuthentication and the DENY policy for requests without a token', () => {

@@ -132,7 +132,9 @@ describe('AuthorizationPolicy', () => {
     const { chart } = chartIn('shop');
     const svc = new kplus33.Service(chart, 'svc', { metadata: { name: 'web' }, ports: [{ port: 80 }] });
     const gw = new ApiObject(chart, 'gw', {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'waypoint' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'waypoint' },
       spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
     });
     new AuthorizationPolicy(chart, 'p', {

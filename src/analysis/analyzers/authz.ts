@@ -20,7 +20,7 @@ export const authorizationPoliciesAnalyzer: CrossRule = {
     const policies = ctx.ofKind(AP);
     if (policies.length === 0) return;
     const idx = MeshIndex.of(ctx);
-    const nsNames = [...idx.namespaces.keys(), ...idx.knownNamespaces];
+    const nsNames = [...idx.namespaces.keys(), ...idx.declaredNamespaces];
     const exactNs = new Set(nsNames.map(n => n.toLowerCase()));
     const inMeshNs = new Set(idx.workloads.filter(w => w.inMesh).map(w => w.namespace));
     for (const ap of policies) {
@@ -30,10 +30,10 @@ export const authorizationPoliciesAnalyzer: CrossRule = {
       if (!idx.workloadsDescribed) {
         // Nothing in the input stands in for workloads; whether the policy selects any is unknown.
       } else if (ns === idx.rootNamespace) {
-        if (selector && !idx.anyMatch(selector, undefined, w => w.inMesh) && idx.knownNamespaces.size === 0) {
+        if (selector && !idx.anyMatch(selector, undefined, w => w.inMesh) && idx.declaredNamespaces.size === 0) {
           r(Messages.NoMatchingWorkloadsFound, { args: [selectorString(selector)], field: 'spec.selector', problem: 'this mesh-wide policy selects no in-mesh workload anywhere in the analysed manifests', got: selectorString(selector) });
         }
-      } else if (!idx.knownNamespaces.has(ns)) {
+      } else if (!idx.declaredNamespaces.has(ns)) {
         if (!selector) {
           if (!inMeshNs.has(ns)) r(Messages.NoMatchingWorkloadsFound, { field: 'spec', args: [''], problem: `namespace ${ns} has no in-mesh workload in the analysed manifests, so this namespace-wide policy applies to nothing` });
         } else if (!idx.anyMatch(selector, ns, w => w.inMesh)) {

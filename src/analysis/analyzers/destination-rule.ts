@@ -1,6 +1,6 @@
 // Istio's destinationrule.* analyzers: TLS origination without certificate verification (IST0128,
 // IST0129), a host that resolves to nothing (IST0174) and subsets that select no workload (IST0173).
-import { ELSEWHERE_HINT, MeshIndex } from './mesh-index';
+import { elsewhereHint, MeshIndex } from './mesh-index';
 import { CrossRule } from '../engine';
 import { namespaceOfHost } from '../hosts';
 import { Messages } from '../messages';
@@ -63,7 +63,7 @@ export const podNotSelectedAnalyzer: CrossRule = {
       if (!entry) {
         const hostNs = namespaceOfHost(host, ns);
         if (idx.declaredElsewhere(host, hostNs) || !idx.described(hostNs)) continue;
-        r(Messages.UnknownDestinationRuleHost, { args: [host], field: 'spec.host', problem: `host "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, got: host, fix: ELSEWHERE_HINT });
+        r(Messages.UnknownDestinationRuleHost, { args: [host], field: 'spec.host', problem: `host "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, got: host, fix: elsewhereHint(ctx) });
         continue;
       }
       const subsets: any[] = Array.isArray(dr?.spec?.subsets) ? dr.spec.subsets : [];
@@ -71,7 +71,7 @@ export const podNotSelectedAnalyzer: CrossRule = {
       // another program deploys (WorkloadVersion.labels), so partial mode does not guess; nor for a namespace
       // declared as existing elsewhere.
       const hostNs = namespaceOfHost(host, ns);
-      if ((hostNs !== undefined && idx.knownNamespaces.has(hostNs)) || ctx.options.complete !== true) continue;
+      if ((hostNs !== undefined && idx.declaredNamespaces.has(hostNs)) || ctx.options.complete !== true) continue;
       subsets.forEach((s, i) => {
         const selector: Record<string, string> = { ...(entry.workloadSelector ?? {}), ...(s?.labels ?? {}) };
         const keys = Object.keys(selector);

@@ -6,7 +6,7 @@
 // reason istiod would write. What the input does not hold is reported only where the input stands for it
 // (complete mode, or it describes the namespace), as for every other reference.
 import { credentialProblem } from './gateway';
-import { ELSEWHERE_HINT, MeshIndex, labelSelectorMatches } from './mesh-index';
+import { elsewhereHint, MeshIndex, labelSelectorMatches } from './mesh-index';
 import { CrossRule, RunContext, groupOf } from '../engine';
 import { CLUSTER_DOMAIN, hostsMatch } from '../hosts';
 import { Messages } from '../messages';
@@ -165,7 +165,7 @@ export const routeParentAnalyzer: CrossRule = {
           if (!gw) {
             // Gateways of a namespace the input holds none in are usually platform-owned: not guessed.
             if (idx.declaredElsewhere(key, ns) || (!idx.gatewayNamespaces.has(ns) && ctx.options.complete !== true)) return;
-            r(Messages.ReferencedResourceNotFound, { args: ['parentRef Gateway', key], field: `${field}.name`, problem: `parentRef names Gateway ${key}, which is not in the analysed manifests, so istiod accepts the route nowhere`, got: ref.name, fix: `${namesIn('Gateways', [...idx.k8sGateways.keys()].filter(k => k.startsWith(`${ns}/`)).map(k => k.slice(ns.length + 1)), ns)}${ELSEWHERE_HINT}` });
+            r(Messages.ReferencedResourceNotFound, { args: ['parentRef Gateway', key], field: `${field}.name`, problem: `parentRef names Gateway ${key}, which is not in the analysed manifests, so istiod accepts the route nowhere`, got: ref.name, fix: `${namesIn('Gateways', [...idx.k8sGateways.keys()].filter(k => k.startsWith(`${ns}/`)).map(k => k.slice(ns.length + 1)), ns)}${elsewhereHint(ctx)}` });
             return;
           }
           // A Gateway of another controller is that controller's to judge.
@@ -198,7 +198,7 @@ export const routeParentAnalyzer: CrossRule = {
           if (!svc) {
             const host = `${ref.name}.${ns}.${CLUSTER_DOMAIN}`;
             if (idx.declaredElsewhere(host, ns) || !idx.described(ns)) return;
-            r(Messages.ReferencedResourceNotFound, { args: ['parentRef Service', `${ns}/${ref.name}`], field: `${field}.name`, problem: `parent service: "${ref.name}" not found in namespace ${ns} in the analysed manifests`, got: ref.name, fix: ELSEWHERE_HINT });
+            r(Messages.ReferencedResourceNotFound, { args: ['parentRef Service', `${ns}/${ref.name}`], field: `${field}.name`, problem: `parent service: "${ref.name}" not found in namespace ${ns} in the analysed manifests`, got: ref.name, fix: elsewhereHint(ctx) });
             return;
           }
           if (ref.port !== undefined && !svc.ports.some(p => p.number === ref.port)) {
@@ -209,7 +209,7 @@ export const routeParentAnalyzer: CrossRule = {
         if (group === ISTIO_GROUP && kind === 'ServiceEntry') {
           const found = ctx.ofKind(`${ISTIO_GROUP}/ServiceEntry`).some(se => se?.metadata?.name === ref.name && ctx.namespaceOf(se) === ns);
           if (found || idx.declaredElsewhere(`${ns}/${ref.name}`, ns) || !(ctx.options.complete === true || ctx.ofKind(`${ISTIO_GROUP}/ServiceEntry`).length > 0)) return;
-          r(Messages.ReferencedResourceNotFound, { args: ['parentRef ServiceEntry', `${ns}/${ref.name}`], field: `${field}.name`, problem: `parent service entry: "${ref.name}" not found in namespace ${ns} in the analysed manifests`, got: ref.name, fix: ELSEWHERE_HINT });
+          r(Messages.ReferencedResourceNotFound, { args: ['parentRef ServiceEntry', `${ns}/${ref.name}`], field: `${field}.name`, problem: `parent service entry: "${ref.name}" not found in namespace ${ns} in the analysed manifests`, got: ref.name, fix: elsewhereHint(ctx) });
         }
         // Other parent kinds belong to other controllers; istiod ignores them.
       });
@@ -282,7 +282,7 @@ export const backendRefAnalyzer: CrossRule = {
           const host = `${ref.name}.${ns}.${CLUSTER_DOMAIN}`;
           if (!svc) {
             if (!idx.declaredElsewhere(host, ns) && idx.described(ns)) {
-              r(Messages.ReferencedResourceNotFound, { args: ['backendRef Service', shown], field: `${field}.name`, problem: `backend(${host}) not found: no Service ${shown} in the analysed manifests (istiod drops the backend and answers its share of requests with 500)`, got: ref.name, fix: `${namesIn('Services', idx.servicesIn(ns).map(x => x.name), ns)}${ELSEWHERE_HINT}` });
+              r(Messages.ReferencedResourceNotFound, { args: ['backendRef Service', shown], field: `${field}.name`, problem: `backend(${host}) not found: no Service ${shown} in the analysed manifests (istiod drops the backend and answers its share of requests with 500)`, got: ref.name, fix: `${namesIn('Services', idx.servicesIn(ns).map(x => x.name), ns)}${elsewhereHint(ctx)}` });
             }
           } else if (ref.port !== undefined && !svc.ports.some(p => p.number === ref.port)) {
             r(Messages.GatewayApiBackendPortNotFound, { args: [`Service ${shown}`, ref.port], field: `${field}.port`, problem: `port ${ref.port} is not a port of Service ${shown}`, got: ref.port, fix: `one of ${svc.ports.map(p => p.number).join(', ') || '(no ports)'}` });
@@ -295,7 +295,7 @@ export const backendRefAnalyzer: CrossRule = {
           const entry = idx.resolveHost(ref.name, routeNs);
           if (!entry) {
             if (!idx.declaredElsewhere(ref.name) && idx.described(undefined)) {
-              r(Messages.ReferencedResourceNotFound, { args: ['backendRef Hostname', ref.name], field: `${field}.name`, problem: `backend(${ref.name}) not found: no ServiceEntry or Service visible from namespace ${routeNs} declares host ${ref.name}`, got: ref.name, fix: ELSEWHERE_HINT });
+              r(Messages.ReferencedResourceNotFound, { args: ['backendRef Hostname', ref.name], field: `${field}.name`, problem: `backend(${ref.name}) not found: no ServiceEntry or Service visible from namespace ${routeNs} declares host ${ref.name}`, got: ref.name, fix: elsewhereHint(ctx) });
             }
           } else if (ref.port !== undefined && !entry.ports.some(p => p.number === ref.port)) {
             r(Messages.GatewayApiBackendPortNotFound, { args: [`host ${ref.name}`, ref.port], field: `${field}.port`, problem: `port ${ref.port} is not a port of host ${ref.name}`, got: ref.port, fix: `one of ${entry.ports.map(p => p.number).join(', ') || '(no ports)'}` });
@@ -364,7 +364,7 @@ export const listenerAnalyzer: CrossRule = {
             return;
           }
           if (idx.declaredElsewhere(`${ns}/${c.name}`, ns) || !(ctx.options.complete === true || secretNamespaces.has(ns))) return;
-          r(Messages.ReferencedResourceNotFound, { args: ['certificateRef Secret', `${ns}/${c.name}`], field: `${cField}.name`, problem: `the listener's certificate Secret ${ns}/${c.name} is not in the analysed manifests, so istiod does not program listener ${name} (InvalidCertificateRef)`, got: c.name, fix: `create the Secret in ${ns}; ${ELSEWHERE_HINT}` });
+          r(Messages.ReferencedResourceNotFound, { args: ['certificateRef Secret', `${ns}/${c.name}`], field: `${cField}.name`, problem: `the listener's certificate Secret ${ns}/${c.name} is not in the analysed manifests, so istiod does not program listener ${name} (InvalidCertificateRef)`, got: c.name, fix: `create the Secret in ${ns}; ${elsewhereHint(ctx)}` });
         });
       });
     }
@@ -409,7 +409,7 @@ function gatewayTlsRefs(ctx: RunContext, gw: Ref, grants: Grants, secrets: Map<s
       const secret = secrets.get(`${ns}/${client.name}`);
       const problem = secret && (secret.data || secret.stringData) ? credentialProblem(secret) : undefined;
       if (!secret && missing(ns, client.name, secretNamespaces)) {
-        r(Messages.ReferencedResourceNotFound, { args: ['clientCertificateRef Secret', `${ns}/${client.name}`], field: `${field}.name`, problem: `the backend client certificate Secret ${ns}/${client.name} is not in the analysed manifests (InvalidClientCertificateRef)`, got: client.name, fix: `create the Secret in ${ns}; ${ELSEWHERE_HINT}` });
+        r(Messages.ReferencedResourceNotFound, { args: ['clientCertificateRef Secret', `${ns}/${client.name}`], field: `${field}.name`, problem: `the backend client certificate Secret ${ns}/${client.name} is not in the analysed manifests (InvalidClientCertificateRef)`, got: client.name, fix: `create the Secret in ${ns}; ${elsewhereHint(ctx)}` });
       } else if (problem) {
         r(Messages.GatewayApiInvalidClientCertificateRef, { args: ['InvalidClientCertificateRef', `invalid client certificate reference ${ns}/${client.name}: ${problem}`], field, problem: `the client certificate Secret ${ns}/${client.name} is unusable: ${problem}`, got: client.name, fix: 'store a valid PEM certificate and key under tls.crt and tls.key' });
       }
@@ -441,7 +441,7 @@ function gatewayTlsRefs(ctx: RunContext, gw: Ref, grants: Grants, secrets: Map<s
       }
       const present = kind === 'Secret' ? secrets.has(`${ns}/${c.name}`) : configMaps.has(`${ns}/${c.name}`);
       if (!present && missing(ns, c.name, kind === 'Secret' ? secretNamespaces : configMapNamespaces)) {
-        r(Messages.ReferencedResourceNotFound, { args: [`caCertificateRef ${kind}`, `${ns}/${c.name}`], field: `${cField}.name`, problem: `the CA certificate ${kind} ${ns}/${c.name} is not in the analysed manifests, so the listeners it validates are not programmed (InvalidCACertificateRef)`, got: c.name, fix: `create the ${kind} in ${ns}; ${ELSEWHERE_HINT}` });
+        r(Messages.ReferencedResourceNotFound, { args: [`caCertificateRef ${kind}`, `${ns}/${c.name}`], field: `${cField}.name`, problem: `the CA certificate ${kind} ${ns}/${c.name} is not in the analysed manifests, so the listeners it validates are not programmed (InvalidCACertificateRef)`, got: c.name, fix: `create the ${kind} in ${ns}; ${elsewhereHint(ctx)}` });
       }
     });
   }
@@ -463,7 +463,7 @@ function listenerSetParent(ctx: RunContext, ls: Ref, managed: (gw: Ref) => boole
   const r = ctx.reporterFor(ls);
   if (!gw) {
     if (idx.declaredElsewhere(key, ns) || (!idx.gatewayNamespaces.has(ns) && ctx.options.complete !== true)) return;
-    r(Messages.ReferencedResourceNotFound, { args: ['parentRef Gateway', key], field: 'spec.parentRef.name', problem: `the ListenerSet's parent Gateway ${key} is not in the analysed manifests`, got: ref.name, fix: ELSEWHERE_HINT });
+    r(Messages.ReferencedResourceNotFound, { args: ['parentRef Gateway', key], field: 'spec.parentRef.name', problem: `the ListenerSet's parent Gateway ${key} is not in the analysed manifests`, got: ref.name, fix: elsewhereHint(ctx) });
     return;
   }
   if (!managed(gw)) return;

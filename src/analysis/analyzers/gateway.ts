@@ -3,7 +3,7 @@
 // (IST0145), no two overlapping Gateways share a certificate (IST0138), and credential Secrets exist and hold
 // a valid certificate (IST0101, IST0161).
 import { X509Certificate } from 'crypto';
-import { ELSEWHERE_HINT, MeshIndex, matchesSelector, selectorString, selectorSubset } from './mesh-index';
+import { elsewhereHint, MeshIndex, matchesSelector, selectorString, selectorSubset } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
 import { Messages } from '../messages';
 import { mapOf } from '../objects';
@@ -17,13 +17,13 @@ function serversOf(gw: any): any[] {
 /** IST0101 for a gateway selector that matches no workload; three of Istio's analyzers report it, we report it once. */
 function reportSelectorNotFound(ctx: RunContext, idx: MeshIndex, gw: any): void {
   if (!idx.firstReport(`gateway-selector|${ctx.namespaceOf(gw)}/${gw?.metadata?.name}`)) return;
-  ctx.reporterFor(gw)(Messages.ReferencedResourceNotFound, { args: ['selector', selectorString(gw?.spec?.selector)], field: 'spec.selector', problem: 'the selector matches no gateway workload (Pod or pod template) in the analysed manifests', got: selectorString(gw?.spec?.selector), fix: ELSEWHERE_HINT });
+  ctx.reporterFor(gw)(Messages.ReferencedResourceNotFound, { args: ['selector', selectorString(gw?.spec?.selector)], field: 'spec.selector', problem: 'the selector matches no gateway workload (Pod or pod template) in the analysed manifests', got: selectorString(gw?.spec?.selector), fix: elsewhereHint(ctx) });
 }
 
 /** Whether a missing gateway workload is a finding: the input describes workloads and no namespace is declared elsewhere. */
 function workloadsKnown(idx: MeshIndex): boolean {
   // Gateway pods may run in any namespace; one declared as existing elsewhere may hold them.
-  return idx.knownNamespaces.size === 0 && idx.workloadsDescribed;
+  return idx.declaredNamespaces.size === 0 && idx.workloadsDescribed;
 }
 
 /** gateway.IngressGatewayPortAnalyzer. @internal */

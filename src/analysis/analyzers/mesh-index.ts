@@ -5,6 +5,7 @@
 import { RunContext } from '../engine';
 import { CLUSTER_DOMAIN, hostCovers, toFqdn } from '../hosts';
 import { mapOf } from '../objects';
+import { AnalysisEntryPoint } from '../options';
 
 const WORKLOAD_KINDS = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job', 'batch/CronJob'];
 
@@ -174,8 +175,8 @@ export class MeshIndex {
   public readonly workloadsDescribed: boolean;
   /** Namespaces holding at least one Gateway in the input. */
   public readonly gatewayNamespaces = new Set<string>();
-  public readonly knownNamespaces: Set<string>;
-  public readonly knownHosts: Set<string>;
+  public readonly declaredNamespaces: Set<string>;
+  public readonly declaredHosts: Set<string>;
   private readonly reported = new Set<string>();
   private readonly byLabel = new Map<string, Workload[]>();
   private describedNs?: Set<string>;
@@ -184,8 +185,8 @@ export class MeshIndex {
 
   private constructor(private readonly ctx: RunContext) {
     this.rootNamespace = ctx.options.rootNamespace ?? 'istio-system';
-    this.knownNamespaces = new Set(ctx.options.knownNamespaces ?? []);
-    this.knownHosts = new Set(ctx.options.knownHosts ?? []);
+    this.declaredNamespaces = new Set(ctx.options.declaredNamespaces ?? []);
+    this.declaredHosts = new Set(ctx.options.declaredHosts ?? []);
     for (const ns of ctx.ofKind('/Namespace')) this.namespaces.set(String(ns?.metadata?.name ?? ''), ns);
     for (const pod of ctx.ofKind('/Pod')) this.addWorkload(pod, pod?.metadata, pod?.spec);
     for (const gk of WORKLOAD_KINDS) {
@@ -269,7 +270,7 @@ export class MeshIndex {
    * when the input has any ServiceEntry.
    */
   public described(namespace: string | undefined): boolean {
-    if (namespace !== undefined && this.knownNamespaces.has(namespace)) return false;
+    if (namespace !== undefined && this.declaredNamespaces.has(namespace)) return false;
     if (this.ctx.options.complete === true) return true;
     if (namespace === undefined) return this.ctx.ofKind('networking.istio.io/ServiceEntry').length > 0;
     if (!this.describedNs) {
@@ -285,8 +286,8 @@ export class MeshIndex {
    * into a namespace declared as existing elsewhere.
    */
   public declaredElsewhere(ref: string, namespace?: string): boolean {
-    if (this.knownHosts.has(ref)) return true;
-    return namespace !== undefined && this.knownNamespaces.has(namespace);
+    if (this.declaredHosts.has(ref)) return true;
+    return namespace !== undefined && this.declaredNamespaces.has(namespace);
   }
 
   private addWorkload(obj: any, meta: any, spec: any) {
@@ -415,4 +416,12 @@ export function matchLabelsOf(obj: any): Record<string, string> | undefined {
 }
 
 /** The hint a "not found" finding carries, naming the escape hatch for objects defined elsewhere. @internal */
-export const ELSEWHERE_HINT = 'if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces)';
+export function elsewhereHint(ctx: RunContext): string {
+  return ELSEWHERE_HINTS[ctx.options.runsIn ?? 'app'];
+}
+
+const ELSEWHERE_HINTS: Record<AnalysisEntryPoint, string> = {
+  app: 'if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces)',
+  cli: 'if it exists outside these files, analyse it with them, declare it (--declare-hosts / --declare-namespaces), or pass --partial',
+  plugin: 'if it exists outside these manifests, declare it (the declaredHosts / declaredNamespaces properties of the IstioValidation plugin)',
+};

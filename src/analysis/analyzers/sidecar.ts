@@ -1,7 +1,7 @@
 // Istio's sidecar.SelectorAnalyzer: a Sidecar selector that matches no workload (IST0101), two Sidecars on
 // one workload (IST0110), several selector-less Sidecars in a namespace (IST0111), and Sidecars in ambient
 // mode, where they do nothing (IST0167). Telemetry has the same shape (telemetry.ts reuses selectorConflicts).
-import { ELSEWHERE_HINT, MeshIndex, Workload, isAmbientNamespace, selectorString } from './mesh-index';
+import { elsewhereHint, MeshIndex, Workload, isAmbientNamespace, selectorString } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
 import { MessageType, Messages } from '../messages';
 import { nonEmptyMap } from '../objects';
@@ -25,13 +25,13 @@ export function selectorConflicts(
     const pods = idx.select(selector, ns).filter(w => !w.synthetic);
     onSelected?.(o, pods);
     if (pods.length === 0) {
-      if (codes.missing && !idx.knownNamespaces.has(ns) && idx.workloadsDescribed) {
+      if (codes.missing && !idx.declaredNamespaces.has(ns) && idx.workloadsDescribed) {
         ctx.reporterFor(o)(codes.missing, {
           field: selectorField(o),
           args: ['selector', selectorString(selector)],
           problem: `the selector matches no workload (Pod or pod template) in namespace ${ns} in the analysed manifests`,
           got: selectorString(selector),
-          fix: ELSEWHERE_HINT,
+          fix: elsewhereHint(ctx),
         });
       }
       continue;

@@ -1,7 +1,7 @@
 // Istio's virtualservice.* analyzers: destination hosts and ports (IST0101, IST0112, IST0140), subsets
 // (IST0101), gateway references (IST0101, IST0132, IST0165), conflicting mesh hosts (IST0109) and
 // JWT-claim routing without a RequestAuthentication (IST0149).
-import { ELSEWHERE_HINT, MeshIndex, matchLabelsOf, matchesSelector, mirrorDestinations, routeDestinations } from './mesh-index';
+import { elsewhereHint, MeshIndex, matchLabelsOf, matchesSelector, mirrorDestinations, routeDestinations } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
 import { hostsMatch, namespaceOfHost, resourceNameFromHost, toFqdn } from '../hosts';
 import { Messages } from '../messages';
@@ -35,7 +35,7 @@ export const destinationHostAnalyzer: CrossRule = {
         if (!entry) {
           const hostNs = namespaceOfHost(host, ns);
           if (host && (idx.declaredElsewhere(host, hostNs) || !idx.described(hostNs))) continue;
-          r(Messages.ReferencedResourceNotFound, { args: ['host', host], field: `${d.field}.host`, problem: `${what} "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, got: host, fix: ELSEWHERE_HINT });
+          r(Messages.ReferencedResourceNotFound, { args: ['host', host], field: `${d.field}.host`, problem: `${what} "${host}" matches no Service or ServiceEntry visible from namespace ${ns} in the analysed manifests`, got: host, fix: elsewhereHint(ctx) });
           continue;
         }
         const port = d.dest?.port?.number;
@@ -146,7 +146,7 @@ export const gatewayRefAnalyzer: CrossRule = {
           // Gateways of a namespace the input holds no Gateway in are usually platform-owned: not guessed unless
           // the input is the whole cluster.
           if (idx.declaredElsewhere(key, gwNs) || (!idx.gatewayNamespaces.has(gwNs) && ctx.options.complete !== true)) return;
-          r(Messages.ReferencedResourceNotFound, { args: ['gateway', g], field, problem: `gateway "${g}" is not defined in the analysed manifests`, got: g, fix: `"namespace/name" of a Gateway; ${ELSEWHERE_HINT}` });
+          r(Messages.ReferencedResourceNotFound, { args: ['gateway', g], field, problem: `gateway "${g}" is not defined in the analysed manifests`, got: g, fix: `"namespace/name" of a Gateway; ${elsewhereHint(ctx)}` });
         }
         const covered = (hosts ?? []).some(gh => vsHosts.some(vh => hostsMatch(gh, vh)));
         if (!covered) {

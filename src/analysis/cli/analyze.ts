@@ -11,7 +11,7 @@ import { isSuppressed, parseSuppressions, Suppression } from './suppress';
 import { Diagnostic, DiagnosticLevel } from '../diagnostic';
 import { runAnalysis } from '../engine';
 import { Messages, MESSAGES_BY_CODE, MessageType } from '../messages';
-import { AnalysisOptions } from '../options';
+import { EngineOptions } from '../options';
 import { CROSS_RULES, OBJECT_RULES } from '../rules';
 import { schemaRule } from '../schema';
 
@@ -32,11 +32,8 @@ export interface Subcommand {
   run(argv: string[], io: CommandIO): number;
 }
 
-/** The engine options the command line sets; `complete` and `meshNetworks` as decided for AnalysisOptions. @internal */
-export interface CommandLineAnalysisOptions extends AnalysisOptions {
-  readonly complete?: boolean;
-  readonly meshNetworks?: { [key: string]: any };
-}
+/** The engine options the command line sets. @internal */
+export type CommandLineAnalysisOptions = EngineOptions;
 
 const OPTIONS = {
   'output': { type: 'string', short: 'o', default: 'log' },
@@ -47,6 +44,8 @@ const OPTIONS = {
   'meshNetworksFile': { type: 'string' },
   'namespace': { type: 'string', short: 'n' },
   'partial': { type: 'boolean', default: false },
+  'declare-namespaces': { type: 'string', multiple: true, default: [] as string[] },
+  'declare-hosts': { type: 'string', multiple: true, default: [] as string[] },
   'each-file': { type: 'boolean', default: false },
   'ignore-unknown': { type: 'boolean', default: false },
   'list-analyzers': { type: 'boolean', short: 'L', default: false },
@@ -75,6 +74,8 @@ export const ANALYZE_USAGE = `usage: cdk8s-istio analyze [flags] FILE|DIR|-...
   -n, --namespace NS                          namespace of objects that name none (default "default")
       --partial                               the input is part of the cluster: do not report references to
                                               objects outside it
+      --declare-namespaces NS[,NS...]         namespaces that exist although the input does not define them
+      --declare-hosts HOST[,HOST...]          hosts and gateways (ns/name) that exist elsewhere; both repeatable
       --each-file                             analyse every file on its own (a directory of alternatives)
       --ignore-unknown                        unparsable documents do not change the exit status
   -L, --list-analyzers                        list the analyzers and exit
@@ -141,7 +142,10 @@ export function parseAnalyzeArgs(argv: string[]): Parsed {
   const options: CommandLineAnalysisOptions = {
     suppress: suppressions.filter(s => s.resource === undefined).map(s => s.code),
     defaultNamespace: v.namespace,
+    runsIn: 'cli',
     complete: !v.partial,
+    declaredNamespaces: commaList(v['declare-namespaces']),
+    declaredHosts: commaList(v['declare-hosts']),
     meshConfig,
     meshNetworks,
   };
@@ -149,6 +153,11 @@ export function parseAnalyzeArgs(argv: string[]): Parsed {
   const ignoreUnknown = v['ignore-unknown'];
   const paths = parsed.positionals;
   return { format, failure, output, suppressions, options, action, eachFile, ignoreUnknown, paths };
+}
+
+/** A repeatable flag whose values may also be comma-separated. */
+function commaList(values: string[]): string[] {
+  return values.flatMap(v => v.split(',')).map(s => s.trim()).filter(Boolean);
 }
 
 /** The format asked for, read leniently, so that even a bad command line answers in it. */

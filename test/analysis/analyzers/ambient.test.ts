@@ -92,7 +92,7 @@ describe('ambient.UseWaypointAnalyzer', () => {
 
   test('not guessed outside complete input, nor into a namespace declared to exist elsewhere', () => {
     expect(findings(U, enrolled)).toEqual([]);
-    expect(findings(U, enrolled, { complete: true, knownNamespaces: ['infra'] })).toHaveLength(2);
+    expect(findings(U, enrolled, { complete: true, declaredNamespaces: ['infra'] })).toHaveLength(2);
   });
 
   test('CDK8SISTIO0403: a Service on a workload waypoint, pods on a service waypoint, a namespace on a "none" one', () => {

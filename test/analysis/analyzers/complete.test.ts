@@ -26,8 +26,8 @@ describe('a DestinationRule or Gateway the input lacks', () => {
     expect(findings('virtualservice.GatewayAnalyzer', [reviews, viaGateway])).toEqual([]);
   });
   test('complete, with the objects declared as existing elsewhere: not reported', () => {
-    expect(findings('virtualservice.DestinationRuleAnalyzer', [reviews, toSubset], { complete: true, knownHosts: ['reviews'] })).toEqual([]);
-    expect(findings('virtualservice.GatewayAnalyzer', [reviews, viaGateway], { complete: true, knownNamespaces: ['edge'] })).toEqual([]);
+    expect(findings('virtualservice.DestinationRuleAnalyzer', [reviews, toSubset], { complete: true, declaredHosts: ['reviews'] })).toEqual([]);
+    expect(findings('virtualservice.GatewayAnalyzer', [reviews, viaGateway], { complete: true, declaredNamespaces: ['edge'] })).toEqual([]);
   });
 });
 

@@ -38,6 +38,6 @@ describe('destinationrule.PodNotSelectedAnalyzer', () => {
     expect(run(A, [reviews, dr('bogus', { host: 'bogus' })])).toEqual([
       'IST0174 warning DestinationRule default/bogus: DestinationRule.spec.host: host "bogus" matches no Service or ServiceEntry visible from namespace default in the analysed manifests (got "bogus"; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
     ]);
-    expect(run(A, [reviews, dr('bogus', { host: 'bogus' })], { knownHosts: ['bogus'] })).toEqual([]);
+    expect(run(A, [reviews, dr('bogus', { host: 'bogus' })], { declaredHosts: ['bogus'] })).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ describe('gatewayapi.RouteParentAnalyzer', () => {
       'IST0101 error HTTPRoute shop/r: HTTPRoute.spec.parentRefs[0].name: parentRef names Gateway shop/egde, which is not in the analysed manifests, so istiod accepts the route nowhere (got "egde"; Gateways in namespace shop: edge; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
     ]);
     expect(run(A, [route('r', 'shop', { parentRefs: [{ name: 'platform', namespace: 'infra' }] })])).toEqual([]);
-    expect(run(A, [gw, route('r', 'shop', { parentRefs: [{ name: 'egde' }] })], { knownHosts: ['shop/egde'] })).toEqual([]);
+    expect(run(A, [gw, route('r', 'shop', { parentRefs: [{ name: 'egde' }] })], { declaredHosts: ['shop/egde'] })).toEqual([]);
   });
   test('CDK8SISTIO0301 for a sectionName or port no listener has', () => {
     expect(run(A, [gw, route('r', 'shop', { parentRefs: [{ name: 'edge', sectionName: 'https' }, { name: 'edge', port: 8080 }] })])).toEqual([

@@ -10,7 +10,7 @@ describe('sidecar.SelectorAnalyzer', () => {
     expect(run(A, [app, sidecar('s', 'shop', { app: 'api' })])).toEqual([
       'IST0101 error Sidecar shop/s: Sidecar.spec.workloadSelector.labels: the selector matches no workload (Pod or pod template) in namespace shop in the analysed manifests (got "app=api"; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
     ]);
-    expect(run(A, [app, sidecar('s', 'shop', { app: 'api' })], { knownNamespaces: ['shop'] })).toEqual([]);
+    expect(run(A, [app, sidecar('s', 'shop', { app: 'api' })], { declaredNamespaces: ['shop'] })).toEqual([]);
   });
   test('IST0110 for two Sidecars on one workload', () => {
     expect(run(A, [app, sidecar('a', 'shop', { app: 'web' }), sidecar('b', 'shop', { tier: 'front' })])).toEqual([
@@ -80,7 +80,7 @@ describe('authz.AuthorizationPoliciesAnalyzer', () => {
     expect(run(A, [ns, app, istio('AuthorizationPolicy', 'p', 'shop', { rules })])).toEqual([
       'IST0101 error AuthorizationPolicy shop/p: AuthorizationPolicy.spec.rules[0].from[0].source.namespaces[2]: namespace "nowhere" matches no Namespace in the analysed manifests (got "nowhere"; emit the Namespace, or declare namespaces that exist elsewhere (IstioAnalysis.of(app).declareNamespaces))',
     ]);
-    expect(run(A, [ns, app, istio('AuthorizationPolicy', 'p', 'shop', { rules })], { knownNamespaces: ['nowhere'] })).toEqual([]);
+    expect(run(A, [ns, app, istio('AuthorizationPolicy', 'p', 'shop', { rules })], { declaredNamespaces: ['nowhere'] })).toEqual([]);
   });
 });
 

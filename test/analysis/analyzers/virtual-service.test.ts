@@ -14,7 +14,7 @@ describe('virtualservice.DestinationHostAnalyzer', () => {
   });
   test('near miss: short name, FQDN, a declared host, or a namespace the input does not describe', () => {
     expect(run(A, [reviews, vs('ok', to({ host: 'reviews' })), vs('fqdn', to({ host: 'reviews.default.svc.cluster.local' }))])).toEqual([]);
-    expect(run(A, [reviews, vs('ext', to({ host: 'reviewz' }))], { knownHosts: ['reviewz'] })).toEqual([]);
+    expect(run(A, [reviews, vs('ext', to({ host: 'reviewz' }))], { declaredHosts: ['reviewz'] })).toEqual([]);
     expect(run(A, [reviews, vs('other', to({ host: 'details.other.svc.cluster.local' }))])).toEqual([]);
   });
   test('IST0101 for a port the Service lacks, IST0112 for a missing port on a multi-port Service', () => {

@@ -5,12 +5,10 @@ import { Construct } from 'constructs';
 import { BackendRef } from './backend-ref';
 import { renderGatewayDuration } from './duration';
 import { GATEWAY_API_GROUP, IGatewayRef } from './parent-ref';
-import { Problems, checkBackends, checkParents, checkWeights, grantBackends, renderBackends, renderParents } from './route-common';
+import { Problems, checkBackends, checkParents, checkWeights, grantBackends, renderL7Route } from './route-common';
 import { RouteFilter } from './route-filter';
 import { invalidValue, withConstructPath } from '../core/errors';
-import { renderContextOf } from '../core/host';
 import { JsonMap } from '../core/json';
-import { compact } from '../core/render';
 import { IstioResource, IstioResourceProps } from '../core/resource';
 import { StringMatch } from '../networking/string-match';
 
@@ -299,19 +297,13 @@ export class HttpRoute extends IstioResource {
 
   /** @internal */
   protected _render(): unknown {
-    const ctx = renderContextOf(this, this.namespace);
-    return compact({
-      parentRefs: renderParents(this.parentRefs, ctx.namespace),
-      hostnames: this.hostnames,
-      rules: this.rules.map(r => ({
-        name: r.name,
-        matches: r.options.matches?.map(m => m._render()),
-        filters: r.options.filters?.map(f => f._render(ctx)),
-        backendRefs: renderBackends(r.options.backendRefs ?? [], ctx),
-        timeouts: r.eager.timeouts,
-        retry: r.eager.retry,
-      })),
-    });
+    return renderL7Route(this, this.parentRefs, this.hostnames, this.rules.map(r => ({
+      name: r.name,
+      matches: r.options.matches,
+      filters: r.options.filters,
+      backendRefs: r.options.backendRefs ?? [],
+      extra: { timeouts: r.eager.timeouts, retry: r.eager.retry },
+    })));
   }
 
   /** @internal */

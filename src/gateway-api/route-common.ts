@@ -5,8 +5,9 @@ import { IGatewayRef, isServiceName, renderParentRef, serviceParentHost } from '
 import { grantReference } from './reference-grant';
 import type { RouteFilter } from './route-filter';
 import { formatProblem } from '../core/errors';
-import { IHost, RenderContext, hostIsDefinedByObject, serviceObjectOf } from '../core/host';
+import { IHost, RenderContext, hostIsDefinedByObject, renderContextOf, serviceObjectOf } from '../core/host';
 import { JsonMap } from '../core/json';
+import { compact } from '../core/render';
 import type { IstioResource } from '../core/resource';
 
 /** Collects construct-level problems of one kind. @internal */
@@ -83,4 +84,29 @@ export function grantBackends(route: IstioResource, backends: BackendRef[], filt
 /** @internal */
 export function renderBackends(backends: BackendRef[], ctx: RenderContext): JsonMap[] {
   return backends.map(b => b._render(ctx));
+}
+
+/** One named rule of an HTTPRoute or GRPCRoute, and the fields only its kind has (`timeouts`, `retry`). @internal */
+export interface L7RouteRule {
+  readonly name: string;
+  readonly matches?: Array<{ _render(): unknown }>;
+  readonly filters?: RouteFilter[];
+  readonly backendRefs: BackendRef[];
+  readonly extra?: JsonMap;
+}
+
+/** The spec of an HTTPRoute or GRPCRoute: both write parents, hostnames and named rules the same way. @internal */
+export function renderL7Route(route: IstioResource, parentRefs: IGatewayRef[], hostnames: string[], rules: L7RouteRule[]): unknown {
+  const ctx = renderContextOf(route, route.namespace);
+  return compact({
+    parentRefs: renderParents(parentRefs, ctx.namespace),
+    hostnames,
+    rules: rules.map(r => ({
+      name: r.name,
+      matches: r.matches?.map(m => m._render()),
+      filters: r.filters?.map(f => f._render(ctx)),
+      backendRefs: renderBackends(r.backendRefs, ctx),
+      ...r.extra,
+    })),
+  });
 }

@@ -9,6 +9,7 @@
 import { DecidedBy } from './types';
 import { matchesSelector } from '../analysis/analyzers/mesh-index';
 import { CLUSTER_DOMAIN } from '../analysis/hosts';
+import { parseGoDuration } from '../core/duration';
 
 /** The Gateway API group. @internal */
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
@@ -440,7 +441,8 @@ function ruleEntries(route: any, parentPort: number | undefined, input: Input, g
       const attempts = rule.retry.attempts ?? 2;
       http.retries = { attempts, retryOn: attempts === 0 ? '' : ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', ...codes].join(',') };
     }
-    const nonZero = (d: unknown) => d !== undefined && !/^(0+(h|m|s|ms))+$/.test(String(d));
+    // istiod parses the duration and skips zero (an unparsable one is refused by the CRD before this).
+    const nonZero = (d: unknown) => d !== undefined && parseGoDuration(String(d)) !== 0;
     if (nonZero(rule?.timeouts?.request)) http.timeout = String(rule.timeouts.request);
     if (nonZero(rule?.timeouts?.backendRequest)) {
       if (http.retries) http.retries.perTryTimeout = String(rule.timeouts.backendRequest);

@@ -71,7 +71,7 @@ test('Quickstart synthesizes, and its broken variant fails with the message the 
   const broken = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
   new Gateway(broken, 'public', { servers: [GatewayServer.https({ hosts: ['shop.example.com'] })] });
   expect(synthError(broken)).toBe('Validation failed with the following errors:\n'
-    + '  [shop/public] IST0106 Gateway.spec.servers[0].tls: without credentialName(s), SIMPLE needs serverCertificate and privateKey '
+    + '  [shop/public] IST0106 Schema validation error: Gateway.spec.servers[0].tls: without credentialName(s), SIMPLE needs serverCertificate and privateKey '
     + '(got ["serverCertificate missing","privateKey missing"]; set credentialName to the Secret holding the certificate, or the missing file paths)');
 });
 

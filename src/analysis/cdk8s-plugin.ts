@@ -4,7 +4,7 @@
 import { readMeshFile } from './cli/mesh-config';
 import { DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
-import { renderDiagnosticText } from './messages';
+import { documentationUrl, renderDiagnosticText } from './messages';
 import { EngineOptions } from './options';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
 import { schemaRule } from './schema';
@@ -122,9 +122,7 @@ export class IstioValidation {
       context.report.addViolation({
         ruleName: d.code,
         recommendation: renderDiagnosticText(d),
-        fix: d.code.startsWith('IST')
-          ? `https://istio.io/latest/docs/reference/config/analysis/${d.code.toLowerCase()}/`
-          : 'see "Analysis, three ways" in the cdk8s-istio README',
+        fix: documentationUrl(d.code) ?? 'see "Analysis, three ways" in the cdk8s-istio README',
         violatingResources: [{ resourceName: d.name, locations: d.field ? [d.field] : [], manifestPath: d.source ?? '' }],
       });
     }

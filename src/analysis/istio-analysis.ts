@@ -4,7 +4,7 @@ import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct, IValidation } from 'constructs';
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
-import { Messages, detailWithFix } from './messages';
+import { Messages, renderDiagnosticLine } from './messages';
 import { AnalysisOptions, EngineOptions } from './options';
 import { formatReport } from './report';
 import { CROSS_RULES, OBJECT_RULES } from './rules';
@@ -198,7 +198,7 @@ export class IstioAnalysis extends Construct {
         continue;
       }
       const owner = d.constructPath !== undefined ? owners.get(d.constructPath) : undefined;
-      if (owner) this.report(owner, [`${d.code} ${detailWithFix(d)}`]);
+      if (owner) this.report(owner, [renderDiagnosticLine(d)]);
     }
     if (printable.length > 0 && process.env.CDK8S_ISTIO_QUIET !== '1') {
       process.stderr.write(formatReport(printable, { title: 'cdk8s-istio analysis warnings' }) + '\n');

@@ -200,7 +200,7 @@ describe('DestinationRule rules at synth', () => {
       trafficPolicy: { loadBalancer: LoadBalancer.roundRobin({ locality: { distribute: [{ from: 'eu/*', to: { 'eu/z1/*': 50, 'eu/z2/*': 40 } }] }, warmup: { duration: Duration.seconds(5), aggression: 0 } }) },
     });
     const err = synthError(chart);
-    expect(err).toContain('[test/dr] IST0106 DestinationRule.spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].to: the weights of a distribute entry must add up to 100 (got 90; weights that sum to exactly 100)');
-    expect(err).toContain('[test/dr] IST0106 DestinationRule.spec.trafficPolicy.loadBalancer.warmup.aggression: aggression must be above 0 (got 0; 1 for linear)');
+    expect(err).toContain('[test/dr] IST0106 Schema validation error: DestinationRule.spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].to: the weights of a distribute entry must add up to 100 (got 90; weights that sum to exactly 100)');
+    expect(err).toContain('[test/dr] IST0106 Schema validation error: DestinationRule.spec.trafficPolicy.loadBalancer.warmup.aggression: aggression must be above 0 (got 0; 1 for linear)');
   });
 });

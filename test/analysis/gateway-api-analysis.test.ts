@@ -103,8 +103,8 @@ describe('issue 13: the HTTPRoute that passed with 0 findings', () => {
     new ApiObject(chart, 'reviews', route);
     const errors = synthErrors(chart).filter(e => / IST0101 /.test(e));
     expect(errors).toEqual([
-      '[shop/reviews] IST0101 HTTPRoute.spec.parentRefs[0].name: parentRef names Gateway shop/pubilc, which is not in the analysed manifests, so istiod accepts the route nowhere (got "pubilc"; Gateways in namespace shop: public; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
-      '[shop/reviews] IST0101 HTTPRoute.spec.rules[0].backendRefs[1].name: backend(reviewz.shop.svc.cluster.local) not found: no Service shop/reviewz in the analysed manifests (istiod drops the backend and answers its share of requests with 500) (got "reviewz"; Services in namespace shop: reviews; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+      '[shop/reviews] IST0101 Referenced parentRef Gateway not found: "shop/pubilc". HTTPRoute.spec.parentRefs[0].name: parentRef names Gateway shop/pubilc, which is not in the analysed manifests, so istiod accepts the route nowhere (got "pubilc"; Gateways in namespace shop: public; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+      '[shop/reviews] IST0101 Referenced backendRef Service not found: "shop/reviewz". HTTPRoute.spec.rules[0].backendRefs[1].name: backend(reviewz.shop.svc.cluster.local) not found: no Service shop/reviewz in the analysed manifests (istiod drops the backend and answers its share of requests with 500) (got "reviewz"; Services in namespace shop: reviews; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
     ]);
   });
 });

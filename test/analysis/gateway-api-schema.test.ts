@@ -149,8 +149,8 @@ describe('issue 13: the HTTPRoute of the first paragraph', () => {
       '[shop/r] HTTPRoute.spec.rules[0].backendRefs[0].weight: a backend weight must be an integer from 0 to 1000000 (got -5; e.g. 90 and 10 for a 90/10 split)');
     route.addRule('b', { backendRefs: [BackendRef.to(missing)], timeouts: { request: Duration.seconds(5), backendRequest: Duration.seconds(10) } });
     expect(synthErrors(chart)).toEqual([
-      '[shop/r] IST0106 HTTPRoute.spec.rules[0].timeouts: backendRequest timeout cannot be longer than request timeout',
-      '[shop/r] IST0101 HTTPRoute.spec.parentRefs[0].name: parentRef names Gateway shop/shop-gatway, which is not in the analysed manifests, so istiod accepts the route nowhere (got "shop-gatway"; Gateways in namespace shop: shop-gateway; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
+      '[shop/r] IST0106 Schema validation error: HTTPRoute.spec.rules[0].timeouts: backendRequest timeout cannot be longer than request timeout',
+      '[shop/r] IST0101 Referenced parentRef Gateway not found: "shop/shop-gatway". HTTPRoute.spec.parentRefs[0].name: parentRef names Gateway shop/shop-gatway, which is not in the analysed manifests, so istiod accepts the route nowhere (got "shop-gatway"; Gateways in namespace shop: shop-gateway; if it exists outside these manifests, declare it (IstioAnalysis.of(app).declareHosts / declareNamespaces))',
     ]);
   });
 });

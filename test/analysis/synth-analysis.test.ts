@@ -20,7 +20,7 @@ describe('analysis at synth', () => {
     new Gateway(chart, 'public', { servers: [GatewayServer.https({ hosts: ['shop.example.com'] })] });
     expect(synthError(chart)).toBe(
       'Validation failed with the following errors:\n' +
-      '  [shop/public] IST0106 Gateway.spec.servers[0].tls: without credentialName(s), SIMPLE needs serverCertificate and privateKey ' +
+      '  [shop/public] IST0106 Schema validation error: Gateway.spec.servers[0].tls: without credentialName(s), SIMPLE needs serverCertificate and privateKey ' +
       '(got ["serverCertificate missing","privateKey missing"]; set credentialName to the Secret holding the certificate, or the missing file paths)');
   });
 
@@ -31,7 +31,7 @@ describe('analysis at synth', () => {
     new Gateway(a, 'gw', { servers: [GatewayServer.http({ hosts: ['a.example.com'] })] });
     new ApiObject(b, 'raw', { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'raw' }, spec: { servers: [] } });
     expect(() => app.synthYaml()).toThrow(
-      'Validation failed with the following errors:\n  [b/raw] IST0106 Gateway.spec.servers: a Gateway needs at least one server (got []; e.g. a server on port 80 for HTTP)');
+      'Validation failed with the following errors:\n  [b/raw] IST0106 Schema validation error: Gateway.spec.servers: a Gateway needs at least one server (got []; e.g. a server on port 80 for HTTP)');
     // Synthesizing again reports the same errors once, not twice.
     expect(() => app.synthYaml()).toThrow(/^Validation failed with the following errors:\n {2}\[b\/raw\][^\n]*$/);
   });
@@ -40,7 +40,7 @@ describe('analysis at synth', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
     const gw = new Gateway(chart, 'gw');
-    expect(() => app.synthYaml()).toThrow('[c/gw] IST0106 Gateway.spec.servers: a Gateway needs at least one server');
+    expect(() => app.synthYaml()).toThrow('[c/gw] IST0106 Schema validation error: Gateway.spec.servers: a Gateway needs at least one server');
     gw.addServer(GatewayServer.http({ hosts: ['*'] }));
     expect(() => app.synthYaml()).not.toThrow();
   });
@@ -58,7 +58,7 @@ describe('analysis at synth', () => {
     const strict = Testing.app();
     new Gateway(new Chart(strict, 'c'), 'gw', { servers: [warnTls()] });
     IstioAnalysis.of(strict).failOnWarnings();
-    expect(() => strict.synthYaml()).toThrow('[c/gw] IST0133 Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite');
+    expect(() => strict.synthYaml()).toThrow('[c/gw] IST0133 Schema validation warning: Gateway.spec.servers[0].tls.cipherSuites[0]: unknown cipher suite');
 
     const quiet = Testing.app();
     new Gateway(new Chart(quiet, 'c'), 'gw', { servers: [warnTls()] });
@@ -98,7 +98,7 @@ describe('levels at synth versus Istio', () => {
     // An app with only raw objects joins the analysis by asking for it.
     IstioAnalysis.of(app);
     unreachable(app);
-    expect(() => app.synthYaml()).toThrow('[c/vs] IST0130 VirtualService.spec.http[1]: rule spec.http[1] is unreachable');
+    expect(() => app.synthYaml()).toThrow('[c/vs] IST0130 VirtualService rule #1 not used (only the last rule can have no matches). VirtualService.spec.http[1]: rule spec.http[1] is unreachable');
     expect(IstioAnalysis.of(app).diagnostics.map(d => `${d.code} ${d.level}`)).toEqual(['IST0130 warning']);
     IstioAnalysis.of(app).doNotFailOn('IST0130');
     expect(capture(() => app.synthYaml())).toContain('WARNING IST0130 [c/vs]');

@@ -350,8 +350,8 @@ describe('VirtualService rules at synth', () => {
     vs.addHttpRoute('all', { to: [RouteDestination.to(Host.fromName('a'))] });
     vs.addHttpRoute('late', { match: [HttpMatch.port(80)], to: [RouteDestination.to(Host.fromName('a'))] });
     const err = synthError(chart);
-    expect(err).toContain('[test/vs] IST0106 VirtualService.spec.hosts[0]: the host "*" is not allowed when the VirtualService applies to the mesh (got "*"; bind it to gateways only, or name the hosts)');
-    expect(err).toContain('[test/vs] IST0130 VirtualService.spec.http[1]: rule "late" is unreachable: the earlier rule "all" has no match and catches everything (got [{"port":80}]; only the last rule may omit match; move the catch-all rule to the end)');
+    expect(err).toContain('[test/vs] IST0106 Schema validation error: VirtualService.spec.hosts[0]: the host "*" is not allowed when the VirtualService applies to the mesh (got "*"; bind it to gateways only, or name the hosts)');
+    expect(err).toContain('[test/vs] IST0130 VirtualService rule late not used (only the last rule can have no matches). VirtualService.spec.http[1]: rule "late" is unreachable: the earlier rule "all" has no match and catches everything (got [{"port":80}]; only the last rule may omit match; move the catch-all rule to the end)');
   });
 
   test('IST0130 can be suppressed for an app', () => {

@@ -156,7 +156,7 @@ describe('one whole-app pass per synth', () => {
       }
     };
     const single = message(() => broken().synthYaml());
-    expect(single).toBe('Validation failed with the following errors:\n  [c/gw] IST0106 Gateway.spec.servers: a Gateway needs at least one server (got []; e.g. a server on port 80 for HTTP)');
+    expect(single).toBe('Validation failed with the following errors:\n  [c/gw] IST0106 Schema validation error: Gateway.spec.servers: a Gateway needs at least one server (got []; e.g. a server on port 80 for HTTP)');
     expect(stock(() => message(() => broken().synthYaml()))).toBe(single);
   });
 

@@ -231,7 +231,7 @@ describe('HttpRoute', () => {
     const gw = new K8sGateway(frontend, 'public', { listeners: [Listener.http()] });
     new HttpRoute(frontend, 'c', { parentRefs: [gw], createReferenceGrants: false }).addRule('all', { backendRefs: [BackendRef.to(Host.fromService(service(backend, 'other', [80])))] });
     expect(synthErrors(frontend)).toEqual([
-      '[frontend/c] CDK8SISTIO0305 HTTPRoute.spec.rules[0].backendRefs[0].namespace: the backend Service backend/other is in another namespace, and no ReferenceGrant there allows HTTPRoutes from namespace frontend (got "backend"; add a ReferenceGrant in backend from { group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: frontend } to { group: "", kind: Service, name: other })',
+      '[frontend/c] CDK8SISTIO0305 The reference is refused (RefNotPermitted): backendRef other/backend not accessible to a HTTPRoute in namespace "frontend" (missing a ReferenceGrant?). HTTPRoute.spec.rules[0].backendRefs[0].namespace: the backend Service backend/other is in another namespace, and no ReferenceGrant there allows HTTPRoutes from namespace frontend (got "backend"; add a ReferenceGrant in backend from { group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: frontend } to { group: "", kind: Service, name: other })',
     ]);
   });
 
@@ -243,10 +243,10 @@ describe('HttpRoute', () => {
       .addRule('a', { backendRefs: [BackendRef.to(multi)], filters: [RouteFilter.requestMirror(one, { port: 9999 })] })
       .addRule('b', { backendRefs: [BackendRef.to(one, { port: 80 })] });
     expect(synthErrors(chart)).toEqual([
-      '[test/r] IST0106 HTTPRoute.spec.rules[0].backendRefs[0]: Must have port for Service reference',
-      '[test/r] CDK8SISTIO0301 HTTPRoute.spec.parentRefs[0].port: Service shop/one has no port 80 (got 80; one of 8080)',
-      '[test/r] CDK8SISTIO0307 HTTPRoute.spec.rules[0].filters[0].requestMirror.backendRef.port: port 9999 is not a port of Service shop/one (got 9999; one of 8080)',
-      '[test/r] CDK8SISTIO0307 HTTPRoute.spec.rules[1].backendRefs[0].port: port 80 is not a port of Service shop/one (got 80; one of 8080)',
+      '[test/r] IST0106 Schema validation error: HTTPRoute.spec.rules[0].backendRefs[0]: Must have port for Service reference',
+      '[test/r] CDK8SISTIO0301 The route is not accepted by parent Service shop/one (NoMatchingParent): port 80 not found. HTTPRoute.spec.parentRefs[0].port: Service shop/one has no port 80 (got 80; one of 8080)',
+      '[test/r] CDK8SISTIO0307 Backend Service shop/one has no port 9999, so its traffic finds no endpoint. HTTPRoute.spec.rules[0].filters[0].requestMirror.backendRef.port: port 9999 is not a port of Service shop/one (got 9999; one of 8080)',
+      '[test/r] CDK8SISTIO0307 Backend Service shop/one has no port 80, so its traffic finds no endpoint. HTTPRoute.spec.rules[1].backendRefs[0].port: port 80 is not a port of Service shop/one (got 80; one of 8080)',
     ]);
   });
 
@@ -258,7 +258,7 @@ describe('HttpRoute', () => {
     expect(synthErrors(chart)).toEqual([
       '[test/r] HTTPRoute.spec.parentRefs[0].port: Service one has no port 80 (got 80; give port: one of 8080, or none for every port)',
       '[test/r] HTTPRoute.spec.rules[1].backendRefs[0].port: Service one has no port 80 (got 80; give port: one of 8080)',
-      '[test/r] IST0106 HTTPRoute.spec.rules[0].backendRefs[0]: Must have port for Service reference',
+      '[test/r] IST0106 Schema validation error: HTTPRoute.spec.rules[0].backendRefs[0]: Must have port for Service reference',
     ]);
   });
 

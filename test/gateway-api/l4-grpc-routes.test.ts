@@ -50,7 +50,7 @@ test('L4 backends refuse filters and ports the Service lacks', () => {
     .addRule('a', { backendRefs: [BackendRef.to(v1, { port: 9001, filters: [RouteFilter.requestHeaders({ set: { a: 'b' } })] })] });
   expect(synthErrors(chart)).toEqual([
     '[test/t] TCPRoute.spec.rules[0].backendRefs[0].filters: TCPRoute backends take no filters (got ["RequestHeaderModifier"]; filters apply to HTTPRoute and GRPCRoute backends only)',
-    '[test/t] CDK8SISTIO0307 TCPRoute.spec.rules[0].backendRefs[0].port: port 9001 is not a port of Service echo/echo-v1 (got 9001; one of 9000)',
+    '[test/t] CDK8SISTIO0307 Backend Service echo/echo-v1 has no port 9001, so its traffic finds no endpoint. TCPRoute.spec.rules[0].backendRefs[0].port: port 9001 is not a port of Service echo/echo-v1 (got 9001; one of 9000)',
   ]);
 });
 

@@ -130,7 +130,7 @@ describe('ambient analysis through the constructs', () => {
     new IstioNamespace(chart, 'ns', { metadata: { name: 'shop' }, mode: DataPlaneMode.ambient() });
     new AuthorizationPolicy(chart, 'get', { selector: WorkloadSelector.fromWorkload(deployment), rules: [{ to: [Operation.methods('GET')] }] });
     expect(synthErrors(chart)).toEqual([
-      '[test/get] CDK8SISTIO0401 AuthorizationPolicy.spec.rules[0].to[0].operation.methods: the selector picks workload shop/reviews, which runs in ambient mode, so ztunnel enforces the policy for it; istiod omits the rule for ztunnel ("more restrictive than requested"), so the requests it is meant to allow are denied (got ["methods"]; replace the selector with targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: <waypoint> }] (or a Service that uses the waypoint), so that the waypoint enforces it)',
+      '[test/get] CDK8SISTIO0401 The policy applies to ambient workloads through ztunnel, which cannot enforce the L7 attributes methods. AuthorizationPolicy.spec.rules[0].to[0].operation.methods: the selector picks workload shop/reviews, which runs in ambient mode, so ztunnel enforces the policy for it; istiod omits the rule for ztunnel ("more restrictive than requested"), so the requests it is meant to allow are denied (got ["methods"]; replace the selector with targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: <waypoint> }] (or a Service that uses the waypoint), so that the waypoint enforces it)',
     ]);
   });
 
@@ -140,7 +140,7 @@ describe('ambient analysis through the constructs', () => {
     expect(synthErrors(chart)).toEqual([]);
     IstioAnalysis.of(app).complete().declareNamespaces('istio-system');
     expect(synthErrors(chart)).toEqual([
-      '[test/reviews-svc] CDK8SISTIO0402 Service.metadata.labels.istio.io/use-waypoint: no Gateway missing in namespace shop in the analysed manifests, so Istio cannot send this service\'s traffic through a waypoint (got "missing"; define the waypoint (new Waypoint(...)), or set istio.io/use-waypoint-namespace to the namespace that holds it)',
+      '[test/reviews-svc] CDK8SISTIO0402 Referenced waypoint not found: "shop/missing". Service.metadata.labels.istio.io/use-waypoint: no Gateway missing in namespace shop in the analysed manifests, so Istio cannot send this service\'s traffic through a waypoint (got "missing"; define the waypoint (new Waypoint(...)), or set istio.io/use-waypoint-namespace to the namespace that holds it)',
     ]);
   });
 
@@ -172,7 +172,7 @@ describe('ambient analysis through the constructs', () => {
     const closed = new Waypoint(infra, 'closed');
     Waypoint.use(service, closed);
     expect(synthErrors(chart)).toEqual([
-      '[test/reviews-svc] CDK8SISTIO0406 Service.metadata.labels.istio.io/use-waypoint: waypoint infra/closed is in another namespace and its HBONE listener\'s allowedRoutes does not admit namespace shop, so Istio does not bind this Service to it (got "closed"; allow the namespace on the waypoint (allowedNamespaces: WaypointNamespaces.all() or withLabels({...}); allowedRoutes.namespaces in YAML))',
+      '[test/reviews-svc] CDK8SISTIO0406 The waypoint "infra/closed" does not allow use from namespace "shop". Service.metadata.labels.istio.io/use-waypoint: waypoint infra/closed is in another namespace and its HBONE listener\'s allowedRoutes does not admit namespace shop, so Istio does not bind this Service to it (got "closed"; allow the namespace on the waypoint (allowedNamespaces: WaypointNamespaces.all() or withLabels({...}); allowedRoutes.namespaces in YAML))',
     ]);
   });
 });

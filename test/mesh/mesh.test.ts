@@ -31,7 +31,7 @@ describe('IstioNamespace', () => {
     const ns = new kplus.Namespace(chart, 'ns', { metadata: { name: 'shop' } });
     IstioNamespace.applyMode(ns, DataPlaneMode.sidecar());
     IstioNamespace.applyMode(ns, DataPlaneMode.ambient());
-    expect(synthError(chart)).toContain('[test/ns] IST0123 Namespace.metadata.labels: the namespace selects more than one data-plane mode; Istio honours only one of them (got ["istio-injection=enabled","istio.io/dataplane-mode=ambient"]; one of istio-injection=enabled, istio.io/rev=<revision>, istio.io/dataplane-mode=ambient)');
+    expect(synthError(chart)).toContain('[test/ns] IST0123 The namespace has more than one type of injection labels [istio-injection=enabled istio.io/dataplane-mode=ambient], which may lead to undefined behavior. Make sure only one injection label exists. Namespace.metadata.labels: the namespace selects more than one data-plane mode; Istio honours only one of them (got ["istio-injection=enabled","istio.io/dataplane-mode=ambient"]; one of istio-injection=enabled, istio.io/rev=<revision>, istio.io/dataplane-mode=ambient)');
   });
 
   test('conflicting labels given as metadata fail synth too; doNotFailOn makes it a warning', () => {
@@ -129,15 +129,15 @@ describe('IstioOperator', () => {
     const otel = ExtensionProvider.openTelemetryTracing({ name: 'otel', service: 'otel.observability', port: 4317 });
     new IstioOperator(chart, 'iop', { extensionProviders: [otel, otel, ExtensionProvider.fromName('elsewhere')], defaultProviders: { tracing: [ExtensionProvider.fromName('nope')] } });
     const err = synthError(chart);
-    expect(err).toContain('[test/iop] CDK8SISTIO0101 IstioOperator.spec.meshConfig.extensionProviders[1].name: extension provider names must be unique (also used by extensionProviders[0]) (got "otel")');
-    expect(err).toContain('[test/iop] CDK8SISTIO0101 IstioOperator.spec.meshConfig.extensionProviders[2]: an extension provider needs exactly one provider type (got []; e.g. opentelemetry, zipkin, envoyFileAccessLog)');
-    expect(err).toContain('[test/iop] CDK8SISTIO0101 IstioOperator.spec.meshConfig.defaultProviders.tracing[0]: a default provider must be defined in extensionProviders (or be a built-in) (got "nope"; envoy, prometheus, stackdriver, otel, elsewhere)');
+    expect(err).toContain('[test/iop] CDK8SISTIO0101 Invalid IstioOperator: IstioOperator.spec.meshConfig.extensionProviders[1].name: extension provider names must be unique (also used by extensionProviders[0]) (got "otel")');
+    expect(err).toContain('[test/iop] CDK8SISTIO0101 Invalid IstioOperator: IstioOperator.spec.meshConfig.extensionProviders[2]: an extension provider needs exactly one provider type (got []; e.g. opentelemetry, zipkin, envoyFileAccessLog)');
+    expect(err).toContain('[test/iop] CDK8SISTIO0101 Invalid IstioOperator: IstioOperator.spec.meshConfig.defaultProviders.tracing[0]: a default provider must be defined in extensionProviders (or be a built-in) (got "nope"; envoy, prometheus, stackdriver, otel, elsewhere)');
   });
 
   test('JSON and text formats together fail synth', () => {
     const { chart } = chartIn('istio-system');
     new IstioOperator(chart, 'iop', { extensionProviders: [ExtensionProvider.fileAccessLog({ name: 'x', jsonLabels: { a: 'b' }, textFormat: 't' })] });
-    expect(synthError(chart)).toContain('[test/iop] CDK8SISTIO0101 IstioOperator.spec.meshConfig.extensionProviders[0].envoyFileAccessLog.logFormat: give either text or labels, not both (got ["labels","text"])');
+    expect(synthError(chart)).toContain('[test/iop] CDK8SISTIO0101 Invalid IstioOperator: IstioOperator.spec.meshConfig.extensionProviders[0].envoyFileAccessLog.logFormat: give either text or labels, not both (got ["labels","text"])');
   });
 
   test('a Telemetry naming a provider the IstioOperator does not define gets a warning', () => {

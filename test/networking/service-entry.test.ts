@@ -82,7 +82,7 @@ describe('ServiceEntry', () => {
     expect(ofKind(Testing.synth(other), 'DestinationRule')[0].spec.host).toBe('www.googleapis.com');
     new DestinationRule(chart, 'dr', { host: se.host() });
     new VirtualService(chart, 'vs', { hosts: [host] }).addHttpRoute('bad-port', { to: [RouteDestination.to(host, { port: 8080 })] });
-    expect(synthErrors(chart)).toEqual(['[test/vs] IST0101 VirtualService.spec.http[0].route[0].destination.port.number: port 8080 is not a port of "www.googleapis.com" (got "www.googleapis.com:8080"; one of 80, 443)']);
+    expect(synthErrors(chart)).toEqual(['[test/vs] IST0101 Referenced host:port not found: "www.googleapis.com:8080". VirtualService.spec.http[0].route[0].destination.port.number: port 8080 is not a port of "www.googleapis.com" (got "www.googleapis.com:8080"; one of 80, 443)']);
   });
 
   test('se.host() needs the host when there are several, and one that exists', () => {
@@ -103,6 +103,6 @@ describe('ServiceEntry', () => {
   test('Istio\'s rules are judged by analysis at synth, with the construct path', () => {
     const { chart } = chartIn();
     new ServiceEntry(chart, 'se', { hosts: ['a.example.com', 'b.example.com'], ports: [ServicePort.tcp(9000)], resolution: ServiceEntryResolution.DNS });
-    expect(synthError(chart)).toContain('[test/se] IST0106 ServiceEntry.spec.ports[0].protocol: with resolution DNS and several hosts, every port must be HTTP-family or TLS-family (got "TCP"; HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-WEB, HTTPS or TLS; or one ServiceEntry per host)');
+    expect(synthError(chart)).toContain('[test/se] IST0106 Schema validation error: ServiceEntry.spec.ports[0].protocol: with resolution DNS and several hosts, every port must be HTTP-family or TLS-family (got "TCP"; HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-WEB, HTTPS or TLS; or one ServiceEntry per host)');
   });
 });

@@ -94,12 +94,12 @@ describe('Sidecar', () => {
   test('an empty Sidecar fails synth through analysis, with the construct path', () => {
     const { chart } = chartIn();
     new Sidecar(chart, 'sc');
-    expect(synthError(chart)).toContain('[test/sc] IST0106 Sidecar.spec: a Sidecar must set at least one of egress, ingress, outboundTrafficPolicy or inboundConnectionPool');
+    expect(synthError(chart)).toContain('[test/sc] IST0106 Schema validation error: Sidecar.spec: a Sidecar must set at least one of egress, ingress, outboundTrafficPolicy or inboundConnectionPool');
   });
 
   test('a port-less egress listener that is not last fails synth', () => {
     const { chart } = chartIn();
     new Sidecar(chart, 'sc', { egress: [{ hosts: [SidecarHost.sameNamespace()] }, { port: { number: 80 }, hosts: [SidecarHost.sameNamespace()] }] });
-    expect(synthError(chart)).toContain('[test/sc] IST0106 Sidecar.spec.egress[0]: only the last egress listener may omit its port (it catches all other ports) (give a port, or move this listener last)');
+    expect(synthError(chart)).toContain('[test/sc] IST0106 Schema validation error: Sidecar.spec.egress[0]: only the last egress listener may omit its port (it catches all other ports) (give a port, or move this listener last)');
   });
 });

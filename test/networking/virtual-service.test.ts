@@ -297,25 +297,25 @@ describe('VirtualService construct-level errors', () => {
   test('a route with no destination', () => {
     const { chart, vs } = setup();
     vs.addHttpRoute('empty', { to: [] });
-    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 VirtualService.spec.http[0]: an HTTP rule needs route, redirect, directResponse or delegate (got "empty"; e.g. route: [{ destination: { host: ... } }])']);
+    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 Schema validation error: VirtualService.spec.http[0]: an HTTP rule needs route, redirect, directResponse or delegate (got "empty"; e.g. route: [{ destination: { host: ... } }])']);
   });
 
   test('a route with no action at all', () => {
     const { chart, vs } = setup();
     vs.addHttpRoute('nothing', { timeout: Duration.seconds(1) });
-    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 VirtualService.spec.http[0]: an HTTP rule needs route, redirect, directResponse or delegate (got "nothing"; e.g. route: [{ destination: { host: ... } }])']);
+    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 Schema validation error: VirtualService.spec.http[0]: an HTTP rule needs route, redirect, directResponse or delegate (got "nothing"; e.g. route: [{ destination: { host: ... } }])']);
   });
 
   test('route and redirect together', () => {
     const { chart, vs } = setup();
     vs.addHttpRoute('both', { to: [RouteDestination.to(Host.fromName('reviews'))], redirect: { uri: '/x' } });
-    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 VirtualService.spec.http[0].redirect: a redirect cannot be combined with route (got ["route"]; redirect alone)']);
+    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 Schema validation error: VirtualService.spec.http[0].redirect: a redirect cannot be combined with route (got ["route"]; redirect alone)']);
   });
 
   test('all weights zero on several destinations: the engine\'s rule alone', () => {
     const { chart, vs } = setup();
     vs.addHttpRoute('dead', { to: [RouteDestination.to(Host.fromName('a'), { weight: 0 }), RouteDestination.to(Host.fromName('b'), { weight: 0 })] });
-    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 VirtualService.spec.http[0].route: with several destinations the weights must not all be 0 (a missing weight counts as 0) (got [0,0]; weights that add up to more than 0, e.g. 90 and 10)']);
+    expect(synthErrors(chart)).toEqual(['[test/vs] IST0106 Schema validation error: VirtualService.spec.http[0].route: with several destinations the weights must not all be 0 (a missing weight counts as 0) (got [0,0]; weights that add up to more than 0, e.g. 90 and 10)']);
   });
 
   test('weight 0 on the only destination (Istio ignores it, so only the construct can tell)', () => {
@@ -367,10 +367,10 @@ describe('VirtualService construct-level errors', () => {
     vs.addHttpRoute('mirrors', { to: [RouteDestination.to(Host.fromService(svc), { port: 9080 })], mirrors: [Mirror.to(Host.fromService(svc))] });
     // The Services are in the app, so the engine's analyzers judge the ports; the construct adds nothing.
     expect(synthErrors(chart)).toEqual([
-      '[test/vs] IST0101 VirtualService.spec.http[0].route[0].destination.port.number: port 8080 is not a port of "single" (got "single:8080"; one of 80)',
-      '[test/vs] IST0112 VirtualService.spec.http[1].route[0].destination: host "reviews" exposes several ports, so the destination must select one with port.number (one of 9080, 9090)',
-      '[test/vs] IST0101 VirtualService.spec.http[1].mirror.port.number: port 1234 is not a port of "reviews" (got "reviews:1234"; one of 9080, 9090)',
-      '[test/vs] IST0112 VirtualService.spec.http[2].mirrors[0].destination: mirror host "reviews" exposes several ports, so the destination must select one with port.number (one of 9080, 9090)',
+      '[test/vs] IST0101 Referenced host:port not found: "single:8080". VirtualService.spec.http[0].route[0].destination.port.number: port 8080 is not a port of "single" (got "single:8080"; one of 80)',
+      '[test/vs] IST0112 This VirtualService routes to a service "reviews" that exposes multiple ports [9080 9090]. Specifying a port in the destination is required to disambiguate. VirtualService.spec.http[1].route[0].destination: host "reviews" exposes several ports, so the destination must select one with port.number (one of 9080, 9090)',
+      '[test/vs] IST0101 Referenced host:port not found: "reviews:1234". VirtualService.spec.http[1].mirror.port.number: port 1234 is not a port of "reviews" (got "reviews:1234"; one of 9080, 9090)',
+      '[test/vs] IST0112 This VirtualService routes to a service "reviews" that exposes multiple ports [9080 9090]. Specifying a port in the destination is required to disambiguate. VirtualService.spec.http[2].mirrors[0].destination: mirror host "reviews" exposes several ports, so the destination must select one with port.number (one of 9080, 9090)',
     ]);
   });
 

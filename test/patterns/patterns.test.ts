@@ -71,7 +71,7 @@ describe('AbTest', () => {
       });
       return chart;
     };
-    expect(synthError(claims(true))).toContain('[test/ab/VirtualService] IST0106 VirtualService.spec.http[0].match[0].headers.@request.auth.claims.groups: JWT claim matches work only on gateways');
+    expect(synthError(claims(true))).toContain('[test/ab/VirtualService] IST0106 Schema validation error: VirtualService.spec.http[0].match[0].headers.@request.auth.claims.groups: JWT claim matches work only on gateways');
     const vs = vsOf(istioObjects(claims(false)));
     expect(vs.gateways).toEqual(['istio-system/public']);
     expect(vs.http[0].match).toEqual([{ headers: { '@request.auth.claims.groups': { exact: 'beta-testers' } } }]);

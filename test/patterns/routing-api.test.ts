@@ -238,7 +238,7 @@ describe('errors', () => {
       stable: WorkloadVersion.fromService(service(c, 'app-stable', { app: 'app', track: 'stable' }, [80, 9090])),
       canary: WorkloadVersion.fromService(service(c, 'app-canary', { app: 'app', track: 'canary' }, [80])),
     }));
-    expect(err).toBe('Validation failed with the following errors:\n  [test/release/HTTPRoute] CDK8SISTIO0307 HTTPRoute.spec.rules[0].backendRefs[1].port: port 9090 is not a port of Service shop/app-canary (got 9090; one of 80)');
+    expect(err).toBe('Validation failed with the following errors:\n  [test/release/HTTPRoute] CDK8SISTIO0307 Backend Service shop/app-canary has no port 9090, so its traffic finds no endpoint. HTTPRoute.spec.rules[0].backendRefs[1].port: port 9090 is not a port of Service shop/app-canary (got 9090; one of 80)');
   });
 
   test('Istio Gateways, a VirtualService to append to, fault tests and a fault', () => {

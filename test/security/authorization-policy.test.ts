@@ -167,25 +167,25 @@ describe('AuthorizationPolicy', () => {
   test('selector and targetRefs together fail synth (analysis)', () => {
     const { chart } = chartIn('shop');
     new AuthorizationPolicy(chart, 'p', { selector: app, targetRefs: [PolicyTargetRef.service('web')], rules: [{ to: [Operation.methods('GET')] }] });
-    expect(synthError(chart)).toContain('[test/p] IST0106 AuthorizationPolicy.spec: only one of targetRefs or selector can be set');
+    expect(synthError(chart)).toContain('[test/p] IST0106 Schema validation error: AuthorizationPolicy.spec: only one of targetRefs or selector can be set');
   });
 
   test('a source without fields reaches the manifest and fails synth (analysis), instead of vanishing', () => {
     const { chart } = chartIn('shop');
     new AuthorizationPolicy(chart, 'p', { rules: [{ from: [Source.principals()] }] });
-    expect(synthError(chart)).toContain('[test/p] IST0106 AuthorizationPolicy.spec.rules[0].from[0].source: each "from" entry needs a source with at least one field (got {}; e.g. principals, namespaces or ipBlocks)');
+    expect(synthError(chart)).toContain('[test/p] IST0106 Schema validation error: AuthorizationPolicy.spec.rules[0].from[0].source: each "from" entry needs a source with at least one field (got {}; e.g. principals, namespaces or ipBlocks)');
   });
 
   test('serviceAccounts with principals in one source fails synth (analysis)', () => {
     const { chart } = chartIn('shop');
     new AuthorizationPolicy(chart, 'p', { rules: [{ from: [Source.serviceAccountNames('sa').and(Source.principals(Principal.of('p')))] }] });
-    expect(synthError(chart)).toContain('[test/p] IST0106 AuthorizationPolicy.spec.rules[0].from[0].source: Cannot set serviceAccounts with namespaces or principals');
+    expect(synthError(chart)).toContain('[test/p] IST0106 Schema validation error: AuthorizationPolicy.spec.rules[0].from[0].source: Cannot set serviceAccounts with namespaces or principals');
   });
 
   test('a DENY policy without rules fails synth (analysis)', () => {
     const { chart } = chartIn('shop');
     new AuthorizationPolicy(chart, 'p', { action: AuthorizationAction.DENY });
-    expect(synthError(chart)).toContain('[test/p] IST0106 AuthorizationPolicy.spec.rules: a DENY policy without rules never matches, so it denies nothing (rules: [{}] to deny every request, or rules that say what to deny)');
+    expect(synthError(chart)).toContain('[test/p] IST0106 Schema validation error: AuthorizationPolicy.spec.rules: a DENY policy without rules never matches, so it denies nothing (rules: [{}] to deny every request, or rules that say what to deny)');
   });
 
   test('Condition keys Istio does not accept throw at once', () => {
@@ -201,8 +201,8 @@ describe('AuthorizationPolicy', () => {
     const { chart } = chartIn('shop');
     new AuthorizationPolicy(chart, 'p', { rules: [{ when: [Condition.destinationPort([70000]), Condition.sourceIp(['10.0.0.0/33'])] }] });
     const err = synthError(chart);
-    expect(err).toContain('[test/p] IST0106 AuthorizationPolicy.spec.rules[0].when[0].values[0]: a port must be a number from 0 to 65535, written as a string (got "70000")');
-    expect(err).toContain('[test/p] IST0106 AuthorizationPolicy.spec.rules[0].when[1].values[0]: an address must be a valid CIDR prefix, e.g. 10.0.0.0/16 (got "10.0.0.0/33"; e.g. 10.0.0.1, 10.0.0.0/16 or 2001:db8::/32)');
+    expect(err).toContain('[test/p] IST0106 Schema validation error: AuthorizationPolicy.spec.rules[0].when[0].values[0]: a port must be a number from 0 to 65535, written as a string (got "70000")');
+    expect(err).toContain('[test/p] IST0106 Schema validation error: AuthorizationPolicy.spec.rules[0].when[1].values[0]: an address must be a valid CIDR prefix, e.g. 10.0.0.0/16 (got "10.0.0.0/33"; e.g. 10.0.0.1, 10.0.0.0/16 or 2001:db8::/32)');
   });
 
   test('a ServiceAccount without a namespace cannot name an identity', () => {

@@ -68,13 +68,13 @@ describe('PeerAuthentication', () => {
   test('portLevelMtls without a selector fails synth (analysis)', () => {
     const { chart } = chartIn('shop');
     new PeerAuthentication(chart, 'pa', { mtls: MtlsMode.STRICT, portLevelMtls: [{ port: 80, mode: MtlsMode.DISABLE }] });
-    expect(synthError(chart)).toContain('[test/pa] IST0106 PeerAuthentication.spec: portLevelMtls requires selector');
+    expect(synthError(chart)).toContain('[test/pa] IST0106 Schema validation error: PeerAuthentication.spec: portLevelMtls requires selector');
   });
 
   test('a port out of range fails synth (analysis)', () => {
     const { chart } = chartIn('shop');
     new PeerAuthentication(chart, 'pa', { selector: WorkloadSelector.labels({ app: 'a' }), portLevelMtls: [{ port: 70000, mode: MtlsMode.DISABLE }] });
-    expect(synthError(chart)).toContain('[test/pa] IST0106 PeerAuthentication.spec.portLevelMtls: port must be between 1-65535');
+    expect(synthError(chart)).toContain('[test/pa] IST0106 Schema validation error: PeerAuthentication.spec.portLevelMtls: port must be between 1-65535');
   });
 
   test('the same port twice fails synth at the construct', () => {

@@ -93,13 +93,13 @@ describe('RequestAuthentication', () => {
   test('an empty JWT rule reaches the manifest and fails synth (analysis)', () => {
     const { chart } = chartIn('shop');
     new RequestAuthentication(chart, 'ra', { jwtRules: [{}] });
-    expect(synthError(chart)).toContain('[test/ra] IST0106 RequestAuthentication.spec.jwtRules[0]: a JWT rule needs an issuer or a jwksUri (set issuer (keys are then discovered) or jwksUri)');
+    expect(synthError(chart)).toContain('[test/ra] IST0106 Schema validation error: RequestAuthentication.spec.jwtRules[0]: a JWT rule needs an issuer or a jwksUri (set issuer (keys are then discovered) or jwksUri)');
   });
 
   test('a jwksUri that is not http(s) fails synth (analysis)', () => {
     const { chart } = chartIn('shop');
     new RequestAuthentication(chart, 'ra', { jwtRules: [{ issuer: 'a', jwks: JwksSource.fromUri('ftp://a/jwks') }] });
-    expect(synthError(chart)).toContain('[test/ra] IST0106 RequestAuthentication.spec.jwtRules[0].jwksUri: url must have scheme http:// or https:// (got "ftp://a/jwks")');
+    expect(synthError(chart)).toContain('[test/ra] IST0106 Schema validation error: RequestAuthentication.spec.jwtRules[0].jwksUri: url must have scheme http:// or https:// (got "ftp://a/jwks")');
   });
 
   test('a timeout below 1ms throws where the rule is given, naming the construct', () => {

@@ -94,6 +94,6 @@ describe('Telemetry', () => {
   test('an invalid filter expression fails synth through analysis', () => {
     const { chart } = chartIn();
     new Telemetry(chart, 't', { accessLogging: [{ filter: 'response.code >= 400 &&' }] });
-    expect(synthError(chart)).toContain('[test/t] IST0106 Telemetry.spec.accessLogging[0].filter.expression: the filter is not a valid CEL expression: at 1:22: found & but expecting end of input (got "response.code >= 400 &&")');
+    expect(synthError(chart)).toContain('[test/t] IST0106 Schema validation error: Telemetry.spec.accessLogging[0].filter.expression: the filter is not a valid CEL expression: at 1:22: found & but expecting end of input (got "response.code >= 400 &&")');
   });
 });

@@ -63,6 +63,6 @@ describe('IstioAnalysis.complete() at synth', () => {
   test('complete(): the app is the whole cluster, so the missing subset fails synth', () => {
     const app = build();
     IstioAnalysis.of(app).complete();
-    expect(() => app.synth()).toThrow(/IST0101 VirtualService\.spec\.http\[0\]\.route\[0\]\.destination\.subset/);
+    expect(() => app.synth()).toThrow('[shop/vs] IST0101 Referenced host+subset in destinationrule not found: "reviews+v1". VirtualService.spec.http[0].route[0].destination.subset: no DestinationRule in the analysed manifests defines subset "v1" for host "reviews" (got "reviews+v1"; add the subset to the DestinationRule of that host)');
   });
 });

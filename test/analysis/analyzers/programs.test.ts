@@ -30,7 +30,7 @@ test('IST0109: two mesh VirtualServices for one host fail synth', () => {
     new VirtualService(chart, id, { hosts: [Host.fromService(svc)] }).addHttpRoute('all', { to: [RouteDestination.to(Host.fromService(svc))] });
   }
   const err = synthError(chart)!;
-  expect(err).toContain('[shop/a] IST0109 VirtualService.spec.hosts: the mesh-bound VirtualServices shop/a, shop/b claim');
+  expect(err).toContain('[shop/a] IST0109 The VirtualServices shop/a, shop/b associated with mesh gateway define the same host reviews.shop.svc.cluster.local which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource. VirtualService.spec.hosts: the mesh-bound VirtualServices shop/a, shop/b claim');
   expect(err).toContain('claim the same host reviews.shop.svc.cluster.local');
 });
 

@@ -229,12 +229,7 @@ function main() {
     : 'require(\'cdk8s-istio\'): lib/ not compiled (run `npx projen compile`), not measured');
   if (reqCold) lines.push(`require('cdk8s-istio') including its cdk8s and constructs: median ${fmt(median(reqCold))}`);
   lines.push('');
-  lines.push('CLI (`cdk8s-istio analyze` on the benchmark\'s output; measured by the CLI\'s own benchmark, filled in by the integrator):');
-  lines.push('');
-  lines.push('| input | objects | wall | objects/s | peak RSS | target |');
-  lines.push('|---|---|---|---|---|---|');
-  lines.push('| bench N = 4000 output (7.3 MB) | 12400 | (to fill) | (to fill) | (to fill) | >= 10,000 objects/s |');
-  lines.push('| 50 MB | ~245k | (to fill) | (to fill) | (to fill) | <= 30 s, <= 1 GB RSS, linear 5-50 MB |');
+  lines.push('The CLI rows come from the CLI\'s own benchmark, bench/cli.ts, run as a separate process.');
   const text = lines.join('\n');
   process.stdout.write(text + '\n');
   if (outFile) fs.writeFileSync(outFile, text + '\n');

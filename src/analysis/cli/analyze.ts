@@ -243,11 +243,12 @@ export const analyzeCommand: Subcommand = {
       const entries: ReadEntry[] = [];
       for (const source of sources) {
         const read = readManifestText(textOf(source), source);
-        entries.push(...read.entries);
-        all.push(...read.problems);
+        // A loop, not push(...spread): one file can hold more documents than a call may take arguments.
+        for (const e of read.entries) entries.push(e);
+        for (const d of read.problems) all.push(d);
       }
       const found = runAnalysis(entries, args.options, schemaRule, OBJECT_RULES, CROSS_RULES);
-      all.push(...addLines(found, entries, textOf));
+      for (const d of addLines(found, entries, textOf)) all.push(d);
     };
     if (args.eachFile) files.forEach(f => analyse([f]));
     else analyse(files);

@@ -66,6 +66,63 @@ export interface IstioValidationProps {
   readonly complete?: boolean;
 }
 
+/** One object a violation names, as cdk8s-cli's validation report takes it. */
+export interface ValidationPluginResource {
+  /** The object's `metadata.name`. */
+  readonly resourceName: string;
+  /** Field paths within the object, e.g. `spec.http[0].route`. */
+  readonly locations: string[];
+  /** The manifest file the object was read from. */
+  readonly manifestPath: string;
+}
+
+/**
+ * A violation, as cdk8s-cli's `ValidationReport.addViolation` takes it (cdk8s-cli `lib/plugins/validation.d.ts`).
+ */
+export interface ValidationPluginViolation {
+  /** The finding's code, e.g. `IST0101`. */
+  readonly ruleName: string;
+  /** The finding's message. */
+  readonly recommendation: string;
+  /** Where to read about the finding: its istio.io page, or the README section. */
+  readonly fix: string;
+  /** The objects the finding is about. */
+  readonly violatingResources: ValidationPluginResource[];
+}
+
+/** The report of cdk8s-cli's `ValidationContext`: the members this plugin uses. */
+export interface IValidationPluginReport {
+  /** Record one violation. */
+  addViolation(violation: ValidationPluginViolation): void;
+  /**
+   * Close the report.
+   * @param status `success` or `failure`
+   * @param metadata what the plugin analysed, e.g. `{ analyzed: '12' }`
+   */
+  submit(status: string, metadata?: { [key: string]: string }): void;
+}
+
+/** The logger of cdk8s-cli's `ValidationContext`. */
+export interface IValidationPluginLogger {
+  /** Print one line. */
+  log(message: string): void;
+}
+
+/**
+ * What cdk8s-cli hands a validation plugin (its `ValidationContext`): the members this plugin uses, declared
+ * here so that no cdk8s-cli version is a dependency of the library.
+ */
+export interface IValidationPluginContext {
+  /** Paths of the synthesized manifest files. */
+  readonly manifests: string[];
+  /** Where violations go. */
+  readonly report: IValidationPluginReport;
+  /** Where warnings go. */
+  readonly logger: IValidationPluginLogger;
+  /** The Kubernetes objects of one manifest file (YAML documents as JSON objects). */
+  parseManifest(manifestPath: string): { [key: string]: any }[];
+}
+
 /**
  * A cdk8s-cli validation plugin that runs the Istio analysis over the synthesized manifests:
  *
@@ -88,13 +145,13 @@ export class IstioValidation {
   }
 
   /**
-   * Called by cdk8s-cli after synth with its `ValidationContext` (typed loosely so that no cdk8s-cli version is
-   * a dependency): reads every manifest, reports each failing finding as a violation, and submits the report.
+   * Called by cdk8s-cli after synth with its `ValidationContext`: reads every manifest, reports each failing
+   * finding as a violation, and submits the report.
    */
-  public async validate(context: any): Promise<void> {
+  public async validate(context: IValidationPluginContext): Promise<void> {
     const entries: ManifestEntry[] = [];
-    for (const file of context.manifests as string[]) {
-      for (const object of context.parseManifest(file) as any[]) {
+    for (const file of context.manifests) {
+      for (const object of context.parseManifest(file)) {
         if (object) entries.push({ object, source: file });
       }
     }

@@ -31,7 +31,7 @@ export class IstioAnalysis extends Construct {
    * Analyze plain manifests (any Kubernetes objects; Istio ones are checked, others give context such as
    * Services, Namespaces and workloads).
    */
-  public static analyze(manifests: any[], options: AnalysisOptions = {}): Diagnostic[] {
+  public static analyze(manifests: { [key: string]: any }[], options: AnalysisOptions = {}): Diagnostic[] {
     return runAnalysis(manifests.map(object => ({ object })), options, schemaRule, OBJECT_RULES, CROSS_RULES);
   }
 

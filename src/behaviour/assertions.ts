@@ -44,7 +44,7 @@ export class MeshAssertions {
   }
 
   /** Assertions on plain manifests. */
-  public static fromManifests(objects: any[], options: MeshModelOptions = {}): MeshAssertions {
+  public static fromManifests(objects: { [key: string]: any }[], options: MeshModelOptions = {}): MeshAssertions {
     return new MeshAssertions(MeshModel.fromManifests(objects, options));
   }
 

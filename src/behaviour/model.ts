@@ -35,7 +35,7 @@ export interface MeshModelOptions {
  */
 export class MeshModel {
   /** A model of plain manifests (any Kubernetes objects; the Istio ones and Services, Namespaces, workloads count). */
-  public static fromManifests(objects: any[], options: MeshModelOptions = {}): MeshModel {
+  public static fromManifests(objects: { [key: string]: any }[], options: MeshModelOptions = {}): MeshModel {
     if (!Array.isArray(objects)) throw new Error(`MeshModel.fromManifests: objects must be a list of Kubernetes objects (got ${typeof objects})`);
     return new MeshModel(new MeshData(objects, options));
   }

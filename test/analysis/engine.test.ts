@@ -124,6 +124,8 @@ describe('message catalog', () => {
   test('fills templates as Go\'s fmt does for the verbs Istio uses', () => {
     expect(fillTemplate('a %s b %q c %v d %d %%', ['x', 'y"', ['p', 'q'], 3])).toBe('a x b "y\\"" c [p q] d 3 %');
     expect(fillTemplate('Referenced %s not found: %q', ['gateway'])).toBe('Referenced gateway not found: %!q(MISSING)');
+    // Go's %q quotes each element of a slice: fmt.Sprintf("%q", []string{"a", "b"}) is ["a" "b"].
+    expect(fillTemplate('clusters %q', [['Kubernetes', 'east']])).toBe('clusters ["Kubernetes" "east"]');
   });
 
   const base = { level: DiagnosticLevel.ERROR, apiVersion: 'v1', kind: 'Gateway', name: 'g' };

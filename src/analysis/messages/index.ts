@@ -273,6 +273,12 @@ function goValue(v: unknown): string {
   return String(v);
 }
 
+/** `%q`: Go quotes each string of a slice (`["a" "b"]`), a string as a whole. */
+function goQuoted(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goQuoted).join(' ')}]`;
+  return JSON.stringify(goValue(v));
+}
+
 /**
  * Fill a Go format string the way Istio's `fmt.Sprintf` does for the verbs its templates use. Missing arguments
  * render as Go renders them (`%!v(MISSING)`), so a wrong call site shows in the output rather than hiding.
@@ -284,7 +290,7 @@ export function fillTemplate(template: string, args: readonly unknown[]): string
     if (verb === '%') return '%';
     if (i >= args.length) return `%!${verb}(MISSING)`;
     const v = args[i++];
-    return verb === 'q' ? JSON.stringify(goValue(v)) : goValue(v);
+    return verb === 'q' ? goQuoted(v) : goValue(v);
   });
 }
 

@@ -70,4 +70,10 @@ export interface Diagnostic {
    * @default - unknown
    */
   readonly source?: string;
+  /**
+   * The cluster the object belongs to, when the analysis was given other clusters of the mesh
+   * (`AnalysisOptions.clusters`, the CLI's `--cluster`) and the object is one of theirs.
+   * @default - the input's own cluster
+   */
+  readonly cluster?: string;
 }

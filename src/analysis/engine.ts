@@ -15,7 +15,15 @@ export interface ManifestEntry {
   readonly source?: string;
   /** The 1-based line in `source` where the object starts. */
   readonly line?: number;
+  /** The cluster the object belongs to. Default: the input's own cluster, `PRIMARY_CLUSTER`. */
+  readonly cluster?: string;
 }
+
+/**
+ * The ID of the cluster the input describes, when the analysis is given other clusters too: Istio's default
+ * cluster ID (istiod's `CLUSTER_ID`), which a single-cluster install has. @internal
+ */
+export const PRIMARY_CLUSTER = 'Kubernetes';
 
 /**
  * One finding about one object, as a rule reports it. The code, level and template come from the message.
@@ -51,16 +59,24 @@ export interface ObjectRule {
   check(obj: any, report: Reporter, ctx: RunContext): void;
 }
 
-/** A check across objects. @internal */
+/** A check across the objects of one cluster. @internal */
 export interface CrossRule {
   readonly name: string;
   check(ctx: RunContext): void;
 }
 
-/** What rules see of a run. @internal */
+/** A check across clusters (each as its own RunContext, the input's own cluster first). @internal */
+export interface MeshRule {
+  readonly name: string;
+  checkMesh(clusters: readonly RunContext[]): void;
+}
+
+/** What rules see of a run: the objects of one cluster. @internal */
 export interface RunContext {
   readonly options: EngineOptions;
-  /** Every input object, in input order. */
+  /** The cluster's ID (`PRIMARY_CLUSTER` for the input's own). */
+  readonly cluster: string;
+  /** Every object of the cluster, in input order. */
   readonly objects: readonly any[];
   /** The objects of one `group/Kind`. */
   ofKind(groupKind: string): readonly any[];
@@ -89,7 +105,8 @@ export const ISTIO_GROUPS = new Set(['networking.istio.io', 'security.istio.io',
 export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
 
 /**
- * Run `objectRules` and `crossRules` over `entries`.
+ * Run `objectRules` and `crossRules` over `entries`, each cluster of them (and of `options.clusters`) on its own,
+ * then the mesh rules of `crossRules` across the clusters.
  * @internal
  */
 export function runAnalysis(
@@ -97,56 +114,97 @@ export function runAnalysis(
   options: EngineOptions,
   schemaRule: ObjectRule,
   objectRules: readonly ObjectRule[],
-  crossRules: readonly CrossRule[],
+  crossRules: readonly (CrossRule | MeshRule)[],
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const origin = new Map<any, ManifestEntry>();
-  const byKind = new Map<string, any[]>();
-  const objects: any[] = [];
-  for (const e of entries) {
-    if (!e.object || typeof e.object !== 'object') continue;
-    origin.set(e.object, e);
-    objects.push(e.object);
-    const gk = groupKindOf(e.object);
-    let list = byKind.get(gk);
-    if (!list) byKind.set(gk, (list = []));
-    list.push(e.object);
+  const reporterFor = reporters(options, diagnostics);
+  const clusters: RunContext[] = [];
+  for (const [cluster, members] of byCluster(entries, options)) {
+    const ctx = clusterContext(cluster, members, options, reporterFor);
+    runObjectRules(ctx.objects, ctx, schemaRule, objectRules, diagnostics);
+    // Cross-resource analyzers see what `istioctl analyze` sees: every object of the input, those with schema
+    // errors included (each analyzer reads only the fields it needs and skips ill-typed ones), except that of
+    // several definitions of one resource (a directory of alternative files) the last one applied wins.
+    const stored = storedView(ctx);
+    for (const rule of crossRules) if (!isMeshRule(rule)) rule.check(stored);
+    clusters.push(stored);
   }
-  const suppressed = new Set(options.suppress ?? []);
-  const defaultNamespace = options.defaultNamespace ?? 'default';
-  const reporters = new Map<any, Reporter>();
+  for (const rule of crossRules) if (isMeshRule(rule)) rule.checkMesh(clusters);
+  return diagnostics;
+}
 
-  const reporterFor = (obj: any): Reporter => {
-    let r = reporters.get(obj);
+function isMeshRule(rule: CrossRule | MeshRule): rule is MeshRule {
+  return 'checkMesh' in rule;
+}
+
+/** The entries of each cluster, in input order: the input's own cluster first, then `options.clusters` in order. */
+function byCluster(entries: readonly ManifestEntry[], options: EngineOptions): Map<string, ManifestEntry[]> {
+  // The input's own cluster is always analysed, even empty: mesh-level findings (meshNetworks) belong to it.
+  const groups = new Map<string, ManifestEntry[]>([[PRIMARY_CLUSTER, []]]);
+  const add = (e: ManifestEntry, cluster: string) => {
+    if (!e.object || typeof e.object !== 'object') return;
+    let list = groups.get(cluster);
+    if (!list) groups.set(cluster, (list = []));
+    list.push(e);
+  };
+  for (const e of entries) add(e, e.cluster ?? PRIMARY_CLUSTER);
+  for (const [cluster, objects] of Object.entries(options.clusters ?? {})) {
+    for (const object of objects ?? []) add({ object, cluster }, cluster);
+  }
+  return groups;
+}
+
+/**
+ * One reporter per object, shared by every rule: drops the codes the options or the object's
+ * `galley.istio.io/analyze-suppress` annotation suppress, and records the rest as diagnostics.
+ */
+function reporters(options: EngineOptions, diagnostics: Diagnostic[]): (obj: any, entry: ManifestEntry | undefined) => Reporter {
+  const suppressed = new Set(options.suppress ?? []);
+  const made = new Map<any, Reporter>();
+  return (obj, entry) => {
+    let r = made.get(obj);
     if (r) return r;
-    const e = origin.get(obj);
     const annotation: string | undefined = obj?.metadata?.annotations?.[SUPPRESS_ANNOTATION];
     const objSuppressed = new Set((annotation ?? '').split(',').map(s => s.trim()).filter(Boolean));
     r = (msg: MessageType, finding: Finding) => {
       const code = msg.code;
       if (suppressed.has(code) || objSuppressed.has(code) || objSuppressed.has('*')) return;
-      diagnostics.push(diagnosticOf(obj, e, msg, finding));
+      diagnostics.push(diagnosticOf(obj, entry, msg, finding));
     };
-    reporters.set(obj, r);
+    made.set(obj, r);
     return r;
   };
+}
 
-  const ctx: RunContext = {
+function clusterContext(
+  cluster: string, entries: readonly ManifestEntry[], options: EngineOptions,
+  reporterFor: (obj: any, entry: ManifestEntry | undefined) => Reporter,
+): RunContext {
+  const origin = new Map<any, ManifestEntry>();
+  for (const e of entries) origin.set(e.object, e);
+  const objects = entries.map(e => e.object);
+  const byKind = indexByKind(objects);
+  const defaultNamespace = options.defaultNamespace ?? 'default';
+  return {
     options,
+    cluster,
     objects,
     ofKind: gk => byKind.get(gk) ?? [],
     namespaceOf: obj => obj?.metadata?.namespace ?? defaultNamespace,
-    reporterFor,
+    reporterFor: obj => reporterFor(obj, origin.get(obj)),
   };
+}
 
-  runObjectRules(objects, ctx, schemaRule, objectRules, diagnostics);
-  // Cross-resource analyzers see what `istioctl analyze` sees: every object of the input, those with schema
-  // errors included (each analyzer reads only the fields it needs and skips ill-typed ones), except that of
-  // several definitions of one resource (a directory of alternative files) the last one applied wins.
-  const superseded = new Set(supersededDefinitions(objects, ctx));
-  const stored = superseded.size === 0 ? ctx : storedView(ctx, objects, superseded);
-  for (const rule of crossRules) rule.check(stored);
-  return diagnostics;
+/** The objects of each `group/Kind`, in input order. @internal */
+export function indexByKind(objects: readonly any[]): Map<string, any[]> {
+  const byKind = new Map<string, any[]>();
+  for (const o of objects) {
+    const gk = groupKindOf(o);
+    let list = byKind.get(gk);
+    if (!list) byKind.set(gk, (list = []));
+    list.push(o);
+  }
+  return byKind;
 }
 
 /**
@@ -200,34 +258,32 @@ function diagnosticOf(obj: any, entry: ManifestEntry | undefined, msg: MessageTy
     field: field || undefined,
     constructPath: entry?.constructPath,
     source: entry?.source,
+    cluster: entry?.cluster === PRIMARY_CLUSTER ? undefined : entry?.cluster,
     line: finding.line ?? entry?.line,
     documentationUrl: documentationUrl(msg.code),
   };
 }
 
-function supersededDefinitions(objects: readonly any[], ctx: RunContext): any[] {
+function supersededDefinitions(ctx: RunContext): Set<any> {
   const last = new Map<string, any>();
-  const superseded: any[] = [];
-  for (const o of objects) {
+  const superseded = new Set<any>();
+  for (const o of ctx.objects) {
     const name = o?.metadata?.name;
     if (typeof name !== 'string') continue;
     const key = `${groupKindOf(o)}|${ctx.namespaceOf(o)}|${name}`;
     const previous = last.get(key);
-    if (previous) superseded.push(previous);
+    if (previous) superseded.add(previous);
     last.set(key, o);
   }
   return superseded;
 }
 
-function storedView(ctx: RunContext, objects: readonly any[], superseded: Set<any>): RunContext {
-  const byKind = new Map<string, any[]>();
-  const kept = objects.filter(o => !superseded.has(o));
-  for (const o of kept) {
-    const gk = groupKindOf(o);
-    let list = byKind.get(gk);
-    if (!list) byKind.set(gk, (list = []));
-    list.push(o);
-  }
+/** The cluster as its API server would store it: the last definition of each resource. */
+function storedView(ctx: RunContext): RunContext {
+  const superseded = supersededDefinitions(ctx);
+  if (superseded.size === 0) return ctx;
+  const kept = ctx.objects.filter(o => !superseded.has(o));
+  const byKind = indexByKind(kept);
   return { ...ctx, objects: kept, ofKind: gk => byKind.get(gk) ?? [] };
 }
 

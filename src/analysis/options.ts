@@ -55,6 +55,15 @@ export interface AnalysisOptions {
    * @default false
    */
   readonly complete?: boolean;
+  /**
+   * The manifests of the other clusters of a multi-cluster mesh, by cluster ID. The input itself is the cluster
+   * `Kubernetes` (Istio's default cluster ID). Each cluster is analysed on its own, as `istioctl analyze` with
+   * that cluster's context would (references resolve within it); then the Services that several clusters define
+   * are compared (IST0170: a multi-cluster Service must have the same type, ports and headlessness everywhere).
+   * @default - no other clusters
+   * @see https://istio.io/latest/docs/reference/config/analysis/ist0170/
+   */
+  readonly clusters?: { [clusterId: string]: { [key: string]: any }[] };
 }
 
 /** Where an analysis runs, which decides how its fixes name the escape hatch for objects defined elsewhere. @internal */

@@ -4,7 +4,7 @@
 import { translateGatewayApi, GATEWAY_API_GROUP, isIstioGateway } from './gateway-api';
 import { DecidedBy } from './types';
 import { exportScopes, HostEntry, matchesSelector, MeshIndex, Workload } from '../analysis/analyzers/mesh-index';
-import { groupKindOf, Reporter, RunContext } from '../analysis/engine';
+import { groupKindOf, indexByKind, PRIMARY_CLUSTER, Reporter, RunContext } from '../analysis/engine';
 import { CLUSTER_DOMAIN, hostsMatch, toFqdn } from '../analysis/hosts';
 import { AnalysisOptions } from '../analysis/options';
 
@@ -69,17 +69,12 @@ export class MeshData {
     this.defaultNamespace = options.defaultNamespace ?? 'default';
     const objects = lastDefinitions(input.filter(o => o && typeof o === 'object' && typeof o.kind === 'string'), this.defaultNamespace);
     this.objects = objects;
-    const byKind = new Map<string, any[]>();
-    for (const o of objects) {
-      const gk = groupKindOf(o);
-      let list = byKind.get(gk);
-      if (!list) byKind.set(gk, (list = []));
-      list.push(o);
-    }
+    const byKind = indexByKind(objects);
     this.nsOf = obj => obj?.metadata?.namespace ?? this.defaultNamespace;
     const analysisOptions: AnalysisOptions = { defaultNamespace: this.defaultNamespace, rootNamespace: options.rootNamespace };
     const ctx: RunContext = {
       options: analysisOptions,
+      cluster: PRIMARY_CLUSTER,
       objects,
       ofKind: gk => byKind.get(gk) ?? [],
       namespaceOf: this.nsOf,

@@ -1,7 +1,6 @@
 // Every cross-resource analyzer (`istioctl analyze` without a cluster), in the order of Istio's
 // analyzers.All() at the pinned release. Each is named after the Istio analyzer it reproduces, so a conformance
-// run can pick one. Istio's multicluster.ServiceAnalyzer compares several clusters and has no equivalent over
-// one input. Our own analyzers (ambient.*, which Istio has no equivalent of) follow Istio's.
+// run can pick one. Our own analyzers (ambient.*, which Istio has no equivalent of) follow Istio's.
 import { ambientEnvoyFilterAnalyzer, useWaypointAnalyzer, ztunnelPolicyAnalyzer } from './ambient';
 import { annotationsAnalyzer } from './annotations';
 import { blockedCIDRsAnalyzer } from './authn';
@@ -16,7 +15,7 @@ import { certificateAnalyzer, conflictingGatewayAnalyzer, gatewayPortAnalyzer, s
 import { backendRefAnalyzer, listenerAnalyzer, routeParentAnalyzer } from './gateway-api';
 import { imageAutoAnalyzer, injectionAnalyzer, injectionImageAnalyzer } from './injection';
 import { crdVersionAnalyzer, k8sGatewaySelectorAnalyzer } from './k8sgateway';
-import { meshNetworksAnalyzer } from './multicluster';
+import { meshNetworksAnalyzer, multiClusterServiceAnalyzer } from './multicluster';
 import { portNameAnalyzer } from './service';
 import { conflictingProtocolAnalyzer, protocolAddressesAnalyzer } from './service-entry';
 import { sidecarSelectorAnalyzer } from './sidecar';
@@ -25,10 +24,10 @@ import {
   conflictingMeshHostsAnalyzer, destinationHostAnalyzer, gatewayRefAnalyzer, jwtClaimRouteAnalyzer, subsetAnalyzer,
 } from './virtual-service';
 import { webhookAnalyzer } from './webhook';
-import { CrossRule } from '../engine';
+import { CrossRule, MeshRule } from '../engine';
 
 /** @internal */
-export const ANALYZERS: readonly CrossRule[] = [
+export const ANALYZERS: readonly (CrossRule | MeshRule)[] = [
   annotationsAnalyzer,
   blockedCIDRsAnalyzer,
   authorizationPoliciesAnalyzer,
@@ -50,6 +49,7 @@ export const ANALYZERS: readonly CrossRule[] = [
   k8sGatewaySelectorAnalyzer,
   crdVersionAnalyzer,
   meshNetworksAnalyzer,
+  multiClusterServiceAnalyzer,
   portNameAnalyzer,
   protocolAddressesAnalyzer,
   conflictingProtocolAnalyzer,

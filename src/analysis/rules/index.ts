@@ -12,7 +12,7 @@ import { sidecarRule } from './sidecar';
 import { telemetryRule } from './telemetry';
 import { virtualServiceRule } from './virtual-service';
 import { ANALYZERS } from '../analyzers';
-import { CrossRule, ObjectRule } from '../engine';
+import { CrossRule, MeshRule, ObjectRule } from '../engine';
 
 /** Per-object webhook rules (istiod's validation), run after the schema check passes. @internal */
 export const OBJECT_RULES: readonly ObjectRule[] = [
@@ -21,4 +21,4 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
 ];
 
 /** Cross-resource analyzers (`istioctl analyze`). @internal */
-export const CROSS_RULES: readonly CrossRule[] = [...ANALYZERS, telemetryProviderRule];
+export const CROSS_RULES: readonly (CrossRule | MeshRule)[] = [...ANALYZERS, telemetryProviderRule];

@@ -113,4 +113,9 @@ describe('multicluster.MeshNetworksAnalyzer', () => {
     expect(findings(A, [secret], { meshNetworks })).toEqual([]);
     expect(findings(A, [secret])).toEqual([]);
   });
+  test('reported once for the mesh, however many clusters; a remote secret in any cluster makes the cluster known', () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'istio-remote-secret-cluster2', namespace: 'istio-system', labels: { 'istio/multiCluster': 'true' } }, data: { cluster2: 'a3ViZWNvbmZpZw==' } };
+    expect(findings(A, [], { meshNetworks, clusters: { east: [], west: [] } })).toEqual(['IST0126 error MeshNetworks istio-system/meshNetworks networks.net1.endpoints[1].fromRegistry']);
+    expect(findings(A, [], { meshNetworks, clusters: { east: [secret] } })).toEqual([]);
+  });
 });

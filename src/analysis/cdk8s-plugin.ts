@@ -1,8 +1,10 @@
 // The analysis as a cdk8s-cli validation plugin: `validations:` in any app's cdk8s.yaml runs it over the synth
 // output, whether or not the app uses our constructs. cdk8s-cli loads the package, constructs the class with
 // the `properties` of the cdk8s.yaml entry and calls `validate(context)`.
+import * as fs from 'fs';
 import { readMeshFile } from './cli/mesh-config';
-import { DiagnosticLevel } from './diagnostic';
+import { collectFiles, readManifestText } from './cli/read';
+import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { ManifestEntry, runAnalysis } from './engine';
 import { documentationUrl, renderDiagnosticText } from './messages';
 import { EngineOptions } from './options';
@@ -64,6 +66,14 @@ export interface IstioValidationProps {
    * @default false
    */
   readonly complete?: boolean;
+  /**
+   * The other clusters of a multi-cluster mesh: cluster ID to a file or directory of that cluster's manifests
+   * (relative to the directory cdk8s runs in). The app is the cluster `Kubernetes`; Services are compared
+   * across clusters (IST0170), and each cluster's findings fail the run as the app's do.
+   * @default - no other clusters
+   * @see https://istio.io/latest/docs/reference/config/analysis/ist0170/
+   */
+  readonly clusters?: { [clusterId: string]: string };
 }
 
 /** One object a violation names, as cdk8s-cli's validation report takes it. */
@@ -156,6 +166,14 @@ export class IstioValidation {
       }
     }
     const p = this.props;
+    const unreadable: Diagnostic[] = [];
+    for (const [cluster, where] of Object.entries(p.clusters ?? {})) {
+      for (const source of clusterFiles(cluster, where)) {
+        const read = readManifestText(fs.readFileSync(source, 'utf-8'), source);
+        for (const e of read.entries) entries.push({ ...e, cluster });
+        for (const d of read.problems) unreadable.push({ ...d, cluster });
+      }
+    }
     const fromFile = p.meshConfigFile ? readMeshFile(p.meshConfigFile, 'meshConfig') : {};
     const networksFile = p.meshNetworksFile ? readMeshFile(p.meshNetworksFile, 'meshNetworks') : {};
     const options: EngineOptions = {
@@ -167,7 +185,7 @@ export class IstioValidation {
       meshNetworks: p.meshNetworks ?? networksFile.meshNetworks ?? fromFile.meshNetworks,
       complete: p.complete ?? false,
     };
-    const diagnostics = runAnalysis(entries, options, schemaRule, OBJECT_RULES, CROSS_RULES);
+    const diagnostics = [...unreadable, ...runAnalysis(entries, options, schemaRule, OBJECT_RULES, CROSS_RULES)];
     let failed = false;
     for (const d of diagnostics) {
       const failing = d.level === DiagnosticLevel.ERROR || (this.props.failOnWarnings === true && d.level === DiagnosticLevel.WARNING);
@@ -184,5 +202,14 @@ export class IstioValidation {
       });
     }
     context.report.submit(failed ? 'failure' : 'success', { analyzed: String(entries.length) });
+  }
+}
+
+/** The manifest files of `clusters.<cluster>`; a path that cannot be read is one error naming the property. */
+function clusterFiles(cluster: string, where: string): string[] {
+  try {
+    return collectFiles([where]);
+  } catch (e) {
+    throw new Error(`IstioValidation properties.clusters.${cluster}: cannot read "${where}" (${(e as Error).message}); give a file or directory of that cluster's manifests, relative to where cdk8s runs`);
   }
 }

@@ -54,6 +54,7 @@ export class IstioAnalysis extends Construct {
   private completeInput = false;
   private meshConfigValue?: { [key: string]: any };
   private meshNetworksValue?: { [key: string]: any };
+  private readonly otherClusters: { [clusterId: string]: { [key: string]: any }[] } = {};
   private lastRun: Diagnostic[] = [];
   private readonly ownerErrors = new Map<IConstruct, string[]>();
   private readonly hooked = new WeakSet<IConstruct>();
@@ -137,6 +138,20 @@ export class IstioAnalysis extends Construct {
     return this;
   }
 
+  /**
+   * Another cluster of a multi-cluster mesh, by its cluster ID, with its manifests (e.g. read from its platform
+   * repo's synth output). Synth then warns where a Service of this app differs from the same Service there
+   * (IST0170: type, ports, headlessness); the app itself is the cluster `Kubernetes`. Findings about the other
+   * cluster's own objects are left to its own pipeline: they are in `diagnostics` but do not fail or print here.
+   * Call it again with the same ID to add manifests.
+   * @see AnalysisOptions.clusters
+   * @see https://istio.io/latest/docs/reference/config/analysis/ist0170/
+   */
+  public addCluster(clusterId: string, manifests: { [key: string]: any }[]): IstioAnalysis {
+    (this.otherClusters[clusterId] ??= []).push(...manifests);
+    return this;
+  }
+
   /** Turn the analysis off for this app (construct-level checks still run). */
   public disable(): IstioAnalysis {
     this.enabled = false;
@@ -156,6 +171,7 @@ export class IstioAnalysis extends Construct {
       complete: this.completeInput,
       meshConfig: this.meshConfigValue,
       meshNetworks: this.meshNetworksValue,
+      clusters: this.otherClusters,
     };
   }
 
@@ -190,6 +206,7 @@ export class IstioAnalysis extends Construct {
     this.lastRun = diagnostics;
     const printable: Diagnostic[] = [];
     for (const d of diagnostics) {
+      if (d.cluster !== undefined) continue;
       const failing = d.level === DiagnosticLevel.ERROR
         || this.failingCodes.has(d.code)
         || (this.failOnWarning && d.level === DiagnosticLevel.WARNING);

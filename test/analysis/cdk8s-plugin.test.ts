@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { IstioValidation } from '../../src';
 
 /** A stand-in for cdk8s-cli's ValidationContext, recording what the plugin reports. */
@@ -71,5 +74,25 @@ describe('IstioValidation (cdk8s-cli plugin)', () => {
     const declared = fakeContext({ 'a.yaml': [ns, policy] });
     await new IstioValidation({ failOnWarnings: true, declaredNamespaces: ['tools'] }).validate(declared);
     expect(declared.violations).toEqual([]);
+  });
+
+  test('clusters: other clusters\' manifest files, compared with the app (IST0170, a warning) and checked like it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-plugin-'));
+    const svc = (port: number) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'shop' }, spec: { selector: { app: 'reviews' }, ports: [{ name: 'http', port }] } });
+    fs.writeFileSync(path.join(dir, 'svc.yaml'), JSON.stringify(svc(9081)));
+    const ctx = fakeContext({ 'dist/app.k8s.yaml': [svc(9080)] });
+    await new IstioValidation({ clusters: { east: dir } }).validate(ctx);
+    expect(ctx.logs).toEqual(['WARNING IST0170 Service/shop/reviews: The service reviews in namespace "shop" is inconsistent across clusters ["Kubernetes" "east"], which can lead to undefined behaviors. '
+      + 'The inconsistent behaviors are: service ports are inconsistent. Service.spec.ports: the Service shop/reviews differs across clusters Kubernetes, east (service ports are inconsistent), and istiod merges them into one service '
+      + '(define the Service alike in every cluster: the same type, the same ports (name, port, protocol, targetPort) and, in all or none, clusterIP: None)']);
+    expect(ctx.submitted).toEqual({ status: 'success', metadata: { analyzed: '2' } });
+
+    fs.writeFileSync(path.join(dir, 'gw.yaml'), JSON.stringify(gateway()));
+    const failing = fakeContext({ 'dist/app.k8s.yaml': [svc(9081)] });
+    await new IstioValidation({ clusters: { east: dir } }).validate(failing);
+    expect(failing.violations.map(v => [v.ruleName, v.violatingResources[0].manifestPath])).toEqual([['IST0106', path.join(dir, 'gw.yaml')]]);
+
+    await expect(new IstioValidation({ clusters: { east: path.join(dir, 'nope') } }).validate(fakeContext({}))).rejects.toThrow(
+      `IstioValidation properties.clusters.east: cannot read "${path.join(dir, 'nope')}" (ENOENT: no such file or directory, stat '${path.join(dir, 'nope')}'); give a file or directory of that cluster's manifests, relative to where cdk8s runs`);
   });
 });

@@ -347,3 +347,46 @@ describe('lineOf', () => {
     expect(lineOf(doc, 10, field)).toBe(line);
   });
 });
+
+describe('analyze --cluster: the other clusters of a multi-cluster mesh', () => {
+  const svc = (port: number, extra = '') => `apiVersion: v1\nkind: Service\nmetadata: {name: reviews, namespace: shop}\nspec:\n  selector: {app: reviews}${extra}\n  ports:\n  - {name: http, port: ${port}}\n`;
+  const MESSAGE = 'The service reviews in namespace "shop" is inconsistent across clusters ["Kubernetes" "east"], which can lead to undefined behaviors. The inconsistent behaviors are: service ports are inconsistent.';
+
+  test('compares the Services of the arguments (cluster Kubernetes) with each --cluster ID=PATH, in istioctl\'s format', () => {
+    const dir = tmpdir({ 'svc.yaml': svc(9080), 'east/svc.yaml': svc(9081), 'west/a/svc.yaml': svc(9080) });
+    const r = run(['analyze', path.join(dir, 'svc.yaml'), '--cluster', `east=${path.join(dir, 'east')}`, '--cluster', `west=${path.join(dir, 'west')}`]);
+    expect(r.out).toBe(`Warning [IST0170] (Service reviews.shop ${path.join(dir, 'svc.yaml')}:6) ${MESSAGE}\n`
+      + '    Service.spec.ports: the Service shop/reviews differs across clusters Kubernetes, east (service ports are inconsistent), and istiod merges them into one service\n'
+      + '    fix: define the Service alike in every cluster: the same type, the same ports (name, port, protocol, targetPort) and, in all or none, clusterIP: None\n');
+    expect(r.code).toBe(0);
+    expect(run(['analyze', path.join(dir, 'svc.yaml'), '--cluster', `west=${path.join(dir, 'west')}`]).out).toBe('\n');
+  });
+
+  test('a finding about another cluster\'s object carries that cluster (log and JSON), and fails the run as the input\'s do', () => {
+    const dir = tmpdir({ 'east/svc.yaml': svc(9081), 'east/gw.yaml': BAD_GATEWAY, 'west/svc.yaml': svc(9080) });
+    const r = run(['analyze', '--cluster', `east=${path.join(dir, 'east')}`, '--cluster', `west=${path.join(dir, 'west')}`, '-o', 'json']);
+    const found = JSON.parse(r.out);
+    expect(found.map((d: any) => [d.code, d.cluster, d.reference])).toEqual([
+      ['IST0106', 'east', `${path.join(dir, 'east', 'gw.yaml')}:7`],
+      ['IST0170', 'east', `${path.join(dir, 'east', 'svc.yaml')}:6`],
+    ]);
+    expect(r.code).toBe(79);
+    expect(run(['analyze', '--cluster', `east=${path.join(dir, 'east')}`]).out).toContain('\n    cluster: east\n');
+  });
+
+  test('bad --cluster values and combinations are one usage error each (exit 64), JSON on stdout with -o json', () => {
+    const dir = tmpdir({ 'svc.yaml': svc(9080) });
+    const file = path.join(dir, 'svc.yaml');
+    const noId = run(['analyze', file, '--cluster', '=a', '-o', 'json']);
+    expect(noId.code).toBe(64);
+    expect(JSON.parse(noId.out).map((d: any) => d.message)).toEqual([
+      'Invalid command line: --cluster "=a": give the cluster\'s ID and a file or directory of its manifests, as ID=PATH (e.g. --cluster east=clusters/east)',
+    ]);
+    const both = run(['analyze', file, '--each-file', '--cluster', `east=${file}`]);
+    expect(both.code).toBe(64);
+    expect(both.err.split('\n')[0]).toBe('cdk8s-istio analyze: Invalid command line: --each-file and --cluster do not combine: --each-file analyses every file as a cluster of its own; leave one out');
+    const missing = run(['analyze', file, '--cluster', `east=${path.join(dir, 'nope')}`]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain(path.join(dir, 'nope'));
+  });
+});

@@ -80,7 +80,7 @@ describe('analysis at synth', () => {
   test('the declared namespaces and hosts reach the analysis options', () => {
     const app = Testing.app();
     const analysis = IstioAnalysis.of(app).declareNamespaces('platform').declareHosts('istio-system/ingress');
-    expect((analysis as any).options()).toEqual({ suppress: [], declaredNamespaces: ['platform'], declaredHosts: ['istio-system/ingress'], complete: false });
+    expect((analysis as any).options()).toEqual({ suppress: [], declaredNamespaces: ['platform'], declaredHosts: ['istio-system/ingress'], complete: false, clusters: {} });
   });
 });
 
@@ -109,4 +109,19 @@ describe('levels at synth versus Istio', () => {
     IstioAnalysis.of(app).failOn('IST0133');
     expect(() => app.synthYaml()).toThrow('[c/gw] IST0133');
   });
+
+  test('addCluster: the app\'s Services are compared with another cluster\'s (IST0170 warns at the app\'s construct); that cluster\'s own findings do not fail synth', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c', { namespace: 'shop' });
+    new ApiObject(chart, 'reviews', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews' }, spec: { selector: { app: 'reviews' }, ports: [{ name: 'http', port: 9080 }] } });
+    const eastReviews = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'shop' }, spec: { selector: { app: 'reviews' }, ports: [{ name: 'http', port: 9080 }], clusterIP: 'None' } };
+    const eastBroken = { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'Bad_Name', namespace: 'shop' }, spec: {} };
+    IstioAnalysis.of(app).addCluster('east', [eastReviews]).addCluster('east', [eastBroken]);
+    const printed = capture(() => app.synthYaml());
+    expect(printed).toContain('WARNING IST0170 [c/reviews] The service reviews in namespace "shop" is inconsistent across clusters ["Kubernetes" "east"], which can lead to undefined behaviors. '
+      + 'The inconsistent behaviors are: service has mixed mode like headless and clusterIP.');
+    expect(printed).not.toContain('Bad_Name');
+    expect(IstioAnalysis.of(app).diagnostics.map(d => `${d.code} ${d.cluster ?? 'app'} ${d.name} ${d.field}`)).toEqual(['IST0106 east Bad_Name metadata.name', 'IST0106 east Bad_Name spec.servers', 'IST0170 app reviews spec']);
+  });
 });
+

@@ -9,7 +9,7 @@ import { readMeshFile } from './mesh-config';
 import { collectFiles, inputProblem, readManifestText, ReadEntry, UNPARSABLE } from './read';
 import { isSuppressed, parseSuppressions, Suppression } from './suppress';
 import { Diagnostic, DiagnosticLevel } from '../diagnostic';
-import { runAnalysis } from '../engine';
+import { PRIMARY_CLUSTER, runAnalysis } from '../engine';
 import { Messages, MESSAGES_BY_CODE, MessageType } from '../messages';
 import { EngineOptions } from '../options';
 import { CROSS_RULES, OBJECT_RULES } from '../rules';
@@ -42,6 +42,7 @@ const OPTIONS = {
   'suppress': { type: 'string', short: 'S', multiple: true, default: [] as string[] },
   'meshConfigFile': { type: 'string' },
   'meshNetworksFile': { type: 'string' },
+  'cluster': { type: 'string', multiple: true, default: [] as string[] },
   'namespace': { type: 'string', short: 'n' },
   'partial': { type: 'boolean', default: false },
   'declare-namespaces': { type: 'string', multiple: true, default: [] as string[] },
@@ -61,7 +62,7 @@ const OPTIONS = {
 /** @internal */
 export const ANALYZE_USAGE = `usage: cdk8s-istio analyze [flags] FILE|DIR|-...
   Checks Kubernetes and Istio manifests as the API server, istiod's webhook and istioctl analyze would, without
-  a cluster. DIRs are searched recursively for *.yaml, *.yml and *.json; - reads standard input. All input is one
+  a cluster. DIRs are searched recursively for *.yaml, *.yml and *.json; - reads standard input. The arguments are one
   cluster (a later definition of a resource replaces an earlier one), and the whole of it: a reference to an
   object that is not in the input is reported (IST0101), as istioctl analyze does with files.
   -o, --output log|json|yaml|sarif|github   output format (default log)
@@ -71,6 +72,9 @@ export const ANALYZE_USAGE = `usage: cdk8s-istio analyze [flags] FILE|DIR|-...
                                               a plain CODE[,CODE...] drops codes everywhere; repeatable
       --meshConfigFile FILE                   the mesh config (MeshConfig YAML, or the istio ConfigMap)
       --meshNetworksFile FILE                 the mesh networks (MeshNetworks YAML)
+      --cluster ID=FILE|DIR                   another cluster of the mesh and its manifests; repeatable. Each
+                                              cluster is analysed on its own (the arguments are the cluster
+                                              Kubernetes), then Services are compared across them (IST0170)
   -n, --namespace NS                          namespace of objects that name none (default "default")
       --partial                               the input is part of the cluster: do not report references to
                                               objects outside it
@@ -108,7 +112,23 @@ interface Parsed {
   readonly eachFile: boolean;
   readonly ignoreUnknown: boolean;
   readonly paths: string[];
+  /** The other clusters' paths (`--cluster ID=PATH`), in command-line order. */
+  readonly clusters: readonly ClusterPath[];
   readonly action?: 'help' | 'version' | 'list';
+}
+
+/** One `--cluster ID=PATH`. @internal */
+export interface ClusterPath {
+  readonly cluster: string;
+  readonly path: string;
+}
+
+function parseCluster(value: string): ClusterPath {
+  const eq = value.indexOf('=');
+  const cluster = eq < 0 ? '' : value.slice(0, eq).trim();
+  const p = eq < 0 ? '' : value.slice(eq + 1).trim();
+  if (!cluster || !p) throw new UsageError(`--cluster "${value}": give the cluster's ID and a file or directory of its manifests, as ID=PATH (e.g. --cluster east=clusters/east)`);
+  return { cluster, path: p };
 }
 
 /** Parse the command line of `analyze` into what the run needs; throws UsageError or Error. @internal */
@@ -134,7 +154,9 @@ export function parseAnalyzeArgs(argv: string[]): Parsed {
   }
   const failure = parseLevel('failure-threshold', String(v['failure-threshold']));
   const output = parseLevel('output-threshold', String(v['output-threshold']));
-  if (!action && parsed.positionals.length === 0) throw new UsageError('no input: give FILEs, DIRs or - (cdk8s-istio analyzes files, not a live cluster)');
+  const clusters = v.cluster.map(parseCluster);
+  if (clusters.length > 0 && v['each-file']) throw new UsageError('--each-file and --cluster do not combine: --each-file analyses every file as a cluster of its own; leave one out');
+  if (!action && parsed.positionals.length === 0 && clusters.length === 0) throw new UsageError('no input: give FILEs, DIRs or - (cdk8s-istio analyzes files, not a live cluster)');
   let meshConfig: { [key: string]: any } | undefined;
   let meshNetworks: { [key: string]: any } | undefined;
   if (v.meshConfigFile) ({ meshConfig, meshNetworks } = readMeshFile(v.meshConfigFile, 'meshConfig'));
@@ -152,7 +174,7 @@ export function parseAnalyzeArgs(argv: string[]): Parsed {
   const eachFile = v['each-file'];
   const ignoreUnknown = v['ignore-unknown'];
   const paths = parsed.positionals;
-  return { format, failure, output, suppressions, options, action, eachFile, ignoreUnknown, paths };
+  return { format, failure, output, suppressions, options, action, eachFile, ignoreUnknown, paths, clusters };
 }
 
 /** A repeatable flag whose values may also be comma-separated. */
@@ -231,34 +253,36 @@ export const analyzeCommand: Subcommand = {
       if (!MESSAGES_BY_CODE.has(code)) io.err(`Warning: Supplied message code '${code}' is an unknown message code and will not have any effect.\n`);
     }
     let files: string[];
+    const clusterFiles: { source: string; cluster: string }[] = [];
     try {
       files = collectFiles(args.paths);
+      for (const c of args.clusters) for (const source of collectFiles([c.path])) clusterFiles.push({ source, cluster: c.cluster });
     } catch (e) {
       return fail(io, args.format, Messages.UnreadableInput, `${(e as NodeJS.ErrnoException).path ?? ''}: ${(e as Error).message}`, EXIT.UNKNOWN, false);
     }
     let stdinText: string | undefined;
     const textOf = (source: string) => (source === '-' ? (stdinText ??= io.stdin()) : fs.readFileSync(source, 'utf-8'));
     const all: Diagnostic[] = [];
-    const analyse = (sources: string[]) => {
+    const analyse = (sources: readonly { source: string; cluster?: string }[]) => {
       const entries: ReadEntry[] = [];
-      for (const source of sources) {
+      for (const { source, cluster } of sources) {
         const read = readManifestText(textOf(source), source);
         // A loop, not push(...spread): one file can hold more documents than a call may take arguments.
-        for (const e of read.entries) entries.push(e);
-        for (const d of read.problems) all.push(d);
+        for (const e of read.entries) entries.push(cluster === undefined ? e : { ...e, cluster });
+        for (const d of read.problems) all.push(cluster === undefined || cluster === PRIMARY_CLUSTER ? d : { ...d, cluster });
       }
       const found = runAnalysis(entries, args.options, schemaRule, OBJECT_RULES, CROSS_RULES);
       for (const d of addLines(found, entries, textOf)) all.push(d);
     };
-    if (args.eachFile) files.forEach(f => analyse([f]));
-    else analyse(files);
+    if (args.eachFile) files.forEach(source => analyse([{ source }]));
+    else analyse([...files.map(source => ({ source })), ...clusterFiles]);
 
     const ns = args.options.defaultNamespace;
     const kept = all.filter(d => !isSuppressed(d, args.suppressions, ns));
     const shown = sortFindings(kept.filter(d => RANK[d.level] <= RANK[args.output]), ns);
     io.out(render(shown, args.format, version(), ns) + '\n');
     if (shown.length === 0 && args.format === 'log') {
-      io.err(`\u2714 No validation issues found when analyzing ${files.join('\n')}.\n`);
+      io.err(`\u2714 No validation issues found when analyzing ${[...files, ...clusterFiles.map(f => f.source)].join('\n')}.\n`);
     }
     const unparsable = kept.some(d => d.code === UNPARSABLE);
     if (kept.some(d => d.code !== UNPARSABLE && RANK[d.level] <= RANK[args.failure])) {

@@ -62,6 +62,7 @@ function explanation(d: Diagnostic): string[] {
   // A message that already carries the detail or the fix (a one-argument template) does not repeat them.
   if (d.detail && !d.message.includes(d.detail.replace(/\)$/, ''))) lines.push(d.detail);
   if (d.constructPath) lines.push(`construct: ${d.constructPath}`);
+  if (d.cluster) lines.push(`cluster: ${d.cluster}`);
   if (d.fix && !d.message.includes(d.fix)) lines.push(`fix: ${d.fix}`);
   return lines;
 }
@@ -77,6 +78,7 @@ function logLine(d: Diagnostic, ns?: string): string {
 /** istioctl's JSON object of a finding (keys sorted, as Go marshals a map), plus ours. @internal */
 export function toJsonObject(d: Diagnostic, ns?: string): Record<string, unknown> {
   const o: Record<string, unknown> = {
+    cluster: d.cluster,
     code: d.code,
     constructPath: d.constructPath,
     detail: d.detail,

@@ -14,6 +14,11 @@ export function objOf(v: unknown): Record<string, any> {
   return isObj(v) ? v : {};
 }
 
+/** `v` when it is a list, else `[]`: a list field that is absent or ill-typed reads as empty. @internal */
+export function listOf(v: unknown): any[] {
+  return Array.isArray(v) ? v : [];
+}
+
 /** A label or annotation map, or `{}` when absent or not a map. @internal */
 export function mapOf(value: unknown): Record<string, string> {
   return objOf(value) as Record<string, string>;

@@ -98,6 +98,14 @@ describe('ServiceEntry webhook rules', () => {
       'IST0133 warning ServiceEntry.spec.addresses: addresses with a TCP port and several hosts: the hosts share the addresses, so TCP traffic cannot tell them apart (got ["1.2.3.4"])',
     ]);
   });
+  test('a port that is not an object is the schema\'s; the protocol rules still name the right index after it', () => {
+    expect(findings(se({ hosts: ['a.example.com', 'b.example.com'], ports: [null, { name: 'tcp', number: 9000, protocol: 'TCP' }], resolution: 'DNS' }))).toEqual([
+      'IST0106 error ServiceEntry.spec.ports[1].protocol: with resolution DNS and several hosts, every port must be HTTP-family or TLS-family (got "TCP"; HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-WEB, HTTPS or TLS; or one ServiceEntry per host)',
+    ]);
+    expect(findings(se({ hosts: ['*.example.com'], ports: ['http', { name: 'tcp', number: 9000, protocol: 'TCP' }], resolution: 'DYNAMIC_DNS' }))).toEqual([
+      'IST0106 error ServiceEntry.spec.ports[1].protocol: resolution DYNAMIC_DNS supports only HTTP, TLS, GRPC and HTTP2 ports (got "TCP")',
+    ]);
+  });
 
   test('a TCP port without addresses is fine when auto-allocation applies, and warns when the label turns it off', () => {
     const spec = { hosts: ['a.example.com'], ports: [{ number: 22, name: 'ssh', protocol: 'TCP' }], resolution: 'DNS' };

@@ -6,6 +6,7 @@ import { describeRef, MeshData } from './data';
 import { authzValueMatches, ipInBlock, lowerKeys } from './match';
 import { AuthorizationAnswer, AuthorizationDecision, AuthorizationRequest, Caller, DecidedBy, DryRunMatch, RequestProtocol } from './types';
 import { matchesSelector, Workload } from '../analysis/analyzers/mesh-index';
+import { listOf } from '../analysis/objects';
 
 /** The attributes a rule is evaluated against. */
 interface Attributes {
@@ -298,9 +299,9 @@ function stripHttpOnly(rule: any, l7: L7Fields): any {
 
 /** A rule matches when one of its sources, one of its operations and all of its conditions match. */
 function ruleMatches(rule: any, a: Attributes): boolean {
-  const from: any[] = Array.isArray(rule.from) ? rule.from : [];
-  const to: any[] = Array.isArray(rule.to) ? rule.to : [];
-  const when: any[] = Array.isArray(rule.when) ? rule.when : [];
+  const from: any[] = listOf(rule.from);
+  const to: any[] = listOf(rule.to);
+  const when: any[] = listOf(rule.when);
   if (from.length > 0 && !from.some(f => sourceMatches(f?.source ?? {}, a))) return false;
   if (to.length > 0 && !to.some(t => operationMatches(t?.operation ?? {}, a))) return false;
   return when.every(c => conditionMatches(c, a));

@@ -6,6 +6,7 @@ import { DecidedBy } from './types';
 import { exportScopes, HostEntry, matchesSelector, MeshIndex, Workload } from '../analysis/analyzers/mesh-index';
 import { groupKindOf, indexByKind, PRIMARY_CLUSTER, Reporter, RunContext } from '../analysis/engine';
 import { CLUSTER_DOMAIN, hostsMatch, toFqdn } from '../analysis/hosts';
+import { listOf } from '../analysis/objects';
 import { AnalysisOptions } from '../analysis/options';
 
 /** @internal */
@@ -133,9 +134,9 @@ export class MeshData {
     for (const se of this.serviceEntries) {
       const ns = this.nsOf(se);
       const spec = se.spec ?? {};
-      const ports = (Array.isArray(spec.ports) ? spec.ports : []).filter((p: any) => p && typeof p.number === 'number')
+      const ports = listOf(spec.ports).filter((p: any) => p && typeof p.number === 'number')
         .map((p: any) => ({ number: p.number, protocol: String(p.protocol ?? 'TCP').toUpperCase(), name: p.name, targetPort: p.targetPort ?? p.number }));
-      for (const h of Array.isArray(spec.hosts) ? spec.hosts : []) {
+      for (const h of listOf(spec.hosts)) {
         if (typeof h !== 'string') continue;
         this.registry.push({
           fqdn: toFqdn(h, ns),

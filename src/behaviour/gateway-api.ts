@@ -9,6 +9,7 @@
 import { DecidedBy } from './types';
 import { matchesSelector } from '../analysis/analyzers/mesh-index';
 import { CLUSTER_DOMAIN } from '../analysis/hosts';
+import { listOf } from '../analysis/objects';
 import { parseGoDuration } from '../core/duration';
 
 /** The Gateway API group. @internal */
@@ -172,7 +173,7 @@ function grpcMatch(m: any, port: number | undefined): any {
 }
 
 function headerModifier(f: any): any {
-  const pairs = (list: any) => Object.fromEntries((Array.isArray(list) ? list : []).map((h: any) => [String(h.name).toLowerCase(), String(h.value)]));
+  const pairs = (list: any) => Object.fromEntries(listOf(list).map((h: any) => [String(h.name).toLowerCase(), String(h.value)]));
   return {
     ...(f?.set ? { set: pairs(f.set) } : {}),
     ...(f?.add ? { add: pairs(f.add) } : {}),

@@ -12,6 +12,7 @@ import {
 } from './types';
 import { matchesSelector, Workload } from '../analysis/analyzers/mesh-index';
 import { hostsMatch, toFqdn } from '../analysis/hosts';
+import { listOf } from '../analysis/objects';
 
 /** Istio's simulation errors (pilot/pkg/simulation/traffic.go). @internal */
 export const ERRORS = {
@@ -367,7 +368,7 @@ function applyHttpRule(data: MeshData, e: HttpEntry, match: any, call: Call, por
   const name = rule.name && match?.name ? `${rule.name}.${match.name}` : (rule.name ?? '');
   const decidedBy = data.ref(e.vs, `spec.http[${e.index}]`, e.index, rule.name);
   const notes: string[] = base.notes;
-  for (const n of Array.isArray(rule.__notes) ? rule.__notes : []) note(notes, `${describeRef(decidedBy)}: ${n}`);
+  for (const n of listOf(rule.__notes)) note(notes, `${describeRef(decidedBy)}: ${n}`);
   const answer: any = { ...base, route: name, decidedBy, ...(e.delegatedBy ? { delegatedBy: e.delegatedBy } : {}) };
   const by = describeRef(decidedBy);
   if (rule.redirect) {
@@ -384,7 +385,7 @@ function applyHttpRule(data: MeshData, e: HttpEntry, match: any, call: Call, por
     const body = rule.directResponse.body?.string ?? (rule.directResponse.body?.bytes ? '<bytes>' : undefined);
     return { ...answer, directResponse: { status: rule.directResponse.status, ...(body !== undefined ? { body } : {}) }, explanation: `${by} answers ${rule.directResponse.status} itself` };
   }
-  const dests: any[] = Array.isArray(rule.route) ? rule.route : [];
+  const dests: any[] = listOf(rule.route);
   const weights = dests.map(d => (dests.length === 1 ? d.weight ?? 100 : d.weight ?? 0));
   const total = weights.reduce((a, b) => a + b, 0);
   answer.clusters = dests.map((d, i) => {
@@ -464,7 +465,7 @@ function mirrors(data: MeshData, rule: any, vsNs: string, port: number, client: 
     out.push({ cluster: clusterName(dport, dest?.subset, host), percent });
   };
   if (rule.mirror) one(rule.mirror, rule.mirrorPercentage?.value ?? rule.mirrorPercent ?? 100);
-  for (const m of Array.isArray(rule.mirrors) ? rule.mirrors : []) one(m?.destination, m?.percentage?.value ?? 100);
+  for (const m of listOf(rule.mirrors)) one(m?.destination, m?.percentage?.value ?? 100);
   return out;
 }
 
@@ -522,7 +523,7 @@ function routeTcpOrTls(data: MeshData, proxy: Proxy, call: Call, host: RegistryH
     const ok = matches.length === 0 || matches.some(m => commonMatch(m, data.nsOf(vs), ctx)
       && (!tls || (Array.isArray(m.sniHosts) && m.sniHosts.some((s: string) => call.sni !== undefined && hostsMatch(s, call.sni)))));
     if (!ok) continue;
-    const dests: any[] = Array.isArray(rule.route) ? rule.route : [];
+    const dests: any[] = listOf(rule.route);
     const weights = dests.map(d => (dests.length === 1 ? d.weight ?? 100 : d.weight ?? 0));
     const total = weights.reduce((a, b) => a + b, 0);
     const clusters = dests.map((d, j) => {
@@ -702,7 +703,7 @@ function gatewayVirtualHosts(data: MeshData, proxy: Proxy, servers: GatewayServe
       const vsHost = String(raw).includes('.') || String(raw) === '*' || String(raw).startsWith('*') ? String(raw) : toFqdn(String(raw), vsNs);
       for (const s of servers) {
         if (s.key !== gk) continue;
-        for (const sh of Array.isArray(s.server.hosts) ? s.server.hosts : []) {
+        for (const sh of listOf(s.server.hosts)) {
           const name = bindHost(String(sh), data.nsOf(s.gw), vsHost, vsNs);
           if (!name) continue;
           let v = vhosts.get(name);

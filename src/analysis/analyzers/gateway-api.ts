@@ -10,7 +10,7 @@ import { elsewhereHint, MeshIndex, labelSelectorMatches } from './mesh-index';
 import { CrossRule, RunContext, groupOf } from '../engine';
 import { CLUSTER_DOMAIN, hostsMatch } from '../hosts';
 import { Messages } from '../messages';
-import { mapOf } from '../objects';
+import { listOf, mapOf } from '../objects';
 
 const GROUP = 'gateway.networking.k8s.io';
 const ISTIO_GROUP = 'networking.istio.io';
@@ -44,10 +44,6 @@ function admittedKinds(listener: Ref): string[] {
   const kinds: Ref[] = Array.isArray(listener?.allowedRoutes?.kinds) ? listener.allowedRoutes.kinds : [];
   if (kinds.length === 0) return supported;
   return kinds.filter(k => (k?.group ?? GROUP) === GROUP && supported.includes(k?.kind)).map(k => k.kind);
-}
-
-function listOf(v: unknown): any[] {
-  return Array.isArray(v) ? v : [];
 }
 
 /** The Gateways of the input that istiod programs: of an Istio class, or of a class an input GatewayClass gives to istiod. */

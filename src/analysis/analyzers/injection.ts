@@ -10,7 +10,7 @@
 import { labelSelectorMatches, MeshIndex } from './mesh-index';
 import { CrossRule, RunContext } from '../engine';
 import { Messages } from '../messages';
-import { mapOf } from '../objects';
+import { listOf, mapOf } from '../objects';
 
 const INJECTOR_CONFIGMAP = 'istio-sidecar-injector';
 const MWC = 'admissionregistration.k8s.io/MutatingWebhookConfiguration';
@@ -79,7 +79,7 @@ export const injectionAnalyzer: CrossRule = {
 };
 
 function arrayOf(v: unknown): any[] {
-  return Array.isArray(v) ? v : [];
+  return listOf(v);
 }
 
 /** The proxy image an injector ConfigMap configures (`hub/image:tag`, or `global.proxy.image` when it has a `/`). */

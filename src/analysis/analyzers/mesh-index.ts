@@ -4,7 +4,7 @@
 // the RunContext, so each analyzer costs one pass over its own kind plus indexed look-ups.
 import { RunContext } from '../engine';
 import { CLUSTER_DOMAIN, hostCovers, toFqdn } from '../hosts';
-import { mapOf } from '../objects';
+import { listOf, mapOf } from '../objects';
 import { AnalysisEntryPoint } from '../options';
 
 const WORKLOAD_KINDS = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job', 'batch/CronJob'];
@@ -70,7 +70,7 @@ export function labelSelectorMatches(selector: unknown, labels: Record<string, s
   if (typeof selector !== 'object') return false;
   const s = selector as { matchLabels?: unknown; matchExpressions?: unknown };
   if (!matchesSelector(labels, mapOf(s.matchLabels))) return false;
-  const expressions = Array.isArray(s.matchExpressions) ? s.matchExpressions : [];
+  const expressions = listOf(s.matchExpressions);
   return expressions.every((e: any) => {
     const values: unknown[] = Array.isArray(e?.values) ? e.values : [];
     const has = typeof e?.key === 'string' && e.key in labels;
@@ -351,7 +351,7 @@ export class MeshIndex {
     const spec = se?.spec ?? {};
     const entry: HostEntry = { obj: se, ports: portsOf(spec.ports), workloadSelector: spec.workloadSelector?.labels };
     const scopes = exportScopes(spec.exportTo, namespace);
-    for (const h of Array.isArray(spec.hosts) ? spec.hosts : []) {
+    for (const h of listOf(spec.hosts)) {
       if (typeof h !== 'string') continue;
       const fqdn = toFqdn(h, namespace);
       for (const s of scopes) {
@@ -386,7 +386,7 @@ export function routeDestinations(vs: any): Array<{ dest: any; field: string; ki
   const out: Array<{ dest: any; field: string; kind: 'route' | 'mirror' }> = [];
   const spec = vs?.spec ?? {};
   for (const section of ['tcp', 'tls', 'http']) {
-    const rules = Array.isArray(spec[section]) ? spec[section] : [];
+    const rules = listOf(spec[section]);
     rules.forEach((rule: any, i: number) => {
       const routes = Array.isArray(rule?.route) ? rule.route : [];
       routes.forEach((r: any, j: number) => out.push({ dest: r?.destination ?? {}, field: `spec.${section}[${i}].route[${j}].destination`, kind: 'route' }));

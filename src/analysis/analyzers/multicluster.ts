@@ -6,7 +6,7 @@
 // --remote-contexts`; here they are the input and the `clusters` option (the CLI's --cluster).
 import { MeshRule, RunContext } from '../engine';
 import { Messages } from '../messages';
-import { isObj, mapOf } from '../objects';
+import { mapOf, objOf } from '../objects';
 
 const REGISTRIES = ['Mock', 'Kubernetes', 'External'];
 
@@ -51,7 +51,7 @@ interface Definition {
  * that leaves out a default agrees with one that spells it out; Istio compares the stored objects.
  */
 function storedPort(p: unknown): string {
-  const port = isObj(p) ? p : {};
+  const port = objOf(p);
   const stored: Record<string, unknown> = { ...port, protocol: port.protocol ?? 'TCP', targetPort: port.targetPort ?? port.port };
   return JSON.stringify(Object.keys(stored).sort().map(k => [k, stored[k]]));
 }

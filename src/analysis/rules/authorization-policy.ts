@@ -7,6 +7,7 @@ import {
 } from '../../core/policy-grammar';
 import { ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
+import { listOf } from '../objects';
 
 
 const SOURCE_FIELDS = [
@@ -40,7 +41,7 @@ export const authorizationPolicyRule: ObjectRule = {
     checkPolicyScope(r, spec);
     const action: string = spec.action ?? 'ALLOW';
     const hasRules = spec.rules !== undefined && spec.rules !== null;
-    const rules: any[] = Array.isArray(spec.rules) ? spec.rules : [];
+    const rules: any[] = listOf(spec.rules);
 
     if (spec.provider !== undefined && action !== 'CUSTOM') {
       r(Messages.SchemaValidationError, { field: 'spec.provider', problem: 'a provider is only allowed with action CUSTOM', got: spec.provider, fix: 'action: CUSTOM, or remove the provider' });
@@ -63,13 +64,13 @@ function checkRule(r: Reporter, rule: any, f: string, action: string): void {
   }
   if (rule.from !== undefined) {
     if (!isSet(rule.from)) r(Messages.SchemaValidationError, { field: `${f}.from`, problem: '"from" must not be empty when present', got: rule.from, fix: 'omit it to match any source' });
-    (Array.isArray(rule.from) ? rule.from : []).forEach((entry: any, j: number) => checkSource(r, entry?.source, `${f}.from[${j}].source`, action));
+    listOf(rule.from).forEach((entry: any, j: number) => checkSource(r, entry?.source, `${f}.from[${j}].source`, action));
   }
   if (rule.to !== undefined) {
     if (!isSet(rule.to)) r(Messages.SchemaValidationError, { field: `${f}.to`, problem: '"to" must not be empty when present', got: rule.to, fix: 'omit it to match any operation' });
-    (Array.isArray(rule.to) ? rule.to : []).forEach((entry: any, j: number) => checkOperation(r, entry?.operation, `${f}.to[${j}].operation`));
+    listOf(rule.to).forEach((entry: any, j: number) => checkOperation(r, entry?.operation, `${f}.to[${j}].operation`));
   }
-  (Array.isArray(rule.when) ? rule.when : []).forEach((c: any, j: number) => checkCondition(r, c, `${f}.when[${j}]`, action));
+  listOf(rule.when).forEach((c: any, j: number) => checkCondition(r, c, `${f}.when[${j}]`, action));
 
   if (action === 'DENY') {
     const ops: any[] = Array.isArray(rule.to) ? rule.to.map((t: any) => t?.operation ?? {}) : [];
@@ -103,13 +104,13 @@ function checkSource(r: Reporter, source: any, f: string, action: string): void 
     });
   }
   for (const k of ['trustDomains', 'notTrustDomains']) {
-    (Array.isArray(source[k]) ? source[k] : []).forEach((v: any, i: number) => {
+    listOf(source[k]).forEach((v: any, i: number) => {
       const err = v === '' ? undefined : checkTrustDomain(v);
       if (err) r(Messages.SchemaValidationError, { field: `${f}.${k}[${i}]`, problem: err, got: v });
     });
   }
   for (const k of IP_FIELDS) {
-    (Array.isArray(source[k]) ? source[k] : []).forEach((v: any, i: number) => {
+    listOf(source[k]).forEach((v: any, i: number) => {
       if (v !== '') validateIpOrCidr(r, `${f}.${k}[${i}]`, v);
     });
   }
@@ -126,13 +127,13 @@ function checkOperation(r: Reporter, op: any, f: string): void {
   }
   for (const k of OPERATION_FIELDS) checkNonEmptyStrings(r, op[k], `${f}.${k}`, 'an entry');
   for (const k of ['ports', 'notPorts']) {
-    (Array.isArray(op[k]) ? op[k] : []).forEach((v: any, i: number) => {
+    listOf(op[k]).forEach((v: any, i: number) => {
       const err = v === '' ? undefined : checkPolicyPort(v);
       if (err) r(Messages.SchemaValidationError, { field: `${f}.${k}[${i}]`, problem: err, got: v });
     });
   }
   for (const k of ['paths', 'notPaths']) {
-    (Array.isArray(op[k]) ? op[k] : []).forEach((v: any, i: number) => {
+    listOf(op[k]).forEach((v: any, i: number) => {
       const err = v === '' ? undefined : checkPolicyPath(v);
       if (err) r(Messages.SchemaValidationError, { field: `${f}.${k}[${i}]`, problem: err, got: v });
     });
@@ -152,7 +153,7 @@ function checkCondition(r: Reporter, c: any, f: string, action: string): void {
   const key: string = c.key;
   if (!isSet(c.values) && !isSet(c.notValues)) r(Messages.SchemaValidationError, { field: f, problem: 'a condition needs values or notValues' });
   for (const k of ['values', 'notValues']) {
-    const list: any[] = Array.isArray(c[k]) ? c[k] : [];
+    const list: any[] = listOf(c[k]);
     checkNonEmptyStrings(r, list, `${f}.${k}`, 'a value');
     list.forEach((v, i) => {
       if (typeof v !== 'string' || v === '') return;

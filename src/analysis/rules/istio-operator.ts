@@ -5,7 +5,7 @@
 import { checkDns1123Label } from '../../core/validate';
 import { CrossRule, ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
-import { isObj } from '../objects';
+import { isObj, listOf } from '../objects';
 
 
 const SPEC_KEYS = ['profile', 'installPackagePath', 'hub', 'tag', 'namespace', 'revision', 'compatibilityVersion', 'meshConfig', 'components', 'values', 'unvalidatedValues'];
@@ -33,7 +33,7 @@ const PROVIDER_TYPES: Record<string, boolean> = {
 const BUILT_IN_PROVIDERS = ['envoy', 'prometheus', 'stackdriver'];
 
 function checkProviders(r: Reporter, mc: Record<string, any>): void {
-  const list: unknown[] = Array.isArray(mc.extensionProviders) ? mc.extensionProviders : [];
+  const list: unknown[] = listOf(mc.extensionProviders);
   const names = new Map<string, number>();
   list.forEach((p, i) => {
     const f = `spec.meshConfig.extensionProviders[${i}]`;

@@ -4,6 +4,7 @@ import { checkNonEmptyStrings, checkPolicyScope } from './policy-common';
 import { NO_VALUE } from '../../core/errors';
 import { ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
+import { listOf } from '../objects';
 
 
 /** RequestAuthentication rules. @internal */
@@ -12,7 +13,7 @@ export const requestAuthenticationRule: ObjectRule = {
   check(obj, r) {
     const spec = obj.spec ?? {};
     checkPolicyScope(r, spec);
-    const rules = Array.isArray(spec.jwtRules) ? spec.jwtRules : [];
+    const rules = listOf(spec.jwtRules);
     rules.forEach((rule: any, i: number) => checkJwtRule(r, rule, `spec.jwtRules[${i}]`));
   },
 };
@@ -32,10 +33,10 @@ function checkJwtRule(r: Reporter, rule: any, f: string): void {
   checkNonEmptyStrings(r, rule.audiences, `${f}.audiences`, 'an audience');
   checkNonEmptyStrings(r, rule.fromParams, `${f}.fromParams`, 'a query parameter name');
   checkNonEmptyStrings(r, rule.fromCookies, `${f}.fromCookies`, 'a cookie name');
-  (Array.isArray(rule.fromHeaders) ? rule.fromHeaders : []).forEach((h: any, j: number) => {
+  listOf(rule.fromHeaders).forEach((h: any, j: number) => {
     if (!h || typeof h.name !== 'string' || h.name.length === 0) r(Messages.SchemaValidationError, { field: `${f}.fromHeaders[${j}].name`, problem: 'a token header needs a name', got: h?.name ?? NO_VALUE });
   });
-  (Array.isArray(rule.outputClaimToHeaders) ? rule.outputClaimToHeaders : []).forEach((c: any, j: number) => {
+  listOf(rule.outputClaimToHeaders).forEach((c: any, j: number) => {
     const cf = `${f}.outputClaimToHeaders[${j}]`;
     if (!c || typeof c.claim !== 'string' || c.claim.length === 0) r(Messages.SchemaValidationError, { field: `${cf}.claim`, problem: 'a claim to copy needs a claim name', got: c?.claim ?? NO_VALUE });
     if (!c || typeof c.header !== 'string' || c.header.length === 0) r(Messages.SchemaValidationError, { field: `${cf}.header`, problem: 'a claim to copy needs a header name', got: c?.header ?? NO_VALUE });

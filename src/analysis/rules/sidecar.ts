@@ -6,7 +6,7 @@ import { checkNetworkingSelector } from './service-entry';
 import { checkDns1123Label, checkFqdn, checkNamespacedHost, checkUnixAddress, isIP } from '../../core/validate';
 import { ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
-import { isObj } from '../objects';
+import { isObj, listOf } from '../objects';
 
 
 const validPort = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
@@ -134,7 +134,7 @@ function checkEgress(r: Reporter, egress: any[]): void {
         if (bind !== undefined && !(typeof bind === 'string' && isIP(bind))) r(Messages.SchemaValidationError, { field: `${f}.bind`, problem: 'an egress bind on a port must be an IP address', got: bind });
       }
     }
-    const hosts: unknown[] = Array.isArray(l.hosts) ? l.hosts : [];
+    const hosts: unknown[] = listOf(l.hosts);
     if (hosts.length === 0) r(Messages.SchemaValidationError, { field: `${f}.hosts`, problem: 'an egress listener needs at least one host', got: l.hosts ?? [], fix: 'e.g. ["./*", "istio-system/*"]' });
     const seen = new Set<unknown>();
     hosts.forEach((h, j) => {
@@ -172,8 +172,8 @@ export const sidecarRule: ObjectRule = {
   check(obj, r) {
     const spec = obj.spec ?? {};
     checkNetworkingSelector(r, spec.workloadSelector, 'spec.workloadSelector');
-    const ingress: any[] = Array.isArray(spec.ingress) ? spec.ingress : [];
-    const egress: any[] = Array.isArray(spec.egress) ? spec.egress : [];
+    const ingress: any[] = listOf(spec.ingress);
+    const egress: any[] = listOf(spec.egress);
     if (ingress.length === 0 && egress.length === 0 && spec.outboundTrafficPolicy === undefined && spec.inboundConnectionPool === undefined) {
       r(Messages.SchemaValidationError, { field: 'spec', problem: 'a Sidecar must set at least one of egress, ingress, outboundTrafficPolicy or inboundConnectionPool', got: spec });
     }

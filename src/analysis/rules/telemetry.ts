@@ -4,7 +4,7 @@ import { checkDuration } from './common';
 import { checkPolicyScope } from './policy-common';
 import { ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
-import { isObj } from '../objects';
+import { isObj, listOf, objOf } from '../objects';
 import { parseCelExpression } from '../schema/cel';
 
 
@@ -55,7 +55,7 @@ function checkMetrics(r: Reporter, metrics: any[]): void {
       const err = checkDuration(m.reportingInterval);
       if (err) r(Messages.SchemaValidationError, { field: `${f}.reportingInterval`, problem: `reportingInterval ${err}`, got: m.reportingInterval });
     }
-    (Array.isArray(m.overrides) ? m.overrides : []).forEach((o: any, j: number) => {
+    listOf(m.overrides).forEach((o: any, j: number) => {
       const of = `${f}.overrides[${j}]`;
       if (!isObj(o)) return;
       if (isObj(o.match)) {
@@ -98,10 +98,10 @@ function checkAccessLogging(r: Reporter, logging: any[]): void {
 export const telemetryRule: ObjectRule = {
   kinds: ['telemetry.istio.io/Telemetry'],
   check(obj, r) {
-    const spec = isObj(obj.spec) ? obj.spec : {};
+    const spec = objOf(obj.spec);
     checkPolicyScope(r, spec);
-    checkTracing(r, Array.isArray(spec.tracing) ? spec.tracing : []);
-    checkMetrics(r, Array.isArray(spec.metrics) ? spec.metrics : []);
-    checkAccessLogging(r, Array.isArray(spec.accessLogging) ? spec.accessLogging : []);
+    checkTracing(r, listOf(spec.tracing));
+    checkMetrics(r, listOf(spec.metrics));
+    checkAccessLogging(r, listOf(spec.accessLogging));
   },
 };

@@ -6,7 +6,7 @@ import { ObjectRule, Reporter, runAnalysis } from '../../src/analysis/engine';
 import { detailWithFix } from '../../src/analysis/messages';
 import {
   validateBind, validateDuration, validateExportTo, validateGatewayRef, validateHeaderOpName, validateHeaderValue,
-  validateHostname, validateIpOrCidr, validateLabels, validateMatchHeaderName, validateNamespacedHost, validatePort,
+  validateDestinationHost, validateIpOrCidr, validateLabels, validateMatchHeaderName, validateNamespacedHost, validatePort,
   validatePortName, validateProtocol, validateRegex, validateWorkloadSelector,
 } from '../../src/analysis/rules/common';
 
@@ -57,6 +57,7 @@ describe('regexes (RE2)', () => {
     ['a{1001}', 'the regex is not valid RE2: error parsing regexp: invalid repeat count: `{1001}`'],
     ['', 'a regex must not be empty'],
   ])('%s is rejected', (v, problem) => expect(run(validateRegex, v)).toEqual([err(`${problem} (got ${JSON.stringify(v)}; ${ALLOWED})`)]));
+  test('a regex that is not a string is the schema\'s to report', () => expect(run(validateRegex, 7)).toEqual([]));
   test('the 1024 limit counts UTF-8 bytes, as Go does', () => {
     expect(run(validateRegex, 'a'.repeat(1024))).toEqual([]);
     const long = 'é'.repeat(513);
@@ -142,8 +143,11 @@ describe('ports and protocols', () => {
   test('port numbers', () => {
     expect(run(validatePort, 1)).toEqual([]);
     expect(run(validatePort, 65535)).toEqual([]);
-    expect(run(validatePort, 0)).toEqual([err('a port must be an integer from 1 to 65535 (got 0; 1 to 65535)')]);
-    expect(run(validatePort, 65536)).toEqual([err('a port must be an integer from 1 to 65535 (got 65536; 1 to 65535)')]);
+    expect(run(validatePort, undefined)).toEqual([]);
+    expect(run(validatePort, 0)).toEqual([err('a port must be an integer from 1 to 65535 (got 0)')]);
+    expect(run(validatePort, 65536)).toEqual([err('a port must be an integer from 1 to 65535 (got 65536)')]);
+    expect(run(validatePort, '80')).toEqual([err('a port must be an integer from 1 to 65535 (got "80")')]);
+    expect(run((r, f, v) => validatePort(r, f, v, '0 with a unix:// bind'), 70000)).toEqual([err('a port must be an integer from 1 to 65535 (got 70000; 0 with a unix:// bind)')]);
   });
   test('port names: required for Gateway, DNS labels for ServiceEntry/Sidecar', () => {
     const gw: Helper = (r, f, v) => validatePortName(r, f, v, { required: true });
@@ -174,17 +178,15 @@ describe('hosts and addresses', () => {
     expect(run(sc, './reviews')).toEqual([err(`short name "reviews" is not allowed: the host part must be "*" or contain a dot (got "./reviews"; ${allowed})`)]);
     expect(run(sc, '*/*x.example.com')).toEqual([err(`partial wildcard "*x.example.com" is not allowed: a wildcard must be "*" or a "*." prefix (got "*/*x.example.com"; ${allowed})`)]);
   });
-  test('service hostnames: short names, wildcards and FQDN-only variants', () => {
-    const vs: Helper = (r, f, v) => validateHostname(r, f, v, { wildcard: true });
-    const dr: Helper = (r, f, v) => validateHostname(r, f, v, {});
-    const se: Helper = (r, f, v) => validateHostname(r, f, v, { wildcard: true, fqdn: true });
-    expect(run(vs, 'reviews')).toEqual([]);
-    expect(run(vs, '*.example.com')).toEqual([]);
-    expect(run(se, '*')).toEqual([]);
-    expect(run(dr, 'reviews.shop.svc.cluster.local')).toEqual([]);
-    expect(run(dr, '*.example.com')).toEqual([err('label "*" must be a DNS-1123 label: letters, digits and "-", starting and ending with a letter or digit (got "*.example.com"; a hostname such as "reviews", "reviews.shop.svc.cluster.local")')]);
-    expect(run(vs, '10.0.0.1')).toEqual([err('the last label of a hostname must not be all digits (IP addresses are not hostnames) (got "10.0.0.1"; a hostname such as "reviews", "reviews.shop.svc.cluster.local", "*.example.com")')]);
-    expect(run(se, 'reviews')).toEqual([err('short name "reviews" is not allowed here: the host must contain a dot (got "reviews"; a hostname such as "reviews.shop.svc.cluster.local", "*.example.com")')]);
+  test('destination hosts: short names, FQDNs and wildcards, never IPs', () => {
+    const FORMS = 'a short name ("reviews"), an FQDN ("reviews.shop.svc.cluster.local") or a wildcard domain ("*.example.com")';
+    expect(run(validateDestinationHost, 'reviews')).toEqual([]);
+    expect(run(validateDestinationHost, 'reviews.shop.svc.cluster.local')).toEqual([]);
+    expect(run(validateDestinationHost, '*.example.com')).toEqual([]);
+    expect(run(validateDestinationHost, 42)).toEqual([]);
+    expect(run(validateDestinationHost, '10.0.0.1')).toEqual([err(`a host must be a hostname, not an IP address (got "10.0.0.1"; ${FORMS})`)]);
+    expect(run(validateDestinationHost, '2001:db8::1')).toEqual([err(`a host must be a hostname, not an IP address (got "2001:db8::1"; ${FORMS})`)]);
+    expect(run(validateDestinationHost, 'Reviews_v1')).toHaveLength(1);
   });
   test('binds', () => {
     expect(run(validateBind, '0.0.0.0')).toEqual([]);

@@ -87,10 +87,10 @@ const CASES: Array<[string, any]> = [
 const EXPECTED: Record<string, string[]> = {
   'valid: everything at once': [],
   'host': [
-    'error IST0106 DestinationRule.spec.host: the host must be a hostname, not an IP address (got "10.0.0.1"; a short name, an FQDN or a wildcard domain)',
+    'error IST0106 DestinationRule.spec.host: a host must be a hostname, not an IP address (got "10.0.0.1"; a short name ("reviews"), an FQDN ("reviews.shop.svc.cluster.local") or a wildcard domain ("*.example.com"))',
   ],
   'bad host': [
-    'error IST0106 DestinationRule.spec.host: a hostname must not contain empty labels ("..") (got "a..b"; a short name, an FQDN or a wildcard domain)',
+    'error IST0106 DestinationRule.spec.host: a hostname must not contain empty labels ("..") (got "a..b"; a short name ("reviews"), an FQDN ("reviews.shop.svc.cluster.local") or a wildcard domain ("*.example.com"))',
   ],
   'subsets': [
     'error IST0106 DestinationRule.spec.subsets[0].name: a subset name must be a DNS-1123 label: letters, digits and "-", starting and ending with a letter or digit (got "Bad_Name")',

@@ -200,11 +200,11 @@ const EXPECTED: Record<string, string[]> = {
     'error IST0106 VirtualService.spec.http[0].mirrors: give either mirror or mirrors, not both (got [{"destination":{"host":"c"}}])',
   ],
   'string matches': [
-    'error IST0106 VirtualService.spec.http[0].match[0].uri.regex: the regex is not valid RE2: error parsing regexp: invalid or unsupported Perl syntax: `(?=` (got "(?=x)"; an RE2 regular expression)',
+    'error IST0106 VirtualService.spec.http[0].match[0].uri.regex: the regex is not valid RE2: error parsing regexp: invalid or unsupported Perl syntax: `(?=` (got "(?=x)"; an RE2 regular expression (no lookaround or backreferences), at most 1024 bytes)',
     'error IST0106 VirtualService.spec.http[0].match[0].scheme.prefix: an empty prefix matches everything and is rejected here (got ""; a non-empty prefix, or omit the condition)',
-    'error IST0106 VirtualService.spec.http[0].match[0].method.regex: a regex must not be empty (got ""; an RE2 regular expression)',
-    'error IST0106 VirtualService.spec.http[0].match[0].authority.regex: the regex is not valid RE2: error parsing regexp: missing closing ): `a(b` (got "a(b"; an RE2 regular expression)',
-    'error IST0106 VirtualService.spec.http[0].match[0].queryParams.q.regex: the regex is not valid RE2: error parsing regexp: invalid escape sequence: `\\1` (got "\\\\1"; an RE2 regular expression)',
+    'error IST0106 VirtualService.spec.http[0].match[0].method.regex: a regex must not be empty (got ""; an RE2 regular expression (no lookaround or backreferences), at most 1024 bytes)',
+    'error IST0106 VirtualService.spec.http[0].match[0].authority.regex: the regex is not valid RE2: error parsing regexp: missing closing ): `a(b` (got "a(b"; an RE2 regular expression (no lookaround or backreferences), at most 1024 bytes)',
+    'error IST0106 VirtualService.spec.http[0].match[0].queryParams.q.regex: the regex is not valid RE2: error parsing regexp: invalid escape sequence: `\\1` (got "\\\\1"; an RE2 regular expression (no lookaround or backreferences), at most 1024 bytes)',
   ],
   'match header names, port, labels, namespace, gateways': [
     'error IST0106 VirtualService.spec.http[0].match[0].headers.bad header: a header name must be an RFC 7230 token, a pseudo-header (:method, :scheme, :authority, :path, :status) or a JWT claim (@request.auth.claims.<name>) (got "bad header")',
@@ -217,7 +217,7 @@ const EXPECTED: Record<string, string[]> = {
     'error IST0106 VirtualService.spec.http[0].route[0].destination.host: a destination host must not be "*" (got "*"; a Service or ServiceEntry host)',
     'error IST0106 VirtualService.spec.http[0].route[0].destination.subset: a subset name must be a DNS-1123 label: letters, digits and "-", starting and ending with a letter or digit (got "Bad_Subset")',
     'error IST0106 VirtualService.spec.http[0].route[0].destination.port.number: a port must be an integer from 1 to 65535 (got 70000)',
-    'error IST0106 VirtualService.spec.http[0].route[1].destination.host: a destination host must be a hostname, not an IP address (got "10.0.0.1"; a short name, an FQDN or a wildcard domain)',
+    'error IST0106 VirtualService.spec.http[0].route[1].destination.host: a host must be a hostname, not an IP address (got "10.0.0.1"; a short name ("reviews"), an FQDN ("reviews.shop.svc.cluster.local") or a wildcard domain ("*.example.com"))',
     'error IST0106 VirtualService.spec.http[0].route[0].weight: a weight must not be negative (got -1; 0 or more)',
     'error IST0106 VirtualService.spec.http[0].route: with several destinations the weights must not all be 0 (a missing weight counts as 0) (got [-1,0]; weights that add up to more than 0, e.g. 90 and 10)',
   ],
@@ -227,8 +227,8 @@ const EXPECTED: Record<string, string[]> = {
   'header operations': [
     'error IST0106 VirtualService.spec.http[0].route[0].headers.response.set.Host: response operations cannot touch Host or pseudo-headers (got "Host"; a regular header name)',
     'error IST0106 VirtualService.spec.http[0].headers.request.set.:path: pseudo-headers cannot be set, except :authority (got ":path"; a regular header name, :authority or Host)',
-    'error IST0106 VirtualService.spec.http[0].headers.request.set.x-a: a header value must not contain control characters (TAB is allowed) (got "bad\\u0001")',
-    'error IST0106 VirtualService.spec.http[0].headers.request.add.x-b: a "%" in a header value must be "%%" or start an Envoy variable such as %HOSTNAME% or %REQ(x-id)% (got "abc%123")',
+    'error IST0106 VirtualService.spec.http[0].headers.request.set.x-a: a header value must not contain control characters (TAB is allowed) (got "bad\\u0001"; printable text; "%%" for a literal "%")',
+    'error IST0106 VirtualService.spec.http[0].headers.request.add.x-b: a "%" in a header value must be "%%" or start an Envoy variable such as %HOSTNAME% or %REQ(x-id)% (got "abc%123"; printable text; "%%" for a literal "%")',
     'error IST0106 VirtualService.spec.http[0].headers.request.remove[0]: a header name must not be empty (got "")',
     'error IST0106 VirtualService.spec.http[0].headers.request.remove[1]: request remove operations cannot touch Host or pseudo-headers (got ":authority"; a regular header name)',
     'error IST0106 VirtualService.spec.http[0].headers.response.add.:status: response operations cannot touch Host or pseudo-headers (got ":status"; a regular header name)',
@@ -282,7 +282,7 @@ const EXPECTED: Record<string, string[]> = {
   'rewrite': [
     'error IST0106 VirtualService.spec.http[0].rewrite: give either uri or uriRegexRewrite, not both (got {"uri":"/a","uriRegexRewrite":{"match":"a","rewrite":"b"}})',
     'error IST0106 VirtualService.spec.http[1].rewrite.uriRegexRewrite: uriRegexRewrite needs both match and rewrite (got {"match":"(?<=a)"})',
-    'error IST0106 VirtualService.spec.http[1].rewrite.uriRegexRewrite.match: the regex is not valid RE2: error parsing regexp: invalid named capture: `(?<=a)` (got "(?<=a)"; an RE2 regular expression)',
+    'error IST0106 VirtualService.spec.http[1].rewrite.uriRegexRewrite.match: the regex is not valid RE2: error parsing regexp: invalid named capture: `(?<=a)` (got "(?<=a)"; an RE2 regular expression (no lookaround or backreferences), at most 1024 bytes)',
     'error IST0106 VirtualService.spec.http[2].rewrite: a rewrite must set uri, uriRegexRewrite or authority (got {})',
   ],
   'direct response': [
@@ -292,7 +292,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'cors': [
     'error IST0106 VirtualService.spec.http[0].corsPolicy.allowOrigins[0]: an allowed origin needs a non-empty exact, prefix or regex (got {"exact":""})',
-    'error IST0106 VirtualService.spec.http[0].corsPolicy.allowOrigins[1].regex: the regex is not valid RE2: error parsing regexp: missing closing ]: `[` (got "["; an RE2 regular expression)',
+    'error IST0106 VirtualService.spec.http[0].corsPolicy.allowOrigins[1].regex: the regex is not valid RE2: error parsing regexp: missing closing ]: `[` (got "["; an RE2 regular expression (no lookaround or backreferences), at most 1024 bytes)',
     'error IST0106 VirtualService.spec.http[0].corsPolicy.allowMethods[0]: unknown HTTP method (case-sensitive) (got "get"; GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE or *)',
     'error IST0106 VirtualService.spec.http[0].corsPolicy.allowHeaders[0]: a header name must be an RFC 7230 token or "*" (got "bad header")',
     'error IST0106 VirtualService.spec.http[0].corsPolicy.maxAge: a duration must be a whole number of seconds (got "1500ms"; whole seconds, e.g. "60s")',

@@ -7,7 +7,7 @@
 // helper ignores values of the wrong type: the schema check reports those and keeps the object from here.
 import { parseGoDuration } from '../../core/duration';
 import {
-  checkDns1123Label, checkFqdn, checkIpOrCidr, checkLabels, checkNamespacedHost, checkPort, checkUnixAddress,
+  checkDns1123Label, checkIpOrCidr, checkLabels, checkNamespacedHost, checkPort, checkUnixAddress,
   checkWildcardDomain, isIP,
 } from '../../core/validate';
 import { Protocol } from '../../networking/protocol';
@@ -74,9 +74,9 @@ export function checkRegex(value: unknown): string | undefined {
   return undefined;
 }
 
-/** A regex field (StringMatch regex, CORS origin regex, uriRegexRewrite match); absent is fine. @internal */
+/** A regex field (StringMatch regex, CORS origin regex, uriRegexRewrite match); a non-string is the schema's. @internal */
 export function validateRegex(report: Reporter, field: string, value: unknown): void {
-  if (value === undefined || value === null) return;
+  if (typeof value !== 'string') return;
   const err = checkRegex(value);
   if (err) report(Messages.SchemaValidationError, { field, problem: err, got: value, fix: 'an RE2 regular expression (no lookaround or backreferences), at most 1024 bytes' });
 }
@@ -285,11 +285,15 @@ export function validateProtocol(report: Reporter, field: string, value: unknown
   return parsed;
 }
 
-/** A port number 1..65535 wherever Istio uses one; absent is fine. @internal */
-export function validatePort(report: Reporter, field: string, value: unknown): void {
+/**
+ * A port number 1..65535 wherever Istio uses one; absent is fine. The problem names the range, so the fix is
+ * only given where a field has more to say (a Gateway's port 0 with a unix:// bind).
+ * @internal
+ */
+export function validatePort(report: Reporter, field: string, value: unknown, fix?: string): void {
   if (value === undefined || value === null) return;
   const err = checkPort(value);
-  if (err) report(Messages.SchemaValidationError, { field, problem: err, got: value, fix: '1 to 65535' });
+  if (err) report(Messages.SchemaValidationError, { field, problem: err, got: value, fix });
 }
 
 /**
@@ -325,20 +329,14 @@ export function validateNamespacedHost(report: Reporter, field: string, value: u
 }
 
 /**
- * A hostname of a VirtualService, DestinationRule or ServiceEntry. `wildcard` admits Istio's wildcard forms
- * (`*`, `*.example.com`, `*xyz`); `fqdn` demands a dot (short names resolve in the object's namespace, so
- * only some kinds accept them).
+ * A destination host (DestinationRule `host`, a route's `destination.host`): a short name, an FQDN or a
+ * wildcard domain, never an IP address.
  * @internal
  */
-export function validateHostname(report: Reporter, field: string, value: unknown, opts: { wildcard?: boolean; fqdn?: boolean } = {}): void {
+export function validateDestinationHost(report: Reporter, field: string, value: unknown): void {
   if (typeof value !== 'string') return;
-  let err = opts.wildcard ? checkWildcardDomain(value) : checkFqdn(value);
-  if (!err && isIP(value)) err = 'must be a hostname, not an IP address';
-  if (!err && opts.fqdn && value !== '*' && !value.includes('.')) err = `short name "${value}" is not allowed here: the host must contain a dot`;
-  if (err) {
-    const forms = [opts.fqdn ? undefined : '"reviews"', '"reviews.shop.svc.cluster.local"', opts.wildcard ? '"*.example.com"' : undefined].filter(Boolean).join(', ');
-    report(Messages.SchemaValidationError, { field, problem: err, got: value, fix: `a hostname such as ${forms}` });
-  }
+  const err = isIP(value) ? 'a host must be a hostname, not an IP address' : checkWildcardDomain(value);
+  if (err) report(Messages.SchemaValidationError, { field, problem: err, got: value, fix: 'a short name ("reviews"), an FQDN ("reviews.shop.svc.cluster.local") or a wildcard domain ("*.example.com")' });
 }
 
 /** A bind address of a Gateway server or Sidecar listener: an IP, or `unix://` with a file path or @name. @internal */

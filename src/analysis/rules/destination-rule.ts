@@ -1,14 +1,13 @@
 // istiod's webhook rules for DestinationRule (pkg/config/validation/validation.go), over plain manifests:
 // IST0106 for what the webhook rejects, IST0133 for its warnings. See VALIDATION-RULES.md section 4.
-import { validateDuration, validateExportTo, validateLabels, validateWorkloadSelector } from './common';
+import { validateDestinationHost, validateDuration, validateExportTo, validateLabels, validatePort, validateWorkloadSelector } from './common';
 import { NO_VALUE } from '../../core/errors';
-import { checkDns1123Label, checkFqdn, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
+import { checkDns1123Label, checkFqdn, isIP } from '../../core/validate';
 import { ObjectRule, Reporter, RunContext } from '../engine';
 import { Messages } from '../messages';
-import { isObj } from '../objects';
+import { isObj, listOf, objOf } from '../objects';
 
 
-const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 const has = (o: any, k: string) => isObj(o) && o[k] !== undefined && o[k] !== null;
 
 const TOPOLOGY_LABELS = new Set(['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone']);
@@ -53,7 +52,7 @@ function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutl
       const c = ch.httpCookie;
       if (!c.name) report(Messages.SchemaValidationError, { field: `${f}.httpCookie.name`, problem: 'a hash cookie needs a name', got: c.name ?? NO_VALUE });
       const names = new Set<string>();
-      arr(c.attributes).forEach((a, i) => {
+      listOf(c.attributes).forEach((a, i) => {
         if (!isObj(a) || !a.name) report(Messages.SchemaValidationError, { field: `${f}.httpCookie.attributes[${i}].name`, problem: 'a cookie attribute needs a name', got: a });
         else if (names.has(a.name)) report(Messages.SchemaValidationError, { field: `${f}.httpCookie.attributes[${i}].name`, problem: 'duplicate cookie attribute', got: a.name });
         else names.add(a.name);
@@ -72,10 +71,10 @@ function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutl
   const loc = lb.localityLbSetting;
   if (isObj(loc)) {
     const f = `${field}.localityLbSetting`;
-    const distribute = arr(loc.distribute);
-    const failover = arr(loc.failover);
+    const distribute = listOf(loc.distribute);
+    const failover = listOf(loc.failover);
     if (distribute.length && failover.length) report(Messages.SchemaValidationError, { field: f, problem: 'give either distribute or failover, not both', got: loc });
-    if (failover.length && arr(loc.failoverPriority).some(l => TOPOLOGY_LABELS.has(l))) {
+    if (failover.length && listOf(loc.failoverPriority).some(l => TOPOLOGY_LABELS.has(l))) {
       report(Messages.SchemaValidationError, { field: `${f}.failoverPriority`, problem: 'failover cannot be combined with a failoverPriority on region, zone or subzone labels', got: loc.failoverPriority });
     }
     const froms: string[] = [];
@@ -89,7 +88,7 @@ function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutl
         froms.push(d.from);
       }
       let sum = 0;
-      for (const [to, w] of Object.entries(isObj(d.to) ? d.to : {})) {
+      for (const [to, w] of Object.entries(objOf(d.to))) {
         const le = checkLocality(to);
         if (le) report(Messages.SchemaValidationError, { field: `${df}.to.${to}`, problem: le, got: to });
         if (typeof w !== 'number' || w < 1 || w > 100) report(Messages.SchemaValidationError, { field: `${df}.to.${to}`, problem: 'a locality weight must be between 1 and 100', got: w });
@@ -107,7 +106,7 @@ function checkLoadBalancer(report: Reporter, lb: unknown, field: string, hasOutl
         }
       }
     });
-    if ((failover.length || arr(loc.failoverPriority).length) && !hasOutlier) {
+    if ((failover.length || listOf(loc.failoverPriority).length) && !hasOutlier) {
       report(Messages.SchemaWarning, { field: f, problem: 'locality failover takes effect only with outlierDetection', got: loc, fix: 'add outlierDetection to the traffic policy' });
     }
   }
@@ -200,7 +199,7 @@ function checkPolicy(report: Reporter, tp: unknown, field: string, ownNamespace:
   checkConnectionPool(report, tp.connectionPool, `${field}.connectionPool`);
   checkOutlier(report, tp.outlierDetection, `${field}.outlierDetection`);
   checkTls(report, tp.tls, `${field}.tls`, ownNamespace);
-  arr(tp.portLevelSettings).forEach((p, i) => {
+  listOf(tp.portLevelSettings).forEach((p, i) => {
     const f = `${field}.portLevelSettings[${i}]`;
     if (!isObj(p)) return;
     if (!isObj(p.port) || p.port.number === undefined) report(Messages.SchemaValidationError, { field: `${f}.port`, problem: 'a port-level setting needs a port', got: p.port ?? NO_VALUE });
@@ -221,10 +220,7 @@ function checkPolicy(report: Reporter, tp: unknown, field: string, ownNamespace:
       const err = checkFqdn(tun.targetHost);
       if (err) report(Messages.SchemaValidationError, { field: `${field}.tunnel.targetHost`, problem: err, got: tun.targetHost, fix: 'an FQDN or IP address' });
     }
-    if (tun.targetPort !== undefined) {
-      const err = checkPort(tun.targetPort);
-      if (err) report(Messages.SchemaValidationError, { field: `${field}.tunnel.targetPort`, problem: err, got: tun.targetPort });
-    }
+    validatePort(report, `${field}.tunnel.targetPort`, tun.targetPort);
   }
   if (isObj(tp.proxyProtocol) && tp.proxyProtocol.version !== undefined && !['V1', 'V2'].includes(tp.proxyProtocol.version)) {
     report(Messages.SchemaValidationError, { field: `${field}.proxyProtocol.version`, problem: 'unknown PROXY protocol version', got: tp.proxyProtocol.version, fix: 'V1 or V2' });
@@ -238,12 +234,9 @@ export const destinationRuleRule: ObjectRule = {
     const spec = obj?.spec;
     if (!isObj(spec)) return;
     const ns = ctx.namespaceOf(obj);
-    if (typeof spec.host === 'string') {
-      const err = isIP(spec.host) ? 'the host must be a hostname, not an IP address' : checkWildcardDomain(spec.host);
-      if (err) report(Messages.SchemaValidationError, { field: 'spec.host', problem: err, got: spec.host, fix: 'a short name, an FQDN or a wildcard domain' });
-    }
+    validateDestinationHost(report, 'spec.host', spec.host);
     const names = new Set<string>();
-    arr(spec.subsets).forEach((s, i) => {
+    listOf(spec.subsets).forEach((s, i) => {
       if (!isObj(s)) return;
       const f = `spec.subsets[${i}]`;
       if (typeof s.name === 'string') {

@@ -2,15 +2,13 @@
 // the webhook rejects, IST0133 for what it admits with a warning. The Gateway name is checked with the other
 // metadata rules (metadata.ts).
 import {
-  isHttpFamily, isTlsFamily, isUnixBind, validateBind, validateNamespacedHost, validatePortName, validateProtocol,
+  isHttpFamily, isTlsFamily, isUnixBind, validateBind, validateNamespacedHost, validatePort, validatePortName,
+  validateProtocol,
 } from './common';
-import { checkPort } from '../../core/validate';
 import { ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
-import { isObj } from '../objects';
+import { isObj, listOf, objOf } from '../objects';
 
-
-const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 
 // Istio's list of cipher suites Envoy supports on servers; anything else is dropped by Envoy.
 const KNOWN_CIPHERS = new Set([
@@ -37,40 +35,41 @@ function isKnownCipher(c: string): boolean {
 export const gatewayRule: ObjectRule = {
   kinds: ['networking.istio.io/Gateway'],
   check(obj, r) {
-    const servers = arr(obj.spec?.servers);
+    const servers = listOf(obj.spec?.servers);
     if (servers.length === 0) {
       r(Messages.SchemaValidationError, { field: 'spec.servers', problem: 'a Gateway needs at least one server', got: servers, fix: 'e.g. a server on port 80 for HTTP' });
       return;
     }
-    const portNames = new Map<string, number>();
     servers.forEach((s, i) => {
-      if (isObj(s)) checkServer(r, s, `spec.servers[${i}]`, i, portNames);
+      if (isObj(s)) checkServer(r, s, `spec.servers[${i}]`);
     });
+    checkUniquePortNames(r, servers);
   },
 };
 
-function checkServer(r: Reporter, s: Record<string, any>, f: string, index: number, portNames: Map<string, number>): void {
-  const hosts = arr(s.hosts);
+/** istiod keys a Gateway's listeners by port name, so a name may serve one server only. */
+function checkUniquePortNames(r: Reporter, servers: unknown[]): void {
+  const first = new Map<string, number>();
+  servers.forEach((s, i) => {
+    const name = isObj(s) ? objOf(s.port).name : undefined;
+    if (typeof name !== 'string' || name === '') return;
+    const seen = first.get(name);
+    if (seen === undefined) first.set(name, i);
+    else r(Messages.SchemaValidationError, { field: `spec.servers[${i}].port.name`, problem: `port names must be unique across all servers of a Gateway (servers[${seen}] uses it too)`, got: name, fix: 'a name no other server of this Gateway uses' });
+  });
+}
+
+function checkServer(r: Reporter, s: Record<string, any>, f: string): void {
+  const hosts = listOf(s.hosts);
   if (hosts.length === 0) r(Messages.SchemaValidationError, { field: `${f}.hosts`, problem: 'a server needs at least one host', got: hosts, fix: 'e.g. ["shop.example.com"] or ["*"]' });
   hosts.forEach((h, j) => validateNamespacedHost(r, `${f}.hosts[${j}]`, h, 'gateway'));
 
-  const port = isObj(s.port) ? s.port : {};
+  const port = objOf(s.port);
   validatePortName(r, `${f}.port.name`, port.name, { required: true });
-  if (typeof port.name === 'string' && port.name !== '') {
-    const first = portNames.get(port.name);
-    if (first !== undefined) {
-      r(Messages.SchemaValidationError, { field: `${f}.port.name`, problem: `port names must be unique across all servers of a Gateway (servers[${first}] uses it too)`, got: port.name, fix: 'a name no other server of this Gateway uses' });
-    } else {
-      portNames.set(port.name, index);
-    }
-  }
   const protocol = validateProtocol(r, `${f}.port.protocol`, port.protocol);
   const unix = isUnixBind(s.bind);
   // Port 0 is how a server says "no TCP port" when it listens on a unix socket.
-  if (!(unix && port.number === 0) && port.number !== undefined) {
-    const err = checkPort(port.number);
-    if (err) r(Messages.SchemaValidationError, { field: `${f}.port.number`, problem: err, got: port.number, fix: unix ? '0 with a unix:// bind' : '1 to 65535; 0 only with a unix:// bind' });
-  }
+  if (!(unix && port.number === 0)) validatePort(r, `${f}.port.number`, port.number, unix ? '0 with a unix:// bind' : '1 to 65535; 0 only with a unix:// bind');
   if (typeof port.targetPort === 'number' && port.targetPort > 0) {
     r(Messages.SchemaValidationError, { field: `${f}.port.targetPort`, problem: 'targetPort is not supported on Gateway servers', got: port.targetPort, fix: 'remove it; the gateway listens on port.number' });
   }
@@ -133,7 +132,7 @@ function checkTls(r: Reporter, tls: Record<string, any>, f: string): void {
   if (terminating && !isSet(tls, 'credentialName') && !isSet(tls, 'credentialNames')) {
     const mutual = mode !== 'SIMPLE';
     const certs: Array<[any, string]> = isSet(tls, 'tlsCertificates')
-      ? arr(tls.tlsCertificates).map((c, i) => [c, `${f}.tlsCertificates[${i}]`])
+      ? listOf(tls.tlsCertificates).map((c, i) => [c, `${f}.tlsCertificates[${i}]`])
       : [[tls, f]];
     for (const [c, cf] of certs) {
       const missing = ['serverCertificate', 'privateKey'].filter(k => !isSet(c, k));
@@ -161,7 +160,7 @@ function checkCiphers(r: Reporter, tls: Record<string, any>, f: string): void {
   }
   const known = new Set<string>();
   const unknown = new Set<string>();
-  arr(tls.cipherSuites).forEach((c, i) => {
+  listOf(tls.cipherSuites).forEach((c, i) => {
     if (typeof c !== 'string') return;
     const cf = `${f}.cipherSuites[${i}]`;
     if (!isKnownCipher(c)) {

@@ -2,19 +2,18 @@
 // plain manifests: IST0106 for what the webhook rejects, IST0133 for its warnings, and the rule reachability
 // analysis (IST0130 unreachable rule, IST0131 ineffective match). See VALIDATION-RULES.md section 3.
 import {
-  checkFaultPercent, checkHeaderValue, checkMatchHeaderName, checkRegex, isJwtClaimKey, validateDuration,
-  validateExportTo, validateGatewayRef, validateHeaderOpName, validateLabels,
+  checkFaultPercent, isJwtClaimKey, validateDestinationHost, validateDuration, validateExportTo, validateGatewayRef,
+  validateHeaderOpName, validateHeaderValue, validateLabels, validateMatchHeaderName, validatePort, validateRegex,
 } from './common';
-import { checkDns1123Label, checkIpOrCidr, checkPort, checkWildcardDomain, isIP } from '../../core/validate';
+import { checkDns1123Label, checkIpOrCidr, checkWildcardDomain, isIP } from '../../core/validate';
 import { GrpcStatus } from '../../networking/fault';
 import { RetryOn } from '../../networking/retry';
 import { ObjectRule, Reporter, RunContext } from '../engine';
 import { hostCovers, hostsMatch } from '../hosts';
 import { Messages } from '../messages';
-import { isObj } from '../objects';
+import { isObj, listOf, objOf } from '../objects';
 
 
-const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 const has = (o: any, k: string) => isObj(o) && o[k] !== undefined && o[k] !== null;
 
 const STRING_MATCH_FIELDS = ['uri', 'scheme', 'method', 'authority'] as const;
@@ -27,14 +26,21 @@ const HTTP_STATUS = new Set([100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 2
   400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429,
   431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511]);
 
-function checkStringMatch(report: Reporter, m: unknown, field: string, allowEmptyPrefix: boolean, isWithoutHeaders = false): void {
+/** Where a StringMatch sits decides two of istiod's exceptions. */
+interface StringMatchOptions {
+  /** `uri: { prefix: "" }` matches every path, which istiod allows for the URI alone. */
+  readonly allowEmptyPrefix?: boolean;
+  /** `withoutHeaders: { x: { regex: "*" } }` is istiod's idiom for "header x is absent", not a regex. */
+  readonly allowStarRegex?: boolean;
+}
+
+function checkStringMatch(report: Reporter, m: unknown, field: string, opts: StringMatchOptions = {}): void {
   if (!isObj(m)) return;
   if (typeof m.regex === 'string') {
-    if (isWithoutHeaders && m.regex === '*') return;
-    const err = checkRegex(m.regex);
-    if (err) report(Messages.SchemaValidationError, { field: `${field}.regex`, problem: err, got: m.regex, fix: 'an RE2 regular expression' });
+    if (opts.allowStarRegex && m.regex === '*') return;
+    validateRegex(report, `${field}.regex`, m.regex);
   }
-  if (m.prefix === '' && !allowEmptyPrefix) report(Messages.SchemaValidationError, { field: `${field}.prefix`, problem: 'an empty prefix matches everything and is rejected here', got: '', fix: 'a non-empty prefix, or omit the condition' });
+  if (m.prefix === '' && !opts.allowEmptyPrefix) report(Messages.SchemaValidationError, { field: `${field}.prefix`, problem: 'an empty prefix matches everything and is rejected here', got: '', fix: 'a non-empty prefix, or omit the condition' });
 }
 
 function checkDestination(report: Reporter, d: unknown, field: string): void {
@@ -42,18 +48,14 @@ function checkDestination(report: Reporter, d: unknown, field: string): void {
   const host = d.host;
   if (typeof host === 'string') {
     if (host === '*') {report(Messages.SchemaValidationError, { field: `${field}.host`, problem: 'a destination host must not be "*"', got: host, fix: 'a Service or ServiceEntry host' });} else {
-      const err = checkWildcardDomain(host);
-      if (err) report(Messages.SchemaValidationError, { field: `${field}.host`, problem: isIP(host) ? 'a destination host must be a hostname, not an IP address' : err, got: host, fix: 'a short name, an FQDN or a wildcard domain' });
+      validateDestinationHost(report, `${field}.host`, host);
     }
   }
   if (typeof d.subset === 'string') {
     const err = checkDns1123Label(d.subset);
     if (err) report(Messages.SchemaValidationError, { field: `${field}.subset`, problem: `a subset name ${err}`, got: d.subset });
   }
-  if (isObj(d.port) && d.port.number !== undefined) {
-    const err = checkPort(d.port.number);
-    if (err) report(Messages.SchemaValidationError, { field: `${field}.port.number`, problem: err, got: d.port.number });
-  }
+  if (isObj(d.port)) validatePort(report, `${field}.port.number`, d.port.number);
 }
 
 function checkWeights(report: Reporter, routes: any[], field: string): void {
@@ -77,49 +79,42 @@ function checkHeaderOps(report: Reporter, h: unknown, field: string): void {
     const ops = h[dir];
     if (!isObj(ops)) continue;
     for (const op of ['set', 'add'] as const) {
-      for (const [name, value] of Object.entries(isObj(ops[op]) ? ops[op] : {})) {
+      for (const [name, value] of Object.entries(objOf(ops[op]))) {
         const f = `${field}.${dir}.${op}.${name}`;
         validateHeaderOpName(report, f, name, { direction: dir, op });
-        const err = checkHeaderValue(value);
-        if (err) report(Messages.SchemaValidationError, { field: f, problem: err, got: value });
+        validateHeaderValue(report, f, value);
       }
     }
-    arr(ops.remove).forEach((name, i) => validateHeaderOpName(report, `${field}.${dir}.remove[${i}]`, name, { direction: dir, op: 'remove' }));
+    listOf(ops.remove).forEach((name, i) => validateHeaderOpName(report, `${field}.${dir}.remove[${i}]`, name, { direction: dir, op: 'remove' }));
   }
 }
 
 function checkHttpMatch(report: Reporter, m: unknown, field: string, appliesToMesh: boolean): void {
   if (!isObj(m)) return;
-  for (const k of STRING_MATCH_FIELDS) checkStringMatch(report, m[k], `${field}.${k}`, k === 'uri');
+  for (const k of STRING_MATCH_FIELDS) checkStringMatch(report, m[k], `${field}.${k}`, { allowEmptyPrefix: k === 'uri' });
   for (const k of ['headers', 'withoutHeaders'] as const) {
-    for (const [name, sm] of Object.entries(isObj(m[k]) ? m[k] : {})) {
+    for (const [name, sm] of Object.entries(objOf(m[k]))) {
       const f = `${field}.${k}.${name}`;
-      const err = checkMatchHeaderName(name);
-      if (err) {report(Messages.SchemaValidationError, { field: f, problem: err, got: name });} else if (isJwtClaimKey(name) && appliesToMesh) {
+      validateMatchHeaderName(report, f, name);
+      if (isJwtClaimKey(name) && appliesToMesh) {
         report(Messages.SchemaValidationError, { field: f, problem: 'JWT claim matches work only on gateways', got: name, fix: 'bind the VirtualService to gateways only (no "mesh")' });
       }
-      checkStringMatch(report, sm, f, false, k === 'withoutHeaders');
+      checkStringMatch(report, sm, f, { allowStarRegex: k === 'withoutHeaders' });
     }
   }
-  for (const [name, sm] of Object.entries(isObj(m.queryParams) ? m.queryParams : {})) checkStringMatch(report, sm, `${field}.queryParams.${name}`, false);
-  if (m.port !== undefined) {
-    const err = checkPort(m.port);
-    if (err) report(Messages.SchemaValidationError, { field: `${field}.port`, problem: err, got: m.port });
-  }
+  for (const [name, sm] of Object.entries(objOf(m.queryParams))) checkStringMatch(report, sm, `${field}.queryParams.${name}`);
+  validatePort(report, `${field}.port`, m.port);
   validateLabels(report, `${field}.sourceLabels`, m.sourceLabels);
   if (typeof m.sourceNamespace === 'string') {
     const err = checkDns1123Label(m.sourceNamespace);
     if (err) report(Messages.SchemaValidationError, { field: `${field}.sourceNamespace`, problem: `a namespace ${err}`, got: m.sourceNamespace });
   }
-  arr(m.gateways).forEach((g, i) => validateGatewayRef(report, `${field}.gateways[${i}]`, g));
+  listOf(m.gateways).forEach((g, i) => validateGatewayRef(report, `${field}.gateways[${i}]`, g));
 }
 
 function checkL4Match(report: Reporter, m: Record<string, any>, field: string): void {
-  if (m.port !== undefined) {
-    const err = checkPort(m.port);
-    if (err) report(Messages.SchemaValidationError, { field: `${field}.port`, problem: err, got: m.port });
-  }
-  arr(m.destinationSubnets).forEach((s, i) => {
+  validatePort(report, `${field}.port`, m.port);
+  listOf(m.destinationSubnets).forEach((s, i) => {
     const err = checkIpOrCidr(s);
     if (err) report(Messages.SchemaValidationError, { field: `${field}.destinationSubnets[${i}]`, problem: err, got: s });
   });
@@ -132,12 +127,12 @@ function checkL4Match(report: Reporter, m: Record<string, any>, field: string): 
     const err = checkDns1123Label(m.sourceNamespace);
     if (err) report(Messages.SchemaValidationError, { field: `${field}.sourceNamespace`, problem: `a namespace ${err}`, got: m.sourceNamespace });
   }
-  arr(m.gateways).forEach((g, i) => validateGatewayRef(report, `${field}.gateways[${i}]`, g));
+  listOf(m.gateways).forEach((g, i) => validateGatewayRef(report, `${field}.gateways[${i}]`, g));
 }
 
 function checkHttpRoute(report: Reporter, r: unknown, field: string, isDelegate: boolean, appliesToMesh: boolean): void {
   if (!isObj(r)) return;
-  const route = arr(r.route);
+  const route = listOf(r.route);
   if (has(r, 'delegate')) {
     if (isDelegate) report(Messages.SchemaValidationError, { field: `${field}.delegate`, problem: 'a delegate VirtualService cannot delegate again', got: r.delegate });
     if (route.length || has(r, 'redirect')) {
@@ -154,9 +149,9 @@ function checkHttpRoute(report: Reporter, r: unknown, field: string, isDelegate:
     const others = ['route', 'fault', 'rewrite'].filter(k => (k === 'route' ? route.length > 0 : has(r, k)));
     if (others.length) report(Messages.SchemaValidationError, { field: `${field}.directResponse`, problem: `a direct response cannot be combined with ${others.join(', ')}`, got: others, fix: 'directResponse alone' });
   }
-  if (has(r, 'mirror') && arr(r.mirrors).length) report(Messages.SchemaValidationError, { field: `${field}.mirrors`, problem: 'give either mirror or mirrors, not both', got: r.mirrors });
+  if (has(r, 'mirror') && listOf(r.mirrors).length) report(Messages.SchemaValidationError, { field: `${field}.mirrors`, problem: 'give either mirror or mirrors, not both', got: r.mirrors });
 
-  arr(r.match).forEach((m, i) => checkHttpMatch(report, m, `${field}.match[${i}]`, appliesToMesh));
+  listOf(r.match).forEach((m, i) => checkHttpMatch(report, m, `${field}.match[${i}]`, appliesToMesh));
   route.forEach((d, i) => {
     if (!isObj(d)) return;
     checkDestination(report, d.destination, `${field}.route[${i}].destination`);
@@ -176,7 +171,7 @@ function checkHttpRoute(report: Reporter, r: unknown, field: string, isDelegate:
     if (typeof r.mirrorPercent === 'number' && r.mirrorPercent > 100) report(Messages.SchemaValidationError, { field: `${field}.mirrorPercent`, problem: 'a mirror percentage must be at most 100', got: r.mirrorPercent });
     report(Messages.SchemaWarning, { field: `${field}.mirrorPercent`, problem: 'mirrorPercent is deprecated', got: r.mirrorPercent, fix: 'use mirrorPercentage: { value: ... }' });
   }
-  arr(r.mirrors).forEach((m, i) => {
+  listOf(r.mirrors).forEach((m, i) => {
     const f = `${field}.mirrors[${i}]`;
     if (!isObj(m) || !isObj(m.destination)) { report(Messages.SchemaValidationError, { field: `${f}.destination`, problem: 'a mirror needs a destination', got: m }); return; }
     checkDestination(report, m.destination, `${f}.destination`);
@@ -194,7 +189,7 @@ function checkAuthority(report: Reporter, r: Record<string, any>, field: string)
   if (isObj(r.rewrite) && r.rewrite.authority) places.push('rewrite.authority');
   for (const op of ['set', 'add']) {
     const ops = r.headers?.request?.[op];
-    for (const k of Object.keys(isObj(ops) ? ops : {})) if (/^(:authority|host)$/i.test(k)) places.push(`headers.request.${op}.${k}`);
+    for (const k of Object.keys(objOf(ops))) if (/^(:authority|host)$/i.test(k)) places.push(`headers.request.${op}.${k}`);
   }
   if (places.length > 1) report(Messages.SchemaValidationError, { field, problem: 'the authority is rewritten in more than one place', got: places, fix: 'one of rewrite.authority or a request header set/add of :authority/Host' });
 }
@@ -249,7 +244,7 @@ function checkRedirect(report: Reporter, r: Record<string, any>, field: string):
   if (!isObj(rd)) return;
   const f = `${field}.redirect`;
   if (rd.uri !== undefined && rd.prefixRewrite !== undefined) report(Messages.SchemaValidationError, { field: f, problem: 'give either uri or prefixRewrite, not both', got: rd });
-  if (rd.prefixRewrite !== undefined && arr(r.match).some(m => isObj(m?.uri) && m.uri.prefix === undefined)) {
+  if (rd.prefixRewrite !== undefined && listOf(r.match).some(m => isObj(m?.uri) && m.uri.prefix === undefined)) {
     report(Messages.SchemaValidationError, { field: `${f}.prefixRewrite`, problem: 'prefixRewrite needs every URI match of the rule to be a prefix match', got: rd.prefixRewrite });
   }
   if (![rd.uri, rd.prefixRewrite, rd.authority, rd.scheme, rd.port, rd.derivePort].some(v => v !== undefined && v !== '')) {
@@ -259,10 +254,7 @@ function checkRedirect(report: Reporter, r: Record<string, any>, field: string):
     report(Messages.SchemaValidationError, { field: `${f}.redirectCode`, problem: 'a redirect code must be between 300 and 399', got: rd.redirectCode });
   }
   if (rd.scheme !== undefined && rd.scheme !== 'http' && rd.scheme !== 'https') report(Messages.SchemaValidationError, { field: `${f}.scheme`, problem: 'the redirect scheme must be "http" or "https"', got: rd.scheme });
-  if (rd.port !== undefined) {
-    const err = checkPort(rd.port);
-    if (err) report(Messages.SchemaValidationError, { field: `${f}.port`, problem: err, got: rd.port });
-  }
+  validatePort(report, `${f}.port`, rd.port);
 }
 
 function checkRewrite(report: Reporter, rw: unknown, field: string): void {
@@ -275,8 +267,7 @@ function checkRewrite(report: Reporter, rw: unknown, field: string): void {
       report(Messages.SchemaValidationError, { field: `${field}.uriRegexRewrite`, problem: 'uriRegexRewrite needs both match and rewrite', got: rr });
     }
     if (rr.match) {
-      const err = checkRegex(rr.match);
-      if (err) report(Messages.SchemaValidationError, { field: `${field}.uriRegexRewrite.match`, problem: err, got: rr.match, fix: 'an RE2 regular expression' });
+      validateRegex(report, `${field}.uriRegexRewrite.match`, rr.match);
     }
   }
 }
@@ -294,22 +285,19 @@ function checkDirectResponse(report: Reporter, dr: unknown, field: string): void
 
 function checkCors(report: Reporter, c: unknown, field: string): void {
   if (!isObj(c)) return;
-  arr(c.allowOrigins).forEach((o, i) => {
+  listOf(c.allowOrigins).forEach((o, i) => {
     const f = `${field}.allowOrigins[${i}]`;
     if (!isObj(o) || ![o.exact, o.prefix, o.regex].some(v => typeof v === 'string' && v !== '')) {
       report(Messages.SchemaValidationError, { field: f, problem: 'an allowed origin needs a non-empty exact, prefix or regex', got: o });
       return;
     }
-    if (typeof o.regex === 'string') {
-      const err = checkRegex(o.regex);
-      if (err) report(Messages.SchemaValidationError, { field: `${f}.regex`, problem: err, got: o.regex, fix: 'an RE2 regular expression' });
-    }
+    validateRegex(report, `${f}.regex`, o.regex);
   });
-  arr(c.allowMethods).forEach((m, i) => {
+  listOf(c.allowMethods).forEach((m, i) => {
     if (!CORS_METHODS.has(m)) report(Messages.SchemaValidationError, { field: `${field}.allowMethods[${i}]`, problem: 'unknown HTTP method (case-sensitive)', got: m, fix: 'GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE or *' });
   });
   for (const k of ['allowHeaders', 'exposeHeaders'] as const) {
-    arr(c[k]).forEach((h, i) => {
+    listOf(c[k]).forEach((h, i) => {
       if (typeof h === 'string' && h !== '*' && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(h)) report(Messages.SchemaValidationError, { field: `${field}.${k}[${i}]`, problem: 'a header name must be an RFC 7230 token or "*"', got: h });
     });
   }
@@ -320,13 +308,13 @@ function checkL4Routes(report: Reporter, rules: any[], kind: 'tcp' | 'tls', host
   rules.forEach((r, i) => {
     const field = `spec.${kind}[${i}]`;
     if (!isObj(r)) return;
-    const match = arr(r.match);
+    const match = listOf(r.match);
     if (kind === 'tls' && match.length === 0) report(Messages.SchemaValidationError, { field: `${field}.match`, problem: 'a TLS rule needs at least one match', got: r.match, fix: 'a match with sniHosts' });
     match.forEach((m, j) => {
       const f = `${field}.match[${j}]`;
       if (!isObj(m)) return;
       if (kind === 'tls') {
-        const sni = arr(m.sniHosts);
+        const sni = listOf(m.sniHosts);
         if (sni.length === 0) report(Messages.SchemaValidationError, { field: `${f}.sniHosts`, problem: 'a TLS match needs at least one SNI host', got: m.sniHosts });
         sni.forEach((s, k) => {
           if (typeof s !== 'string') return;
@@ -341,7 +329,7 @@ function checkL4Routes(report: Reporter, rules: any[], kind: 'tcp' | 'tls', host
       }
       checkL4Match(report, m, f);
     });
-    const route = arr(r.route);
+    const route = listOf(r.route);
     if (route.length === 0) report(Messages.SchemaValidationError, { field: `${field}.route`, problem: `a ${kind.toUpperCase()} rule needs a route`, got: r.route, fix: 'at least one destination' });
     route.forEach((d, j) => { if (isObj(d)) checkDestination(report, d.destination, `${field}.route[${j}].destination`); });
     checkWeights(report, route, `${field}.route`);
@@ -383,7 +371,7 @@ interface PrefixMatch {
 
 function prefixMatchOf(m: unknown, rule: number, match: number): PrefixMatch | undefined {
   if (!isObj(m) || !isObj(m.uri) || typeof m.uri.prefix !== 'string' || m.uri.prefix === '') return undefined;
-  const asMap = (v: unknown) => Object.fromEntries(Object.entries(isObj(v) ? v : {}).map(([k, x]) => [k, exactOrPrefix(x)]));
+  const asMap = (v: unknown) => Object.fromEntries(Object.entries(objOf(v)).map(([k, x]) => [k, exactOrPrefix(x)]));
   // A match without a method counts as GET, as in Istio.
   return { rule, match, prefix: m.uri.prefix, port: m.port ?? 0, method: exactOrPrefix(m.method) || 'exact:GET', authority: exactOrPrefix(m.authority), maps: [asMap(m.headers), asMap(m.queryParams), asMap(m.withoutHeaders)] };
 }
@@ -433,7 +421,7 @@ function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' 
   rules.forEach((r, i) => {
     if (!isObj(r)) return;
     const field = `spec.${kind}[${i}]`;
-    const match = arr(r.match);
+    const match = listOf(r.match);
     // A TLS rule must have matches (reported above); without them it is not a catch-all.
     if (kind === 'tls' && match.length === 0) return;
     if (match.length === 0) {
@@ -474,10 +462,10 @@ function checkReachability(report: Reporter, rules: any[], kind: 'http' | 'tcp' 
     for (const b of prefixes.slice(x + 1)) {
       if (b.prefix === a.prefix || !prefixCovers(a, b)) continue;
       const where = a.rule === b.rule ? 'an earlier match of this rule' : `the earlier rule ${ruleLabel(rules[a.rule], a.rule, kind)}`;
-      const later = arr(rules[b.rule].match)[b.match];
+      const later = listOf(rules[b.rule].match)[b.match];
       report(Messages.VirtualServiceIneffectiveMatch, {
         field: `spec.${kind}[${b.rule}].match[${b.match}]`,
-        args: [istioName(rules[b.rule], b.rule), `${istioName(later, b.match)} of prefix ${b.prefix}`, `${istioName(arr(rules[a.rule].match)[a.match], a.match)} of prefix ${a.prefix} on ${istioName(rules[a.rule], a.rule)}`],
+        args: [istioName(rules[b.rule], b.rule), `${istioName(later, b.match)} of prefix ${b.prefix}`, `${istioName(listOf(rules[a.rule].match)[a.match], a.match)} of prefix ${a.prefix} on ${istioName(rules[a.rule], a.rule)}`],
         problem: `this match is covered by the URI prefix match "${a.prefix}" of ${where} and never applies here`,
         got: later,
       });
@@ -494,11 +482,11 @@ export const virtualServiceRule: ObjectRule = {
       report(Messages.SchemaValidationError, { field: 'spec', problem: 'a VirtualService needs a spec with at least one http, tcp or tls rule', got: spec });
       return;
     }
-    const hosts = arr(spec.hosts).filter((h): h is string => typeof h === 'string');
-    const gateways = arr(spec.gateways).filter((g): g is string => typeof g === 'string');
-    const http = arr(spec.http);
-    const tcp = arr(spec.tcp);
-    const tls = arr(spec.tls);
+    const hosts = listOf(spec.hosts).filter((h): h is string => typeof h === 'string');
+    const gateways = listOf(spec.gateways).filter((g): g is string => typeof g === 'string');
+    const http = listOf(spec.http);
+    const tcp = listOf(spec.tcp);
+    const tls = listOf(spec.tls);
     const isDelegate = hosts.length === 0;
     const appliesToMesh = gateways.length === 0 || gateways.includes('mesh');
 

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import { analyzeCommand, CommandIO, EXIT, Subcommand } from './cli/analyze';
 
 /** Every subcommand of `cdk8s-istio`. @internal */
-export const SUBCOMMANDS: Record<string, Subcommand> = {
+const SUBCOMMANDS: Record<string, Subcommand> = {
   analyze: analyzeCommand,
   explain: behaviourCommand('explain', 'where a request goes: virtual host, route, clusters and the policies applied'),
   authz: behaviourCommand('authz', 'whether a caller may make a request to a workload: ALLOW or DENY, and which policy decided'),

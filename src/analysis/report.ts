@@ -3,7 +3,7 @@ import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { renderDiagnosticText } from './messages';
 
 /** @internal */
-export interface ReportOptions {
+interface ReportOptions {
   readonly title?: string;
 }
 

@@ -198,7 +198,7 @@ function jwtRejection(data: MeshData, w: Workload, caller: Caller): DecidedBy | 
 }
 
 /** RequestAuthentications that apply to a workload. @internal */
-export function requestAuthenticationsFor(data: MeshData, w: Workload): any[] {
+function requestAuthenticationsFor(data: MeshData, w: Workload): any[] {
   return data.requestAuthentications.filter(ra => {
     const ns = data.nsOf(ra);
     if (ns !== w.namespace && ns !== data.rootNamespace) return false;

@@ -20,7 +20,7 @@ import { CROSS_RULES, OBJECT_RULES } from '../analysis/rules';
 import { schemaRule } from '../analysis/schema';
 
 /** What a subcommand prints and its exit status. @internal */
-export interface CommandResult {
+interface CommandResult {
   readonly stdout: string;
   readonly exitCode: number;
 }
@@ -28,7 +28,7 @@ export interface CommandResult {
 class UsageError extends Error {}
 
 /** Read every object of the YAML files below `paths` (`-` is stdin). @internal */
-export function loadObjects(paths: string[], command: string): any[] {
+function loadObjects(paths: string[], command: string): any[] {
   const files: string[] = [];
   const visit = (p: string) => {
     if (p === '-') return files.push(p);
@@ -77,7 +77,7 @@ function run(command: string, usage: string, body: () => CommandResult): Command
 }
 
 /** `METHOD URL` → method, host, port, path, tls. @internal */
-export function parseRequestLine(line: string): { method: string; host: string; port?: number; path: string; tls: boolean } {
+function parseRequestLine(line: string): { method: string; host: string; port?: number; path: string; tls: boolean } {
   const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(line ?? '');
   if (!m) throw new UsageError(`--request must be 'METHOD URL', e.g. 'GET http://reviews:9080/reviews/1' (got '${line}')`);
   let url: URL;
@@ -164,7 +164,7 @@ function refJson(r: DecidedBy | undefined) {
 }
 
 /** The JSON of `explain`: Istio's names, shares as weights adding up to 100. @internal */
-export function explainJson(a: RouteAnswer): any {
+function explainJson(a: RouteAnswer): any {
   return {
     proxy: a.proxy,
     listener: a.listener,

@@ -10,7 +10,7 @@ import { listOf } from '../analysis/objects';
 import { AnalysisOptions } from '../analysis/options';
 
 /** @internal */
-export interface MeshDataOptions {
+interface MeshDataOptions {
   readonly defaultNamespace?: string;
   readonly rootNamespace?: string;
   readonly outboundTrafficPolicy?: string;
@@ -38,7 +38,7 @@ export interface RegistryHost {
 const SILENT: Reporter = new Proxy({}, { get: () => () => undefined }) as Reporter;
 
 /** Namespace of an object with the default applied. @internal */
-export type NsOf = (obj: any) => string;
+type NsOf = (obj: any) => string;
 
 /** The mesh's objects, indexed for the questions the model answers. @internal */
 export class MeshData {

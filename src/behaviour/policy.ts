@@ -103,7 +103,7 @@ export function destinationPolicy(data: MeshData, client: ClientView, host: Regi
  * @see https://istio.io/latest/docs/concepts/security/#auto-mutual-tls
  * @internal
  */
-export function autoMtlsMode(data: MeshData, host: RegistryHost | undefined, subsetLabels: Record<string, string> | undefined, port: number): string {
+function autoMtlsMode(data: MeshData, host: RegistryHost | undefined, subsetLabels: Record<string, string> | undefined, port: number): string {
   if (!host) return 'DISABLE';
   if (host.kind === 'ServiceEntry' && !host.selector) return 'DISABLE';
   const endpoints = data.endpoints(host, subsetLabels);

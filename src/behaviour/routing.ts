@@ -15,7 +15,7 @@ import { hostsMatch, toFqdn } from '../analysis/hosts';
 import { listOf } from '../analysis/objects';
 
 /** Istio's simulation errors (pilot/pkg/simulation/traffic.go). @internal */
-export const ERRORS = {
+const ERRORS = {
   noListener: 'no listener matched',
   noFilterChain: 'no filter chains matched',
   noRoute: 'no route matched',
@@ -475,7 +475,7 @@ function headerChanges(h: any): HeaderChanges | undefined {
 }
 
 /** Istio's cluster name. @internal */
-export function clusterName(port: number, subset: string | undefined, host: string): string {
+function clusterName(port: number, subset: string | undefined, host: string): string {
   return `outbound|${port}|${subset ?? ''}|${host}`;
 }
 

@@ -8,7 +8,7 @@ import { IConstruct } from 'constructs';
  * The parts of one problem report.
  * @internal
  */
-export interface ProblemParts {
+interface ProblemParts {
   /** Istio kind, e.g. `Gateway`, or a value type such as `Percent`. */
   readonly kind: string;
   /** Field path below the kind, e.g. `spec.servers[0].port.number`. Empty for the value itself. */

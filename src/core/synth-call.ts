@@ -25,7 +25,7 @@ import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /** The cdk8s releases whose internals single-pass synth was checked against (the peer range). */
-export const SUPPORTED_CDK8S = '^2.70.0';
+const SUPPORTED_CDK8S = '^2.70.0';
 
 /**
  * The state of synth calls. It lives on the App class, so that two copies of this library loaded with one
@@ -154,7 +154,7 @@ const EXPECTED = {
 };
 
 /** The internals single pass relies on, as the running cdk8s has them. */
-export interface Cdk8sInternals {
+interface Cdk8sInternals {
   readonly version: string;
   readonly synthChart: unknown;
   readonly chartToKube: string | undefined;
@@ -230,7 +230,7 @@ export function installSinglePass(cdk8s: Cdk8sInternals = currentInternals()): b
 }
 
 /** Back to stock cdk8s rendering (the validation memo stays). @internal */
-export function uninstallSinglePass(): void {
+function uninstallSinglePass(): void {
   (App as any)._synthChart = S.stock.synthChart;
   if (S.stock.charts) Object.defineProperty(App.prototype, 'charts', S.stock.charts);
   S.installed = false;

@@ -54,13 +54,13 @@ export function isPartialWildcard(host: string): boolean {
 }
 
 /** IPv4 address. @internal */
-export function isIPv4(value: string): boolean {
+function isIPv4(value: string): boolean {
   const parts = value.split('.');
   return parts.length === 4 && parts.every(p => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
 }
 
 /** IPv6 address (RFC 4291 text forms, with optional embedded IPv4). @internal */
-export function isIPv6(value: string): boolean {
+function isIPv6(value: string): boolean {
   if (!value.includes(':') || /[^0-9a-fA-F:.]/.test(value)) return false;
   let v = value;
   let groupsForV4 = 0;

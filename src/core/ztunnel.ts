@@ -17,7 +17,7 @@ function isL7ConditionKey(key: string): boolean {
 }
 
 /** One L7 attribute of a rule: its field path below the rule and the field name. @internal */
-export interface L7Attribute {
+interface L7Attribute {
   /** e.g. `to[0].operation.paths`, `when[1]`. */
   readonly field: string;
   /** e.g. `paths`, `request.headers[x-user]`. */

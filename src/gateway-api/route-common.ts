@@ -87,7 +87,7 @@ export function renderBackends(backends: BackendRef[], ctx: RenderContext): Json
 }
 
 /** One named rule of an HTTPRoute or GRPCRoute, and the fields only its kind has (`timeouts`, `retry`). @internal */
-export interface L7RouteRule {
+interface L7RouteRule {
   readonly name: string;
   readonly matches?: Array<{ _render(): unknown }>;
   readonly filters?: RouteFilter[];

@@ -23,20 +23,20 @@ import { RetryOn } from '../networking/retry';
 import { VirtualService } from '../networking/virtual-service';
 
 /** One version of a pattern: where it comes from in the props, and its subset name. @internal */
-export interface VersionSpec {
+interface VersionSpec {
   readonly field: string;
   readonly subset: string;
   readonly version: WorkloadVersion | undefined;
 }
 
 /** Where a route sends requests: a version, and its weight in a split. @internal */
-export interface Target {
+interface Target {
   readonly subset: string;
   readonly weight?: number;
 }
 
 /** What one route of a pattern means, in either API. @internal */
-export interface RouteSpec {
+interface RouteSpec {
   readonly name: string;
   readonly cohort?: Cohort;
   /** The pattern's field the cohort comes from, for messages. */
@@ -51,7 +51,7 @@ export interface RouteSpec {
 type Labels = { [key: string]: string };
 
 /** What a pattern hands to `Release`. @internal */
-export interface ReleaseSpec {
+interface ReleaseSpec {
   /** The pattern's class name, e.g. `CanaryRelease`, for messages. */
   readonly pattern: string;
   readonly props: TrafficPatternProps;

@@ -38,7 +38,7 @@ const POD_ANNOTATIONS = [
 ];
 
 /** Istio's annotation registry: name → resource types. @internal */
-export const ISTIO_ANNOTATIONS: ReadonlyMap<string, readonly Res[]> = new Map<string, readonly Res[]>([
+const ISTIO_ANNOTATIONS: ReadonlyMap<string, readonly Res[]> = new Map<string, readonly Res[]>([
   ...POD_ANNOTATIONS.map(n => [n, POD] as [string, Res[]]),
   ['alpha.istio.io/canonical-serviceaccounts', ['Service']],
   ['alpha.istio.io/kubernetes-serviceaccounts', ['Service']],

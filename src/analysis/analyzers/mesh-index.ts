@@ -24,7 +24,7 @@ export interface Workload {
 }
 
 /** A port of a Service or ServiceEntry. @internal */
-export interface HostPort {
+interface HostPort {
   readonly number: number;
   readonly protocol?: string;
   readonly name?: string;
@@ -39,7 +39,7 @@ export interface HostEntry {
 }
 
 /** A Service with its selector, for gateway port checks. @internal */
-export interface ServiceInfo {
+interface ServiceInfo {
   readonly obj: any;
   readonly namespace: string;
   readonly name: string;

@@ -33,7 +33,7 @@ export interface Subcommand {
 }
 
 /** The engine options the command line sets. @internal */
-export type CommandLineAnalysisOptions = EngineOptions;
+type CommandLineAnalysisOptions = EngineOptions;
 
 const OPTIONS = {
   'output': { type: 'string', short: 'o', default: 'log' },
@@ -60,7 +60,7 @@ const OPTIONS = {
 } satisfies ParseArgsConfig['options'];
 
 /** @internal */
-export const ANALYZE_USAGE = `usage: cdk8s-istio analyze [flags] FILE|DIR|-...
+const ANALYZE_USAGE = `usage: cdk8s-istio analyze [flags] FILE|DIR|-...
   Checks Kubernetes and Istio manifests as the API server, istiod's webhook and istioctl analyze would, without
   a cluster. DIRs are searched recursively for *.yaml, *.yml and *.json; - reads standard input. The arguments are one
   cluster (a later definition of a resource replaces an earlier one), and the whole of it: a reference to an
@@ -118,7 +118,7 @@ interface Parsed {
 }
 
 /** One `--cluster ID=PATH`. @internal */
-export interface ClusterPath {
+interface ClusterPath {
   readonly cluster: string;
   readonly path: string;
 }

@@ -34,13 +34,13 @@ export function originOf(d: Diagnostic, defaultNamespace = 'default'): string {
 }
 
 /** `file:line`, as istioctl's `reference`. @internal */
-export function referenceOf(d: Diagnostic): string | undefined {
+function referenceOf(d: Diagnostic): string | undefined {
   if (!d.source) return undefined;
   return d.line ? `${d.source}:${d.line}` : d.source;
 }
 
 /** Istio's documentation page of a code; ours for CDK8SISTIO codes. @internal */
-export function documentationUrlOf(d: Diagnostic): string {
+function documentationUrlOf(d: Diagnostic): string {
   if (d.documentationUrl) return d.documentationUrl;
   if (d.code.startsWith('IST')) return `https://istio.io/latest/docs/reference/config/analysis/${d.code.toLowerCase()}/`;
   return 'https://github.com/cdk8s-istio/cdk8s-istio#analysis-on-the-command-line';
@@ -76,7 +76,7 @@ function logLine(d: Diagnostic, ns?: string): string {
 }
 
 /** istioctl's JSON object of a finding (keys sorted, as Go marshals a map), plus ours. @internal */
-export function toJsonObject(d: Diagnostic, ns?: string): Record<string, unknown> {
+function toJsonObject(d: Diagnostic, ns?: string): Record<string, unknown> {
   const o: Record<string, unknown> = {
     cluster: d.cluster,
     code: d.code,
@@ -104,7 +104,7 @@ function sarifUri(source: string): string {
 const SARIF_LEVEL: Record<DiagnosticLevel, string> = { error: 'error', warning: 'warning', info: 'note' };
 
 /** A SARIF 2.1.0 log: one run, one rule per code, one result per finding. @internal */
-export function toSarif(findings: readonly Diagnostic[], version: string, ns?: string): object {
+function toSarif(findings: readonly Diagnostic[], version: string, ns?: string): object {
   const rules: object[] = [];
   const ruleIndex = new Map<string, number>();
   const results = findings.map(d => {

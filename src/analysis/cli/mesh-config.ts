@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 
 /** The mesh config and mesh networks that one file gives. @internal */
-export interface MeshFiles {
+interface MeshFiles {
   readonly meshConfig?: { [key: string]: any };
   readonly meshNetworks?: { [key: string]: any };
 }

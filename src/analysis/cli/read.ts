@@ -21,7 +21,7 @@ const jsyaml = () => (jsyamlLib ??= require('js-yaml') as JsYaml);
 export const UNPARSABLE = Messages.UnparsableManifest.code;
 
 /** Where an object came from: the document's text range in its source, for line lookups. @internal */
-export interface DocumentLocation {
+interface DocumentLocation {
   readonly source: string;
   /** 1-based line of the document's first line in the source. */
   readonly line: number;
@@ -35,7 +35,7 @@ export interface ReadEntry extends ManifestEntry {
 }
 
 /** What reading one source gave: the objects, and one finding per document that is not a manifest. @internal */
-export interface ReadResult {
+interface ReadResult {
   readonly entries: ReadEntry[];
   readonly problems: Diagnostic[];
 }

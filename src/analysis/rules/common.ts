@@ -25,7 +25,7 @@ const re2 = (): Re2Lib => (re2Lib ??= require('@bufbuild/re2'));
 // ---------------------------------------------------------------------------------------------- durations
 
 /** Options of a duration field. @internal */
-export interface DurationOptions {
+interface DurationOptions {
   /** `0s` means "disabled" (connectionPool.tcp.idleTimeout). */
   readonly allowZero?: boolean;
   /** corsPolicy.maxAge. */
@@ -63,7 +63,7 @@ const MAX_REGEX_BYTES = 1024;
  * quantifiers fail as they do in istiod, and RE2-only syntax (`(?P<n>)`, `\z`, `[[:alpha:]]`) passes.
  * @internal
  */
-export function checkRegex(value: unknown): string | undefined {
+function checkRegex(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return 'a regex must not be empty';
   if (Buffer.byteLength(value, 'utf8') > MAX_REGEX_BYTES) return `a regex must be at most ${MAX_REGEX_BYTES} bytes`;
   try {
@@ -92,7 +92,7 @@ export function isJwtClaimKey(name: string): boolean {
 }
 
 /** A header name usable as a match key (headers, withoutHeaders). @internal */
-export function checkMatchHeaderName(name: string): string | undefined {
+function checkMatchHeaderName(name: string): string | undefined {
   if (TOKEN.test(name) || PSEUDO.has(name) || isJwtClaimKey(name)) return undefined;
   return 'a header name must be an RFC 7230 token, a pseudo-header (:method, :scheme, :authority, :path, :status) or a JWT claim (@request.auth.claims.<name>)';
 }
@@ -105,7 +105,7 @@ export function validateMatchHeaderName(report: Reporter, field: string, name: u
 }
 
 /** A header value Envoy accepts: no control characters but TAB, `%` only as `%%` or an Envoy `%VARIABLE%`. @internal */
-export function checkHeaderValue(value: unknown): string | undefined {
+function checkHeaderValue(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'a header value must be a string';
   if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) return 'a header value must not contain control characters (TAB is allowed)';
   let i = 0;
@@ -126,7 +126,7 @@ export function validateHeaderValue(report: Reporter, field: string, value: unkn
 }
 
 /** Where a header operation applies, which decides the names it may touch. @internal */
-export interface HeaderOperation {
+interface HeaderOperation {
   readonly direction: 'request' | 'response';
   readonly op: 'add' | 'set' | 'remove';
 }
@@ -152,7 +152,7 @@ export function validateHeaderOpName(report: Reporter, field: string, name: unkn
 // -------------------------------------------------------------------------------------------- references
 
 /** Options of exportTo. @internal */
-export interface ExportToOptions {
+interface ExportToOptions {
   /** The object's namespace: `.` and its name count as the same entry. */
   readonly ownNamespace: string;
   /** ServiceEntry only: `~` (export to no one), as the sole entry. */

@@ -30,7 +30,7 @@ const K8S_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const ANNOTATIONS_LIMIT = 256 * 1024;
 
 /** @internal */
-export function dns1123Label(value: string): string | undefined {
+function dns1123Label(value: string): string | undefined {
   if (value.length > 63) return `must be at most 63 characters (a DNS-1123 label; got ${value.length})`;
   if (!K8S_LABEL.test(value)) return 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit';
   return undefined;
@@ -43,7 +43,7 @@ function dns1035Label(value: string): string | undefined {
 }
 
 /** @internal */
-export function dns1123Subdomain(value: string): string | undefined {
+function dns1123Subdomain(value: string): string | undefined {
   if (value.length > 253) return `must be at most 253 characters (a DNS-1123 subdomain; got ${value.length})`;
   if (!K8S_SUBDOMAIN.test(value)) return 'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit';
   return undefined;

@@ -12,7 +12,7 @@ let celLib: CelLib | undefined;
 const cel = (): CelLib => (celLib ??= require('@bufbuild/cel'));
 
 /** The outcome of one rule: passed, failed (the rule said false), or could not be evaluated. */
-export type RuleOutcome = { readonly ok: true } | { readonly ok: false; readonly error?: string };
+type RuleOutcome = { readonly ok: true } | { readonly ok: false; readonly error?: string };
 
 type Program = (self: unknown) => CelValue | Error;
 

@@ -56,6 +56,12 @@ export type Reporter = (msg: MessageType, finding: Finding) => void;
 /** A check of one object of the given kinds (`group/Kind`, e.g. `networking.istio.io/Gateway`; `*`: every object). @internal */
 export interface ObjectRule {
   readonly kinds: string[];
+  /**
+   * An error from this rule means the API server cannot decode the object (a field of the wrong type), so no
+   * rule after it runs on the object: not the schema, not istiod's webhook rules, which trust the types.
+   * The schema rule always counts as one.
+   */
+  readonly decodes?: boolean;
   check(obj: any, report: Reporter, ctx: RunContext): void;
 }
 
@@ -98,8 +104,8 @@ export function groupKindOf(obj: any): string {
   return `${groupOf(obj?.apiVersion)}/${obj?.kind}`;
 }
 
-/** The API groups whose objects istiod validates. @internal */
-export const ISTIO_GROUPS = new Set(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io']);
+/** The API groups whose objects istiod validates. */
+const ISTIO_GROUPS = new Set(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io']);
 
 /** Istio's per-object suppression annotation: a comma-separated list of codes, or `*`. @internal */
 export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
@@ -224,19 +230,22 @@ function runObjectRules(
   }
 
   // Rules of kind `*` are the API server's own checks of every object: they run before the schema, whose
-  // failure does not hide them.
-  const everyKind = rulesByKind.get('*') ?? [];
+  // failure does not hide them. Those that decode run first: an object they refuse goes no further.
+  const everyKind = [...(rulesByKind.get('*') ?? [])].sort((a, b) => Number(!!b.decodes) - Number(!!a.decodes));
   // The schema rule judges every object of Istio's groups and of any other group it has CRDs for (the Gateway API's).
   const schemaGroups = new Set([...ISTIO_GROUPS, ...schemaRule.kinds.map(gk => groupOf(gk))]);
-  for (const obj of objects) {
+  const refuses = (rule: ObjectRule, obj: any, report: Reporter): boolean => {
+    const before = diagnostics.length;
+    rule.check(obj, report, ctx);
+    return diagnostics.slice(before).some(d => d.level === DiagnosticLevel.ERROR) || refusesSuppressed(obj, rule, ctx);
+  };
+  next: for (const obj of objects) {
     const report = ctx.reporterFor(obj);
-    for (const rule of everyKind) rule.check(obj, report, ctx);
-    if (schemaGroups.has(groupOf(obj.apiVersion))) {
-      const before = diagnostics.length;
-      schemaRule.check(obj, report, ctx);
-      const schemaFailed = diagnostics.slice(before).some(d => d.level === DiagnosticLevel.ERROR) || hasSchemaErrorSuppressed(obj, schemaRule, ctx);
-      if (schemaFailed) continue;
+    for (const rule of everyKind) {
+      if (!rule.decodes) rule.check(obj, report, ctx);
+      else if (refuses(rule, obj, report)) continue next;
     }
+    if (schemaGroups.has(groupOf(obj.apiVersion)) && refuses(schemaRule, obj, report)) continue;
     for (const rule of rulesByKind.get(groupKindOf(obj)) ?? []) rule.check(obj, report, ctx);
   }
 }
@@ -287,13 +296,13 @@ function storedView(ctx: RunContext): RunContext {
   return { ...ctx, objects: kept, ofKind: gk => byKind.get(gk) ?? [] };
 }
 
-/** A schema error that the user suppressed must still keep webhook rules from seeing an ill-typed object. */
-function hasSchemaErrorSuppressed(obj: any, schemaRule: ObjectRule, ctx: RunContext): boolean {
-  let failed = false;
-  const silent: Reporter = msg => { if (msg.level === DiagnosticLevel.ERROR) failed = true; };
+/** A decoding or schema error that the user suppressed must still keep the rules after it from an ill-typed object. */
+function refusesSuppressed(obj: any, rule: ObjectRule, ctx: RunContext): boolean {
   const annotation = obj?.metadata?.annotations?.[SUPPRESS_ANNOTATION];
   if (!annotation && !(ctx.options.suppress ?? []).length) return false;
-  schemaRule.check(obj, silent, ctx);
+  let failed = false;
+  const silent: Reporter = msg => { if (msg.level === DiagnosticLevel.ERROR) failed = true; };
+  rule.check(obj, silent, ctx);
   return failed;
 }
 

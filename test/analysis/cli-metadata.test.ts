@@ -65,6 +65,42 @@ describe('metadata as the API server checks it', () => {
     expect(analyze(svc({ name: 'web', annotations: { a: 'x'.repeat(256 * 1024 - 1) } }))).toEqual([]);
   });
 
+  test('envelope fields of the wrong type: the same message in every group, and nothing else runs on the object', () => {
+    const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', spec: {} };
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap' };
+    // The VirtualService's spec error (a regex RE2 refuses) and its bad namespace would each be reported on a
+    // decodable object; here the API server cannot decode it, so only the type errors are.
+    const badSpec = { hosts: ['reviews'], http: [{ match: [{ uri: { regex: '(?=x)' } }], route: [{ destination: { host: 'reviews' } }] }] };
+    expect(analyze({ ...vs({ name: 'r', namespace: 'Shop', labels: { a: 1 }, annotations: 7 }), spec: badSpec })).toEqual([
+      ['IST0106', 'error', 'metadata.labels.a', 'VirtualService.metadata.labels.a: must be a string (got 1; quote it, e.g. "true")'],
+      ['IST0106', 'error', 'metadata.annotations', 'VirtualService.metadata.annotations: must be a map of strings (got 7)'],
+    ]);
+    expect(analyze({ ...route, metadata: { name: ['x'], namespace: 'shop' } })).toEqual([
+      ['IST0106', 'error', 'metadata.name', 'HTTPRoute.metadata.name: must be a string (got ["x"])'],
+    ]);
+    expect(analyze({ ...cm, metadata: { name: 'c', namespace: 5, generateName: false } })).toEqual([
+      ['IST0106', 'error', 'metadata.namespace', 'ConfigMap.metadata.namespace: must be a string (got 5)'],
+      ['IST0106', 'error', 'metadata.generateName', 'ConfigMap.metadata.generateName: must be a string (got false)'],
+    ]);
+    expect(analyze({ ...cm, metadata: 'c' })).toEqual([
+      ['IST0106', 'error', 'metadata', 'ConfigMap.metadata: must be an object (got "c"; metadata: {name: ..., namespace: ...})'],
+    ]);
+    // Decodable, so the name rule and the webhook rules both speak.
+    expect(analyze({ ...vs({ name: 'R', namespace: 'shop' }), spec: badSpec }).map(f => f[2])).toEqual(['metadata.name', 'spec.http[0].match[0].uri.regex']);
+  });
+
+  test('a suppressed type error still keeps the rules after it away from the object', () => {
+    const se = (labels: any) => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'se', namespace: 'shop', labels, annotations: { 'galley.istio.io/analyze-suppress': 'IST0106' } },
+      spec: { hosts: ['*x.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] },
+    });
+    // Decodable: the webhook's partial-wildcard warning (IST0133) is reported; undecodable: nothing runs.
+    expect(IstioAnalysis.analyze([se({ a: 'b' })]).map(d => `${d.code} ${d.field}`)).toEqual(['IST0133 spec.hosts[0]']);
+    expect(IstioAnalysis.analyze([se({ a: 1 })])).toEqual([]);
+  });
+
   test('apiVersion and kind present; a list is not an object', () => {
     expect(analyze({ apiVersion: 'v1', metadata: { name: 'x' } })).toEqual([
       ['IST0106', 'error', 'kind', 'object.kind: every Kubernetes object needs a kind (e.g. kind: VirtualService)'],

@@ -237,12 +237,6 @@ describe('metadata rules of every Istio kind', () => {
     expect(findings(gateway([http()], { metadata: { annotations: { 'istio.io/rev': 'canary', 'internal.example.com/parents': 'x' } }, top: { status: {} } }))).toEqual([]);
   });
 
-  test('unknown top-level keys are rejected', () => {
-    expect(findings(gateway([http()], { top: { servers: [] } }))).toEqual([
-      err('servers', 'unknown top-level field; istiod rejects anything but apiVersion, kind, metadata, spec and status (got "servers"; move it under spec, or remove it)'),
-    ]);
-  });
-
   test.each([
     ['networking.istio.io/v1', 'Sidecar'], ['networking.istio.io/v1', 'ServiceEntry'], ['networking.istio.io/v1alpha3', 'EnvoyFilter'],
     ['networking.istio.io/v1beta1', 'ProxyConfig'], ['networking.istio.io/v1', 'WorkloadEntry'], ['networking.istio.io/v1', 'WorkloadGroup'],

@@ -41,7 +41,7 @@ describe('schema + CEL check', () => {
     ['null spec', { ...vs({}), spec: null },
       ['error IST0106 VirtualService.spec: must be of type object: "null"']],
     ['metadata types', { ...vs({}), metadata: { name: 'r', labels: { a: 1 } } },
-      ['error IST0106 VirtualService.metadata.labels[a]: must be of type string (got 1)']],
+      ['error IST0106 VirtualService.metadata.labels.a: must be a string (got 1; quote it, e.g. "true")']],
     ['enum', resource('security.istio.io/v1', 'PeerAuthentication', { mtls: { mode: 'BLAH' } }),
       ['error IST0106 PeerAuthentication.spec.mtls.mode: Unsupported value (got "BLAH"; supported values: "UNSET", "DISABLE", "PERMISSIVE", "STRICT")']],
     ['required', dr({ trafficPolicy: { loadBalancer: { warmup: { minimumPercent: 5 } } } }),

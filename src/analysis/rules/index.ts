@@ -3,7 +3,7 @@ import { authorizationPolicyRule } from './authorization-policy';
 import { destinationRuleRule } from './destination-rule';
 import { gatewayRule } from './gateway';
 import { istioOperatorRule, telemetryProviderRule } from './istio-operator';
-import { kubernetesObjectRule, metadataRule } from './metadata';
+import { envelopeTypesRule, kubernetesObjectRule, metadataRule } from './metadata';
 import { namespaceRule } from './namespace';
 import { peerAuthenticationRule } from './peer-authentication';
 import { requestAuthenticationRule } from './request-authentication';
@@ -14,9 +14,10 @@ import { virtualServiceRule } from './virtual-service';
 import { ANALYZERS } from '../analyzers';
 import { CrossRule, MeshRule, ObjectRule } from '../engine';
 
-/** Per-object webhook rules (istiod's validation), run after the schema check passes. @internal */
+/** Per-object rules: the API server's envelope checks, then istiod's webhook rules (after the schema passes). @internal */
 export const OBJECT_RULES: readonly ObjectRule[] = [
-  kubernetesObjectRule, metadataRule, gatewayRule, virtualServiceRule, destinationRuleRule, serviceEntryRule, sidecarRule, telemetryRule,
+  envelopeTypesRule, kubernetesObjectRule, metadataRule,
+  gatewayRule, virtualServiceRule, destinationRuleRule, serviceEntryRule, sidecarRule, telemetryRule,
   peerAuthenticationRule, authorizationPolicyRule, requestAuthenticationRule, namespaceRule, istioOperatorRule,
 ];
 

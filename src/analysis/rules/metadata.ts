@@ -1,13 +1,17 @@
-// The object envelope, twice. First as the Kubernetes API server checks every object of every kind (apiVersion,
-// kind, metadata.name in the format the kind requires, namespace, label and annotation syntax and size); that
-// rule runs on every object before the schema, because the API server refuses such an object whatever its spec.
-// Then the istiod webhook's envelope checks of Istio kinds (VALIDATION-RULES.md section 0): the dry-run
-// annotation, Istio's internal annotations, and the Gateway name, which istiod uses as a DNS label.
-// Both report IST0106 (Schema validation error): the object is refused before any analyzer sees it, and Istio's
+// The object envelope, in the order the API server and istiod meet it, each step its own rule:
+// 1. envelopeTypesRule: what the API server cannot decode (a list document, no kind or apiVersion, metadata
+//    fields of the wrong type). Nothing else runs on such an object, in any group.
+// 2. kubernetesObjectRule: what the API server's validation refuses in any kind's envelope (metadata.name in the
+//    format the kind requires, namespace, label and annotation syntax and size). It runs before the schema,
+//    because the API server refuses such an object whatever its spec.
+// 3. metadataRule: istiod's webhook envelope checks of Istio kinds (VALIDATION-RULES.md section 0): the dry-run
+//    annotation, Istio's internal annotations, and the Gateway name, which istiod uses as a DNS label.
+// (Unknown top-level fields are the schema rule's, for every kind it has a schema for.)
+// All report IST0106 (Schema validation error): the object is refused before any analyzer sees it, and Istio's
 // code for "refused at admission" is the one users search for; a second code for the same fact would not help.
 import { renderValue } from '../../core/errors';
 import { checkDns1123Label, checkLabelKey, checkLabelValue } from '../../core/validate';
-import { Finding, groupOf, ISTIO_GROUPS, ObjectRule, Reporter } from '../engine';
+import { Finding, groupOf, ObjectRule, Reporter } from '../engine';
 import { Messages } from '../messages';
 import { isObj } from '../objects';
 
@@ -17,7 +21,6 @@ function refuse(r: Reporter, finding: Finding) {
 }
 
 const DRY_RUN = 'istio.io/dry-run';
-const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 const INTERNAL = ['internal.istio.io/webhook-always-reject', 'internal.istio.io/parents', 'internal.istio.io/parent-namespace'];
 // Go's strconv.ParseBool, which istiod uses on the dry-run value.
 const GO_BOOL = /^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/;
@@ -29,7 +32,6 @@ const K8S_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 /** The API server's limit on all annotations of one object together (TotalAnnotationSizeLimitB). */
 const ANNOTATIONS_LIMIT = 256 * 1024;
 
-/** @internal */
 function dns1123Label(value: string): string | undefined {
   if (value.length > 63) return `must be at most 63 characters (a DNS-1123 label; got ${value.length})`;
   if (!K8S_LABEL.test(value)) return 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit';
@@ -42,7 +44,6 @@ function dns1035Label(value: string): string | undefined {
   return undefined;
 }
 
-/** @internal */
 function dns1123Subdomain(value: string): string | undefined {
   if (value.length > 253) return `must be at most 253 characters (a DNS-1123 subdomain; got ${value.length})`;
   if (!K8S_SUBDOMAIN.test(value)) return 'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit';
@@ -65,7 +66,7 @@ function nameRule(groupKind: string): [(v: string) => string | undefined, string
   return [dns1123Subdomain, 'e.g. "reviews" or "reviews.v1"'];
 }
 
-function checkName(obj: any, gk: string, istio: boolean, r: Reporter) {
+function checkName(obj: any, gk: string, r: Reporter) {
   const m = obj.metadata;
   const name = m.name;
   if (name === undefined || name === '') {
@@ -73,23 +74,20 @@ function checkName(obj: any, gk: string, istio: boolean, r: Reporter) {
     refuse(r, { field: 'metadata.name', problem: 'the API server requires a name', got: name === '' ? '' : undefined, fix: hint });
     return;
   }
-  // The schema rule reports a non-string name of an Istio kind.
-  if (typeof name !== 'string') {
-    if (!istio) refuse(r, { field: 'metadata.name', problem: 'must be a string', got: name });
-    return;
-  }
   const [check, example] = nameRule(gk);
   const err = check(name);
   if (err) refuse(r, { field: 'metadata.name', problem: `a ${obj.kind} name ${err}`, got: name, fix: example });
 }
 
-function checkMap(obj: any, key: 'labels' | 'annotations', istio: boolean, r: Reporter) {
+function checkNamespace(ns: string | undefined, r: Reporter) {
+  if (ns === undefined || ns === '') return;
+  const err = dns1123Label(ns);
+  if (err) refuse(r, { field: 'metadata.namespace', problem: `a namespace ${err}`, got: ns, fix: 'e.g. "shop"' });
+}
+
+function checkMap(obj: any, key: 'labels' | 'annotations', r: Reporter) {
   const map = obj.metadata[key];
-  if (map === undefined || map === null) return;
-  if (!isObj(map)) {
-    if (!istio) refuse(r, { field: `metadata.${key}`, problem: 'must be a map of strings', got: map });
-    return;
-  }
+  if (!isObj(map)) return;
   let size = 0;
   for (const [k, v] of Object.entries(map)) {
     const field = `metadata.${key}.${k}`;
@@ -98,13 +96,9 @@ function checkMap(obj: any, key: 'labels' | 'annotations', istio: boolean, r: Re
       refuse(r, { field, problem: `invalid ${key === 'labels' ? 'label' : 'annotation'} key: ${key === 'labels' ? keyErr : keyErr.replace(/label/g, 'annotation')}`, got: k });
       continue;
     }
-    if (typeof v !== 'string') {
-      if (!istio) refuse(r, { field, problem: 'must be a string', got: v, fix: 'quote it, e.g. "true"' });
-      continue;
-    }
-    size += k.length + Buffer.byteLength(v);
+    size += k.length + Buffer.byteLength(v as string);
     if (key === 'labels') {
-      const valueErr = checkLabelValue(v);
+      const valueErr = checkLabelValue(v as string);
       if (valueErr) refuse(r, { field, problem: `invalid label value: ${valueErr}`, got: v });
     }
   }
@@ -113,9 +107,14 @@ function checkMap(obj: any, key: 'labels' | 'annotations', istio: boolean, r: Re
   }
 }
 
-/** What the API server refuses in any object's envelope, whatever its kind. @internal */
-export const kubernetesObjectRule: ObjectRule = {
+/**
+ * What the API server cannot decode into an object at all: a document that is a list, no kind or apiVersion, and
+ * envelope fields of the wrong type. Nothing else runs on such an object (`decodes`).
+ * @internal
+ */
+export const envelopeTypesRule: ObjectRule = {
   kinds: ['*'],
+  decodes: true,
   check(obj, r) {
     if (Array.isArray(obj)) {
       refuse(r, { field: '', problem: `the YAML document is a list (got ${renderValue(obj)}), not a Kubernetes object`, fix: 'write each object as its own document, or wrap them in kind: List with items' });
@@ -128,21 +127,45 @@ export const kubernetesObjectRule: ObjectRule = {
     if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '') {
       refuse(r, { field: 'apiVersion', problem: 'every Kubernetes object needs an apiVersion', got: obj.apiVersion, fix: 'e.g. apiVersion: networking.istio.io/v1' });
     }
-    const istio = ISTIO_GROUPS.has(groupOf(obj.apiVersion));
-    if (!isObj(obj.metadata)) {
-      // The schema rule reports a metadata of the wrong type on Istio kinds.
-      if (obj.metadata === undefined || obj.metadata === null || !istio) refuse(r, { field: 'metadata.name', problem: 'the API server requires metadata with a name', got: obj.metadata, fix: 'add metadata: {name: ...}' });
+    const m = obj.metadata;
+    if (m === undefined || m === null) return;
+    if (!isObj(m)) {
+      refuse(r, { field: 'metadata', problem: 'must be an object', got: m, fix: 'metadata: {name: ..., namespace: ...}' });
       return;
     }
-    const gk = `${groupOf(obj.apiVersion)}/${obj.kind}`;
-    checkName(obj, gk, istio, r);
-    const ns = obj.metadata.namespace;
-    if (typeof ns === 'string' && ns !== '') {
-      const err = dns1123Label(ns);
-      if (err) refuse(r, { field: 'metadata.namespace', problem: `a namespace ${err}`, got: ns, fix: 'e.g. "shop"' });
+    for (const key of ['name', 'namespace', 'generateName']) {
+      if (m[key] !== undefined && m[key] !== null && typeof m[key] !== 'string') refuse(r, { field: `metadata.${key}`, problem: 'must be a string', got: m[key] });
     }
-    checkMap(obj, 'labels', istio, r);
-    checkMap(obj, 'annotations', istio, r);
+    for (const key of ['labels', 'annotations']) {
+      const map = m[key];
+      if (map === undefined || map === null) continue;
+      if (!isObj(map)) {
+        refuse(r, { field: `metadata.${key}`, problem: 'must be a map of strings', got: map });
+        continue;
+      }
+      for (const [k, v] of Object.entries(map)) {
+        if (typeof v !== 'string') refuse(r, { field: `metadata.${key}.${k}`, problem: 'must be a string', got: v, fix: 'quote it, e.g. "true"' });
+      }
+    }
+  },
+};
+
+/**
+ * What the API server refuses in a decodable object's envelope, whatever its kind: the name in the format the
+ * kind requires, the namespace, label and annotation syntax and size.
+ * @internal
+ */
+export const kubernetesObjectRule: ObjectRule = {
+  kinds: ['*'],
+  check(obj, r) {
+    if (!isObj(obj.metadata)) {
+      refuse(r, { field: 'metadata.name', problem: 'the API server requires metadata with a name', got: obj.metadata, fix: 'add metadata: {name: ...}' });
+      return;
+    }
+    checkName(obj, `${groupOf(obj.apiVersion)}/${obj.kind}`, r);
+    checkNamespace(obj.metadata.namespace, r);
+    checkMap(obj, 'labels', r);
+    checkMap(obj, 'annotations', r);
   },
 };
 
@@ -158,9 +181,6 @@ const ISTIO_KINDS = [
 export const metadataRule: ObjectRule = {
   kinds: ISTIO_KINDS,
   check(obj, r) {
-    for (const key of Object.keys(obj)) {
-      if (!TOP_LEVEL.has(key)) refuse(r, { field: key, problem: 'unknown top-level field; istiod rejects anything but apiVersion, kind, metadata, spec and status', got: key, fix: 'move it under spec, or remove it' });
-    }
     const annotations: Record<string, unknown> = obj.metadata?.annotations ?? {};
     for (const key of INTERNAL) {
       if (key in annotations) refuse(r, { field: `metadata.annotations.${key}`, problem: 'this annotation is internal to Istio and always rejected', got: annotations[key], fix: 'remove it' });

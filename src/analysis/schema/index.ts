@@ -6,9 +6,8 @@ import { Path, SchemaNode, Sink, compileSchema } from './compile';
 import { joinPath } from '../../core/errors';
 import { GATEWAY_API_SCHEMAS } from '../../imports/gateway-api-schemas';
 import { ISTIO_SCHEMAS } from '../../imports/istio-schemas';
-import { ISTIO_GROUPS, ObjectRule, Reporter, groupOf } from '../engine';
+import { ObjectRule, Reporter, groupOf } from '../engine';
 import { Messages } from '../messages';
-import { isObj } from '../objects';
 
 const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 
@@ -34,30 +33,6 @@ function render(path: Path | undefined): string {
   const parts: Array<string | number> = [];
   for (let p = path; p; p = p.up) parts.push(p.key);
   return joinPath(...parts.reverse());
-}
-
-/** The API server's own metadata validation is out of scope; this catches values no server would decode. */
-function checkMetadata(metadata: unknown, report: Reporter) {
-  if (metadata === undefined) return;
-  if (!isObj(metadata)) {
-    report(Messages.SchemaValidationError, { field: 'metadata', problem: 'must be of type object', got: metadata });
-    return;
-  }
-  const m = metadata as Record<string, unknown>;
-  for (const key of ['name', 'namespace', 'generateName']) {
-    if (m[key] !== undefined && typeof m[key] !== 'string') report(Messages.SchemaValidationError, { field: joinPath('metadata', key), problem: 'must be of type string', got: m[key] });
-  }
-  for (const key of ['labels', 'annotations']) {
-    const map = m[key];
-    if (map === undefined || map === null) continue;
-    if (!isObj(map)) {
-      report(Messages.SchemaValidationError, { field: joinPath('metadata', key), problem: 'must be of type object', got: map });
-      continue;
-    }
-    for (const [k, v] of Object.entries(map as Record<string, unknown>)) {
-      if (typeof v !== 'string') report(Messages.SchemaValidationError, { field: joinPath('metadata', key, `[${k}]`), problem: 'must be of type string', got: v });
-    }
-  }
 }
 
 /** @internal */
@@ -87,8 +62,7 @@ export const schemaRule: ObjectRule = {
       if (!TOP_LEVEL.has(key)) report(Messages.SchemaValidationError, { field: key, problem: 'unknown field', fix: 'top-level fields: apiVersion, kind, metadata, spec, status' });
       else if (key === 'spec' || key === 'status') body[key] = obj[key];
     }
-    // The envelope rule (rules/metadata.ts) reports ill-typed metadata of every other group itself.
-    if (ISTIO_GROUPS.has(group)) checkMetadata(obj.metadata, report);
+    // metadata is the envelope rule's (rules/metadata.ts), for every group alike.
     const sink: Sink = (path, problem, got, allowed) => report(Messages.SchemaValidationError, { field: render(path), problem, got, fix: allowed });
     const node = nodeFor(entry, version);
     // Defaults first, as the API server applies them on decoding: CEL rules read defaulted fields (a parentRef's

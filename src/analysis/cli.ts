@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import { analyzeCommand, CommandIO, EXIT, Subcommand } from './cli/analyze';
 
-/** Every subcommand of `cdk8s-istio`. @internal */
+/** Every subcommand of `cdk8s-istio`. */
 const SUBCOMMANDS: Record<string, Subcommand> = {
   analyze: analyzeCommand,
   explain: behaviourCommand('explain', 'where a request goes: virtual host, route, clusters and the policies applied'),

@@ -2,7 +2,6 @@
 import { Diagnostic, DiagnosticLevel } from './diagnostic';
 import { renderDiagnosticText } from './messages';
 
-/** @internal */
 interface ReportOptions {
   readonly title?: string;
 }

@@ -197,7 +197,7 @@ function jwtRejection(data: MeshData, w: Workload, caller: Caller): DecidedBy | 
   return data.ref(ras[0], 'spec.jwtRules');
 }
 
-/** RequestAuthentications that apply to a workload. @internal */
+/** RequestAuthentications that apply to a workload. */
 function requestAuthenticationsFor(data: MeshData, w: Workload): any[] {
   return data.requestAuthentications.filter(ra => {
     const ns = data.nsOf(ra);

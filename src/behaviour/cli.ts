@@ -19,7 +19,7 @@ import { runAnalysis } from '../analysis/engine';
 import { CROSS_RULES, OBJECT_RULES } from '../analysis/rules';
 import { schemaRule } from '../analysis/schema';
 
-/** What a subcommand prints and its exit status. @internal */
+/** What a subcommand prints and its exit status. */
 interface CommandResult {
   readonly stdout: string;
   readonly exitCode: number;
@@ -27,7 +27,7 @@ interface CommandResult {
 
 class UsageError extends Error {}
 
-/** Read every object of the YAML files below `paths` (`-` is stdin). @internal */
+/** Read every object of the YAML files below `paths` (`-` is stdin). */
 function loadObjects(paths: string[], command: string): any[] {
   const files: string[] = [];
   const visit = (p: string) => {
@@ -76,7 +76,7 @@ function run(command: string, usage: string, body: () => CommandResult): Command
   }
 }
 
-/** `METHOD URL` → method, host, port, path, tls. @internal */
+/** `METHOD URL` → method, host, port, path, tls. */
 function parseRequestLine(line: string): { method: string; host: string; port?: number; path: string; tls: boolean } {
   const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(line ?? '');
   if (!m) throw new UsageError(`--request must be 'METHOD URL', e.g. 'GET http://reviews:9080/reviews/1' (got '${line}')`);
@@ -163,7 +163,7 @@ function refJson(r: DecidedBy | undefined) {
   return r ? { kind: r.kind, namespace: r.namespace, name: r.name, ...(r.ruleIndex !== undefined ? { rule: r.ruleIndex } : {}) } : undefined;
 }
 
-/** The JSON of `explain`: Istio's names, shares as weights adding up to 100. @internal */
+/** The JSON of `explain`: Istio's names, shares as weights adding up to 100. */
 function explainJson(a: RouteAnswer): any {
   return {
     proxy: a.proxy,

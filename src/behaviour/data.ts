@@ -9,7 +9,6 @@ import { CLUSTER_DOMAIN, hostsMatch, toFqdn } from '../analysis/hosts';
 import { listOf } from '../analysis/objects';
 import { AnalysisOptions } from '../analysis/options';
 
-/** @internal */
 interface MeshDataOptions {
   readonly defaultNamespace?: string;
   readonly rootNamespace?: string;
@@ -37,7 +36,7 @@ export interface RegistryHost {
 
 const SILENT: Reporter = new Proxy({}, { get: () => () => undefined }) as Reporter;
 
-/** Namespace of an object with the default applied. @internal */
+/** Namespace of an object with the default applied. */
 type NsOf = (obj: any) => string;
 
 /** The mesh's objects, indexed for the questions the model answers. @internal */

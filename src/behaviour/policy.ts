@@ -101,7 +101,6 @@ export function destinationPolicy(data: MeshData, client: ClientView, host: Regi
  * Auto mTLS: Istio mutual TLS to endpoints that have a proxy (unless their PeerAuthentication disables it),
  * plaintext otherwise; `AUTO` when the input holds no endpoint of the host.
  * @see https://istio.io/latest/docs/concepts/security/#auto-mutual-tls
- * @internal
  */
 function autoMtlsMode(data: MeshData, host: RegistryHost | undefined, subsetLabels: Record<string, string> | undefined, port: number): string {
   if (!host) return 'DISABLE';

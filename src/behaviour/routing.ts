@@ -14,7 +14,7 @@ import { matchesSelector, Workload } from '../analysis/analyzers/mesh-index';
 import { hostsMatch, toFqdn } from '../analysis/hosts';
 import { listOf } from '../analysis/objects';
 
-/** Istio's simulation errors (pilot/pkg/simulation/traffic.go). @internal */
+/** Istio's simulation errors (pilot/pkg/simulation/traffic.go). */
 const ERRORS = {
   noListener: 'no listener matched',
   noFilterChain: 'no filter chains matched',
@@ -474,7 +474,7 @@ function headerChanges(h: any): HeaderChanges | undefined {
   return { set: { ...(h.set ?? {}) }, add: { ...(h.add ?? {}) }, remove: [...(h.remove ?? [])] };
 }
 
-/** Istio's cluster name. @internal */
+/** Istio's cluster name. */
 function clusterName(port: number, subset: string | undefined, host: string): string {
   return `outbound|${port}|${subset ?? ''}|${host}`;
 }

@@ -6,7 +6,6 @@ import { IConstruct } from 'constructs';
 
 /**
  * The parts of one problem report.
- * @internal
  */
 interface ProblemParts {
   /** Istio kind, e.g. `Gateway`, or a value type such as `Percent`. */

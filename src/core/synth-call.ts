@@ -229,7 +229,7 @@ export function installSinglePass(cdk8s: Cdk8sInternals = currentInternals()): b
   return true;
 }
 
-/** Back to stock cdk8s rendering (the validation memo stays). @internal */
+/** Back to stock cdk8s rendering (the validation memo stays). */
 function uninstallSinglePass(): void {
   (App as any)._synthChart = S.stock.synthChart;
   if (S.stock.charts) Object.defineProperty(App.prototype, 'charts', S.stock.charts);

@@ -53,13 +53,13 @@ export function isPartialWildcard(host: string): boolean {
   return host.includes('*') && host !== '*' && !host.startsWith('*.');
 }
 
-/** IPv4 address. @internal */
+/** IPv4 address. */
 function isIPv4(value: string): boolean {
   const parts = value.split('.');
   return parts.length === 4 && parts.every(p => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
 }
 
-/** IPv6 address (RFC 4291 text forms, with optional embedded IPv4). @internal */
+/** IPv6 address (RFC 4291 text forms, with optional embedded IPv4). */
 function isIPv6(value: string): boolean {
   if (!value.includes(':') || /[^0-9a-fA-F:.]/.test(value)) return false;
   let v = value;

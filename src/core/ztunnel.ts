@@ -16,7 +16,7 @@ function isL7ConditionKey(key: string): boolean {
   return !L4_CONDITION_KEYS.has(key);
 }
 
-/** One L7 attribute of a rule: its field path below the rule and the field name. @internal */
+/** One L7 attribute of a rule: its field path below the rule and the field name. */
 interface L7Attribute {
   /** e.g. `to[0].operation.paths`, `when[1]`. */
   readonly field: string;

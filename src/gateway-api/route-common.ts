@@ -86,7 +86,7 @@ export function renderBackends(backends: BackendRef[], ctx: RenderContext): Json
   return backends.map(b => b._render(ctx));
 }
 
-/** One named rule of an HTTPRoute or GRPCRoute, and the fields only its kind has (`timeouts`, `retry`). @internal */
+/** One named rule of an HTTPRoute or GRPCRoute, and the fields only its kind has (`timeouts`, `retry`). */
 interface L7RouteRule {
   readonly name: string;
   readonly matches?: Array<{ _render(): unknown }>;

@@ -22,20 +22,20 @@ import { Gateway } from '../networking/gateway';
 import { RetryOn } from '../networking/retry';
 import { VirtualService } from '../networking/virtual-service';
 
-/** One version of a pattern: where it comes from in the props, and its subset name. @internal */
+/** One version of a pattern: where it comes from in the props, and its subset name. */
 interface VersionSpec {
   readonly field: string;
   readonly subset: string;
   readonly version: WorkloadVersion | undefined;
 }
 
-/** Where a route sends requests: a version, and its weight in a split. @internal */
+/** Where a route sends requests: a version, and its weight in a split. */
 interface Target {
   readonly subset: string;
   readonly weight?: number;
 }
 
-/** What one route of a pattern means, in either API. @internal */
+/** What one route of a pattern means, in either API. */
 interface RouteSpec {
   readonly name: string;
   readonly cohort?: Cohort;
@@ -50,7 +50,7 @@ interface RouteSpec {
 
 type Labels = { [key: string]: string };
 
-/** What a pattern hands to `Release`. @internal */
+/** What a pattern hands to `Release`. */
 interface ReleaseSpec {
   /** The pattern's class name, e.g. `CanaryRelease`, for messages. */
   readonly pattern: string;

@@ -37,7 +37,7 @@ const POD_ANNOTATIONS = [
   'traffic.sidecar.istio.io/includeOutboundPorts', 'traffic.sidecar.istio.io/kubevirtInterfaces',
 ];
 
-/** Istio's annotation registry: name → resource types. @internal */
+/** Istio's annotation registry: name → resource types. */
 const ISTIO_ANNOTATIONS: ReadonlyMap<string, readonly Res[]> = new Map<string, readonly Res[]>([
   ...POD_ANNOTATIONS.map(n => [n, POD] as [string, Res[]]),
   ['alpha.istio.io/canonical-serviceaccounts', ['Service']],
@@ -73,7 +73,7 @@ const cidrs = (v: string) => {
   return undefined;
 };
 
-/** The injector's value checks, keyed by annotation. @internal */
+/** The injector's value checks, keyed by annotation. */
 const VALIDATORS: Record<string, (v: string) => string | undefined> = {
   'readiness.status.sidecar.istio.io/initialDelaySeconds': int,
   'readiness.status.sidecar.istio.io/periodSeconds': int,

@@ -23,7 +23,7 @@ export interface Workload {
   readonly synthetic?: boolean;
 }
 
-/** A port of a Service or ServiceEntry. @internal */
+/** A port of a Service or ServiceEntry. */
 interface HostPort {
   readonly number: number;
   readonly protocol?: string;
@@ -38,7 +38,7 @@ export interface HostEntry {
   readonly workloadSelector?: Record<string, string>;
 }
 
-/** A Service with its selector, for gateway port checks. @internal */
+/** A Service with its selector, for gateway port checks. */
 interface ServiceInfo {
   readonly obj: any;
   readonly namespace: string;

@@ -32,7 +32,7 @@ export interface Subcommand {
   run(argv: string[], io: CommandIO): number;
 }
 
-/** The engine options the command line sets. @internal */
+/** The engine options the command line sets. */
 type CommandLineAnalysisOptions = EngineOptions;
 
 const OPTIONS = {
@@ -59,7 +59,6 @@ const OPTIONS = {
   'recursive': { type: 'boolean', short: 'R', default: false },
 } satisfies ParseArgsConfig['options'];
 
-/** @internal */
 const ANALYZE_USAGE = `usage: cdk8s-istio analyze [flags] FILE|DIR|-...
   Checks Kubernetes and Istio manifests as the API server, istiod's webhook and istioctl analyze would, without
   a cluster. DIRs are searched recursively for *.yaml, *.yml and *.json; - reads standard input. The arguments are one
@@ -117,7 +116,7 @@ interface Parsed {
   readonly action?: 'help' | 'version' | 'list';
 }
 
-/** One `--cluster ID=PATH`. @internal */
+/** One `--cluster ID=PATH`. */
 interface ClusterPath {
   readonly cluster: string;
   readonly path: string;

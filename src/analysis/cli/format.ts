@@ -33,13 +33,13 @@ export function originOf(d: Diagnostic, defaultNamespace = 'default'): string {
   return `${d.kind} ${d.name}.${d.namespace ?? defaultNamespace}`;
 }
 
-/** `file:line`, as istioctl's `reference`. @internal */
+/** `file:line`, as istioctl's `reference`. */
 function referenceOf(d: Diagnostic): string | undefined {
   if (!d.source) return undefined;
   return d.line ? `${d.source}:${d.line}` : d.source;
 }
 
-/** Istio's documentation page of a code; ours for CDK8SISTIO codes. @internal */
+/** Istio's documentation page of a code; ours for CDK8SISTIO codes. */
 function documentationUrlOf(d: Diagnostic): string {
   if (d.documentationUrl) return d.documentationUrl;
   if (d.code.startsWith('IST')) return `https://istio.io/latest/docs/reference/config/analysis/${d.code.toLowerCase()}/`;
@@ -75,7 +75,7 @@ function logLine(d: Diagnostic, ns?: string): string {
   return [head, ...explanation(d).map(l => `    ${l}`)].join('\n');
 }
 
-/** istioctl's JSON object of a finding (keys sorted, as Go marshals a map), plus ours. @internal */
+/** istioctl's JSON object of a finding (keys sorted, as Go marshals a map), plus ours. */
 function toJsonObject(d: Diagnostic, ns?: string): Record<string, unknown> {
   const o: Record<string, unknown> = {
     cluster: d.cluster,
@@ -103,7 +103,7 @@ function sarifUri(source: string): string {
 
 const SARIF_LEVEL: Record<DiagnosticLevel, string> = { error: 'error', warning: 'warning', info: 'note' };
 
-/** A SARIF 2.1.0 log: one run, one rule per code, one result per finding. @internal */
+/** A SARIF 2.1.0 log: one run, one rule per code, one result per finding. */
 function toSarif(findings: readonly Diagnostic[], version: string, ns?: string): object {
   const rules: object[] = [];
   const ruleIndex = new Map<string, number>();

@@ -3,7 +3,7 @@
 // its `mesh` and `meshNetworks` keys are read.
 import * as fs from 'fs';
 
-/** The mesh config and mesh networks that one file gives. @internal */
+/** The mesh config and mesh networks that one file gives. */
 interface MeshFiles {
   readonly meshConfig?: { [key: string]: any };
   readonly meshNetworks?: { [key: string]: any };

@@ -20,7 +20,7 @@ const jsyaml = () => (jsyamlLib ??= require('js-yaml') as JsYaml);
 /** The code of a document that is not a manifest (exit 65 rather than 79, as istioctl's parse errors). @internal */
 export const UNPARSABLE = Messages.UnparsableManifest.code;
 
-/** Where an object came from: the document's text range in its source, for line lookups. @internal */
+/** Where an object came from: the document's text range in its source, for line lookups. */
 interface DocumentLocation {
   readonly source: string;
   /** 1-based line of the document's first line in the source. */
@@ -34,7 +34,7 @@ export interface ReadEntry extends ManifestEntry {
   readonly location: DocumentLocation;
 }
 
-/** What reading one source gave: the objects, and one finding per document that is not a manifest. @internal */
+/** What reading one source gave: the objects, and one finding per document that is not a manifest. */
 interface ReadResult {
   readonly entries: ReadEntry[];
   readonly problems: Diagnostic[];

@@ -24,7 +24,7 @@ const re2 = (): Re2Lib => (re2Lib ??= require('@bufbuild/re2'));
 
 // ---------------------------------------------------------------------------------------------- durations
 
-/** Options of a duration field. @internal */
+/** Options of a duration field. */
 interface DurationOptions {
   /** `0s` means "disabled" (connectionPool.tcp.idleTimeout). */
   readonly allowZero?: boolean;
@@ -61,7 +61,6 @@ const MAX_REGEX_BYTES = 1024;
 /**
  * Go `regexp` (RE2) syntax, compiled with an RE2 port so that lookaround, backreferences and possessive
  * quantifiers fail as they do in istiod, and RE2-only syntax (`(?P<n>)`, `\z`, `[[:alpha:]]`) passes.
- * @internal
  */
 function checkRegex(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return 'a regex must not be empty';
@@ -91,7 +90,7 @@ export function isJwtClaimKey(name: string): boolean {
   return name.startsWith('@request.auth.claims.') || name.startsWith('@request.auth.claims[');
 }
 
-/** A header name usable as a match key (headers, withoutHeaders). @internal */
+/** A header name usable as a match key (headers, withoutHeaders). */
 function checkMatchHeaderName(name: string): string | undefined {
   if (TOKEN.test(name) || PSEUDO.has(name) || isJwtClaimKey(name)) return undefined;
   return 'a header name must be an RFC 7230 token, a pseudo-header (:method, :scheme, :authority, :path, :status) or a JWT claim (@request.auth.claims.<name>)';
@@ -104,7 +103,7 @@ export function validateMatchHeaderName(report: Reporter, field: string, name: u
   if (err) report(Messages.SchemaValidationError, { field, problem: err, got: name });
 }
 
-/** A header value Envoy accepts: no control characters but TAB, `%` only as `%%` or an Envoy `%VARIABLE%`. @internal */
+/** A header value Envoy accepts: no control characters but TAB, `%` only as `%%` or an Envoy `%VARIABLE%`. */
 function checkHeaderValue(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'a header value must be a string';
   if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) return 'a header value must not contain control characters (TAB is allowed)';
@@ -125,7 +124,7 @@ export function validateHeaderValue(report: Reporter, field: string, value: unkn
   if (err) report(Messages.SchemaValidationError, { field, problem: err, got: value, fix: 'printable text; "%%" for a literal "%"' });
 }
 
-/** Where a header operation applies, which decides the names it may touch. @internal */
+/** Where a header operation applies, which decides the names it may touch. */
 interface HeaderOperation {
   readonly direction: 'request' | 'response';
   readonly op: 'add' | 'set' | 'remove';
@@ -151,7 +150,7 @@ export function validateHeaderOpName(report: Reporter, field: string, name: unkn
 
 // -------------------------------------------------------------------------------------------- references
 
-/** Options of exportTo. @internal */
+/** Options of exportTo. */
 interface ExportToOptions {
   /** The object's namespace: `.` and its name count as the same entry. */
   readonly ownNamespace: string;

@@ -82,6 +82,11 @@ describe('metadata as the API server checks it', () => {
       ['IST0106', 'error', 'metadata.namespace', 'ConfigMap.metadata.namespace: must be a string (got 5)'],
       ['IST0106', 'error', 'metadata.generateName', 'ConfigMap.metadata.generateName: must be a string (got false)'],
     ]);
+    // null is how YAML writes an absent field (`name:` with nothing after it): absent, not a type error.
+    expect(analyze({ ...cm, metadata: { name: null, namespace: 'shop' } })).toEqual([
+      ['IST0106', 'error', 'metadata.name', 'ConfigMap.metadata.name: the API server requires a name (give the object a name)'],
+    ]);
+    expect(analyze({ ...cm, metadata: { name: 'c', namespace: null, labels: null, annotations: null } })).toEqual([]);
     expect(analyze({ ...cm, metadata: 'c' })).toEqual([
       ['IST0106', 'error', 'metadata', 'ConfigMap.metadata: must be an object (got "c"; metadata: {name: ..., namespace: ...})'],
     ]);

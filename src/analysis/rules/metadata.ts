@@ -69,7 +69,8 @@ function nameRule(groupKind: string): [(v: string) => string | undefined, string
 function checkName(obj: any, gk: string, r: Reporter) {
   const m = obj.metadata;
   const name = m.name;
-  if (name === undefined || name === '') {
+  // null decodes as absent, as in any Kubernetes object field.
+  if (name === undefined || name === null || name === '') {
     const hint = typeof m.generateName === 'string' ? 'generateName works with kubectl create only; kubectl apply and GitOps tools need a name' : 'give the object a name';
     refuse(r, { field: 'metadata.name', problem: 'the API server requires a name', got: name === '' ? '' : undefined, fix: hint });
     return;
@@ -79,8 +80,8 @@ function checkName(obj: any, gk: string, r: Reporter) {
   if (err) refuse(r, { field: 'metadata.name', problem: `a ${obj.kind} name ${err}`, got: name, fix: example });
 }
 
-function checkNamespace(ns: string | undefined, r: Reporter) {
-  if (ns === undefined || ns === '') return;
+function checkNamespace(ns: string | null | undefined, r: Reporter) {
+  if (ns === undefined || ns === null || ns === '') return;
   const err = dns1123Label(ns);
   if (err) refuse(r, { field: 'metadata.namespace', problem: `a namespace ${err}`, got: ns, fix: 'e.g. "shop"' });
 }
